@@ -1,0 +1,43 @@
+# Every command an editor or maintainer needs. Only Python 3.11+ and make are assumed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install check test lint site serve bench golden schema docs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  (echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))" && exit 1)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+check: $(STAMP)
+	$(BIN)/briefing check
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests
+	$(BIN)/ruff format --check generator tests
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+schema: $(STAMP)
+	$(BIN)/briefing schema
+
+docs: $(STAMP)
+	$(BIN)/python -m generator.docs
+
+golden: $(STAMP)
+	$(BIN)/pytest tests/test_golden.py --update-golden
+
+bench: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench_check.py
+
+clean:
+	rm -rf site .cache

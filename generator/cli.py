@@ -1,0 +1,140 @@
+"""The ``briefing`` command: the pipeline for editors, without MkDocs."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import scaffold, schema, synth
+from generator.errors import BriefingError, ContentErrors
+from generator.link import build_site
+
+log = logging.getLogger("briefing")
+
+
+def _check(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    site = build_site(args.content, timezone=args.timezone)
+    seconds = time.perf_counter() - started
+    print(
+        f"ok: {len(site.events)} events, {len(site.actors)} actors, "
+        f"{len(site.tags)} tags checked in {seconds:.2f} s"
+    )
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    if args.what == "event":
+        path = scaffold.new_event(
+            args.content, args.templates, args.title, args.date, args.type, args.actor
+        )
+    else:
+        path = scaffold.new_actor(args.content, args.templates, args.title, args.kind, args.id)
+    print(f"wrote {path}")
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    vocabulary = build_site(args.content).vocabulary
+    changed = schema.write(args.content / "schema", vocabulary)
+    for path in changed:
+        print(f"wrote {path}")
+    if not changed:
+        print("schema files are up to date")
+    return 0
+
+
+def _synth(args: argparse.Namespace) -> int:
+    if args.out.exists() and any(args.out.iterdir()):
+        raise BriefingError(f"{args.out} is not empty; give a new folder")
+    synth.generate(args.out, events=args.events, actors=args.actors, seed=args.seed)
+    print(f"wrote {args.events} events and {args.actors} actors to {args.out}")
+    return 0
+
+
+def _render(args: argparse.Namespace) -> int:
+    from generator import render
+
+    site = build_site(args.content, timezone=args.timezone)
+    written = render.write_pages(
+        render.render_site(site, render.Settings.load(args.config)), args.out
+    )
+    print(f"rendered {written} pages into {args.out}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="briefing", description=__doc__)
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def content(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--content",
+            type=Path,
+            default=Path("content"),
+            help="content folder (default: content)",
+        )
+
+    p = commands.add_parser("check", help="validate every record and cross-reference")
+    content(p)
+    p.add_argument("--timezone", default="Asia/Seoul", help="default time zone of local dates")
+    p.set_defaults(run=_check)
+
+    p = commands.add_parser("new", help="write a valid record skeleton (never overwrites)")
+    content(p)
+    p.add_argument("--templates", type=Path, default=Path("templates"), help="templates folder")
+    p.add_argument("what", choices=["event", "actor"], help="kind of record")
+    p.add_argument("title", help="event title or actor name")
+    p.add_argument("--date", help="event: local date (EDTF), e.g. 2024-06-26")
+    p.add_argument("--type", help="event: an id from the vocabulary's event_types")
+    p.add_argument("--actor", action="append", default=[], help="event: an actor id (repeatable)")
+    p.add_argument("--kind", help="actor: an id from the vocabulary's actor_kinds")
+    p.add_argument("--id", help="actor: the id, when the name has no Latin letters")
+    p.set_defaults(run=_new)
+
+    p = commands.add_parser("schema", help="write JSON Schema files to CONTENT/schema/")
+    content(p)
+    p.set_defaults(run=_schema)
+
+    p = commands.add_parser("synth", help="write a synthetic content tree for benchmarks")
+    p.add_argument("--events", type=int, default=1000, help="number of events")
+    p.add_argument("--actors", type=int, default=100, help="number of actors")
+    p.add_argument("--seed", type=int, default=1, help="random seed")
+    p.add_argument("out", type=Path, help="output folder (new or empty)")
+    p.set_defaults(run=_synth)
+
+    p = commands.add_parser("render", help="write the generated Markdown tree for inspection")
+    content(p)
+    p.add_argument("--timezone", default="Asia/Seoul", help="default time zone of local dates")
+    p.add_argument(
+        "--config", type=Path, default=Path("mkdocs.yml"), help="site settings (mkdocs.yml)"
+    )
+    p.add_argument("out", type=Path, help="output folder")
+    p.set_defaults(run=_render)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.INFO)
+    top = parser()
+    args = top.parse_args(argv)
+    if args.command == "new":
+        needed = ("date", "type") if args.what == "event" else ("kind",)
+        missing = [f"--{name}" for name in needed if getattr(args, name) is None]
+        if missing:
+            top.error(f"new {args.what} needs {' and '.join(missing)}")
+    try:
+        return int(args.run(args))
+    except ContentErrors as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        files = len({e.path for e in exc.errors})
+        print(f"{len(exc.errors)} error(s) in {files} file(s)", file=sys.stderr)
+        return 1
+    except BriefingError as exc:
+        print(f"briefing: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,64 @@
+"""Editor-facing errors: every problem carries the file, line and column it is about."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+Loc = tuple[str | int, ...]
+
+
+def display_path(path: Path) -> str:
+    """The path as an editor should see it: relative to the working folder when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def field_path(loc: Loc) -> str:
+    """``('actors', 2, 'id')`` -> ``actors[2].id``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """A `` (did you mean 'x'?)`` suffix, or an empty string when nothing is close."""
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+@dataclass(frozen=True, order=True)
+class ContentError:
+    """One problem in one record, at the position of the offending value."""
+
+    path: str
+    line: int
+    column: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        field = f" {self.field}:" if self.field else ""
+        return f"{self.path}:{self.line}:{self.column}:{field} {self.message}"
+
+
+class BriefingError(Exception):
+    """Base class of every error meant for an editor (printed without a traceback)."""
+
+
+class ContentErrors(BriefingError):
+    """Every problem found in the content, sorted by file and position."""
+
+    def __init__(self, errors: Sequence[ContentError]) -> None:
+        self.errors = sorted(set(errors))
+        super().__init__("\n".join(str(e) for e in self.errors))

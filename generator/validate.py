@@ -1,0 +1,94 @@
+"""Typed records from loaded documents: pydantic errors become positioned editor messages."""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from generator.errors import ContentError, Loc, did_you_mean
+from generator.load import Document
+
+M = TypeVar("M", bound=BaseModel)
+
+_KIND: dict[type, str] = {str: "text", list: "a list", dict: "a mapping"}
+
+
+def to_record(doc: Document, model: type[M], errors: list[ContentError]) -> M | None:
+    """Validate ``doc`` against ``model``; append every problem to ``errors``."""
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            errors.append(_translate(doc, model, err))
+        return None
+
+
+def _translate(doc: Document, model: type[BaseModel], err: Any) -> ContentError:
+    loc: Loc = tuple(part for part in err["loc"] if not _is_wrapper(part))
+    kind, ctx, value = err["type"], err.get("ctx", {}), err.get("input")
+    if kind == "missing":
+        return doc.error(loc[:-1], f"missing required field '{loc[-1]}'")
+    if kind == "extra_forbidden":
+        known = _fields_at(model, loc[:-1])
+        hint = did_you_mean(str(loc[-1]), known) if known else ""
+        return doc.error(loc, f"unknown field '{loc[-1]}'{hint}", key=True)
+    # Keep the loc the editor wrote (an actor given as a plain id has no '.id' of its own).
+    while loc and loc not in doc.values:
+        loc = loc[:-1]
+    if kind in ("string_type", "list_type", "dict_type", "model_type", "model_attributes_type"):
+        expected = {"string_type": "text", "list_type": "a list"}.get(kind, "a mapping")
+        found = "nothing" if value in ("", None) else _KIND.get(type(value), "something else")
+        return doc.error(loc, f"expected {expected}, found {found}")
+    if kind == "value_error":
+        message = str(ctx.get("error", err["msg"]))
+    elif kind == "too_short":
+        message = f"needs at least {ctx.get('min_length', 1)} item(s)"
+    elif kind == "literal_error":
+        message = f"'{value}' is not one of {ctx.get('expected')}"
+    elif kind == "float_parsing":
+        message = f"'{value}' is not a number"
+    elif kind in ("greater_than_equal", "less_than_equal"):
+        bound = err["msg"].lower().replace("input should be ", "must be ")
+        message = f"{value} is out of range ({bound})"
+    else:
+        message = err["msg"]
+    return doc.error(loc, message)
+
+
+def _is_wrapper(part: Any) -> bool:
+    # pydantic adds function-wrapper names like 'function-after[...]' to some locs
+    return isinstance(part, str) and "[" in part and part.endswith("]")
+
+
+def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
+    """Field names of the model found at ``loc`` inside ``model`` (for did-you-mean)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        field = current.model_fields.get(part)
+        if field is None:
+            return []
+        current = _model_in(field.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _model_in(typing.get_args(annotation)[0])
+    if origin in (list, typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None

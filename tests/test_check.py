@@ -1,0 +1,284 @@
+"""Every loading and checking rule: a bad record, the exact message and its position."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import ContentErrors
+from generator.link import build_site
+from tests.conftest import EVENT, ContentFactory
+
+P = "content/events/2024/bad.yaml"
+
+
+def errors_for(make_content: ContentFactory, text: str | bytes, **kwargs: object) -> list[str]:
+    root = make_content(**kwargs)
+    path = root / "events" / "2024" / "bad.yaml"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        build_site(root)
+    return [str(e) for e in caught.value.errors]
+
+
+def edit(old: str, new: str, text: str = EVENT) -> str:
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+CASES = {
+    # strict YAML
+    "duplicate key": (
+        edit("type: missile-launch\n", "type: missile-launch\ntype: statement\n"),
+        f"{P}:5:1: type: duplicate key 'type' (first on line 4)",
+    ),
+    "anchor": (
+        edit("status: developing", "status: &s developing"),
+        f"{P}:5:9: status: anchors (&s) are not allowed: write the value out",
+    ),
+    "alias": (
+        edit("status: developing", "status: *s"),
+        f"{P}:5:9: status: aliases (*s) are not allowed: write the value out",
+    ),
+    "tag": (
+        edit('facts:\n  Missiles: "1"', "facts:\n  Missiles: !!int 1"),
+        f"{P}:26:13: facts.Missiles: tags (tag:yaml.org,2002:int) are not allowed: every value is read as text",
+    ),
+    "multiple documents": (
+        EVENT + "---\ntitle: x\n",
+        f"{P}:35:1: only one YAML document per file (remove the '---')",
+    ),
+    "empty file": ("# nothing here\n", f"{P}:2:1: file is empty: a record is a mapping of fields"),
+    "top level list": (
+        "- title: x\n",
+        f"{P}:1:1: the top level must be a mapping of fields (key: value)",
+    ),
+    "not utf-8": (
+        EVENT.encode() + b"body: caf\xe9\n",
+        f"{P}:35:10: file is not UTF-8 text (save it as UTF-8)",
+    ),
+    "oversized": (
+        "body: " + "a" * 300_000 + "\n",
+        f"{P}:1:1: file is 292 KB; records are limited to 256 KB",
+    ),
+    "syntax error": (
+        "title: [unclosed\n",
+        f"{P}:2:1: YAML syntax error: did not find expected ',' or ']'",
+    ),
+    # schema
+    "unknown field": (
+        edit("actors:", "acters:"),
+        [
+            f"{P}:1:1: missing required field 'actors'",
+            f"{P}:13:1: acters: unknown field 'acters' (did you mean 'actors'?)",
+        ],
+    ),
+    "missing field": (
+        edit("status: developing\n", ""),
+        f"{P}:1:1: missing required field 'status'",
+    ),
+    "title too long": (
+        edit("title: Suspected ballistic missile launch", "title: " + "x" * 151),
+        f"{P}:1:8: title: is 151 characters long; the limit is 150",
+    ),
+    "title two lines": (
+        edit("title: Suspected ballistic missile launch", 'title: "two\\nlines"'),
+        f"{P}:1:8: title: must be a single line",
+    ),
+    "control character": (
+        edit("title: Suspected ballistic missile launch", 'title: "bell\\a"'),
+        f"{P}:1:8: title: contains the control character U+0007",
+    ),
+    "bidi override": (
+        edit("title: Suspected ballistic missile launch", "title: launch \u202eevil"),
+        f"{P}:1:8: title: contains the invisible bidi control U+202E, which can disguise text",
+    ),
+    "impossible date": (
+        edit('date: "2024-06-26"', 'date: "2024-02-30"'),
+        f"{P}:2:7: date: '2024-02-30' is not a real calendar date",
+    ),
+    "reversed interval": (
+        edit('date: "2024-06-26"\ntime: "05:30"', 'date: "2024-06-29/2024-06-27"'),
+        f"{P}:2:7: date: interval '2024-06-29/2024-06-27' ends before it starts",
+    ),
+    "date not edtf": (
+        edit('date: "2024-06-26"', "date: 26 June 2024"),
+        f"{P}:2:7: date: '26 June 2024' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, "
+        "optionally followed by ~ (approximate) or ? (uncertain)",
+    ),
+    "bad time": (
+        edit('time: "05:30"', 'time: "25:10"'),
+        f"{P}:3:7: time: '25:10' is not a local time: use HH:MM (24 h), e.g. \"05:30\"",
+    ),
+    "time without day": (
+        edit('date: "2024-06-26"', 'date: "2024-06"'),
+        f"{P}:3:7: time: a time needs a single-day date (YYYY-MM-DD), not '2024-06'",
+    ),
+    "latitude out of range": (
+        edit("lat: 39.03", "lat: 91"),
+        f"{P}:10:8: location.lat: 91 is out of range (must be less than or equal to 90)",
+    ),
+    "lat without lon": (
+        edit("  lon: 125.75\n", ""),
+        f"{P}:8:3: location: give lat and lon together (lon is missing)",
+    ),
+    "country code": (
+        edit("country: KP", "country: XX"),
+        f"{P}:9:12: location.country: 'XX' is not an ISO 3166-1 alpha-2 country code (e.g. KP, KR, JP)",
+    ),
+    "javascript url": (
+        edit(
+            "url: https://www.koreaherald.com/view.php?ud=20240626050038",
+            "url: JavaScript:alert(1)",
+        ),
+        f"{P}:33:10: sources[0].url: 'JavaScript:alert(1)' is not allowed: URLs must start with http:// or https://",
+    ),
+    "data url": (
+        edit(
+            "url: https://www.koreaherald.com/view.php?ud=20240626050038", "url: data:text/html,hi"
+        ),
+        f"{P}:33:10: sources[0].url: 'data:text/html,hi' is not allowed: URLs must start with http:// or https://",
+    ),
+    "raw html": (
+        edit("summary: North Korea", "summary: <script>alert(1)</script> North Korea"),
+        f"{P}:6:10: summary: raw HTML is not allowed in Markdown fields: write Markdown, or put it in `code`",
+    ),
+    "attribute list": (
+        edit(
+            "  text: A failure is likely.",
+            "  text: 'A failure is likely. {: onclick=\"alert(1)\" }'",
+        ),
+        f"{P}:23:9: assessment.text: attribute lists like {{: …}} are not allowed in Markdown fields",
+    ),
+    "markdown javascript link": (
+        edit("  text: A failure is likely.", "  text: '[click](javascript:alert(1))'"),
+        f"{P}:23:9: assessment.text: link to 'javascript:alert(1' is not allowed: links must be http(s), mailto or relative",
+    ),
+    "summary two paragraphs": (
+        edit(
+            "summary: North Korea fired", "summary: |-\n  One.\n\n  Two.\nbody: North Korea fired"
+        ),
+        f"{P}:6:10: summary: must be one paragraph (no blank lines)",
+    ),
+    "no sources": (
+        EVENT.rsplit("sources:", 1)[0] + "sources: []\npublished: '2024-06-26'\n",
+        f"{P}:28:10: sources: needs at least 1 item(s)",
+    ),
+    "list expected": (
+        edit("tags: [missile]", "tags: missile"),
+        f"{P}:27:7: tags: expected a list, found text",
+    ),
+    # references and consistency
+    "unknown actor": (
+        edit("  - rok-jcs\n", "  - rok-jsc\n"),
+        f"{P}:16:5: actors[1]: unknown actor 'rok-jsc' (did you mean 'rok-jcs'?)",
+    ),
+    "unknown claimant": (
+        edit("  - by: rok-jcs", "  - by: kim-jong-um"),
+        f"{P}:18:9: claims[0].by: unknown actor 'kim-jong-um' (did you mean 'kim-jong-un'?)",
+    ),
+    "unknown source key": (
+        edit("sources: [jcs]", "sources: [jsc]"),
+        f"{P}:21:15: claims[0].sources[0]: unknown source key 'jsc' (did you mean 'jcs'?)",
+    ),
+    "unknown type": (
+        edit("type: missile-launch", "type: missile-lunch"),
+        f"{P}:4:7: type: unknown event type 'missile-lunch' (did you mean 'missile-launch'?)",
+    ),
+    "unknown confidence": (
+        edit("confidence: high", "confidence: certain"),
+        f"{P}:24:15: assessment.confidence: unknown confidence level 'certain'",
+    ),
+    "duplicate source key": (
+        edit("published:", "  - key: jcs\n    publisher: KBS\n    title: Another\npublished:"),
+        f"{P}:34:5: sources[1]: duplicate source key 'jcs'",
+    ),
+    "related unknown event": (
+        edit("tags: [missile]", "tags: [missile]\nrelated:\n  - id: lunch\n    relation: context"),
+        f"{P}:29:9: related[0].id: unknown event 'lunch' (did you mean 'launch'?)",
+    ),
+    "self relation": (
+        edit("tags: [missile]", "tags: [missile]\nrelated:\n  - id: bad\n    relation: context"),
+        f"{P}:29:9: related[0].id: an event cannot be related to itself",
+    ),
+    "unknown relation": (
+        edit("tags: [missile]", "tags: [missile]\nrelated:\n  - id: launch\n    relation: caused"),
+        f"{P}:30:15: related[0].relation: unknown relation 'caused'",
+    ),
+}
+
+
+@pytest.mark.parametrize("text, expected", CASES.values(), ids=CASES.keys())
+def test_bad_record_reports_message_and_position(
+    make_content: ContentFactory, text: str, expected: str | list[str]
+) -> None:
+    assert errors_for(make_content, text) == (
+        expected if isinstance(expected, list) else [expected]
+    )
+
+
+def test_every_error_is_collected_and_sorted(make_content: ContentFactory) -> None:
+    root = make_content(
+        events={"b-second": edit("type: missile-launch", "type: nope"), "a-first": "- x\n"},
+        actors={"ghost": "name: Ghost\nkind: spirit\nsummary: Nobody.\naffiliation: nowhere\n"},
+    )
+    with pytest.raises(ContentErrors) as caught:
+        build_site(root)
+    assert [str(e) for e in caught.value.errors] == [
+        "content/actors/ghost.yaml:2:7: kind: unknown actor kind 'spirit'",
+        "content/actors/ghost.yaml:4:14: affiliation: unknown actor 'nowhere'",
+        "content/events/2024/a-first.yaml:1:1: the top level must be a mapping of fields (key: value)",
+        "content/events/2024/b-second.yaml:4:7: type: unknown event type 'nope'",
+    ]
+
+
+def test_file_names_are_ids(make_content: ContentFactory) -> None:
+    root = make_content(events={"index": EVENT, "Bad_Name": EVENT})
+    (root / "events" / "2023").mkdir()
+    (root / "events" / "2023" / "launch.yaml").write_text(EVENT, encoding="utf-8")
+    (root / "actors" / "rok-jcs.yml").write_text("name: x\n", encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        build_site(root)
+    assert [str(e) for e in caught.value.errors] == [
+        "content/actors/rok-jcs.yml:1:1: use the .yaml extension",
+        "content/events/2024/Bad_Name.yaml:1:1: file name 'Bad_Name' is not a valid id: "
+        "lowercase a-z and 0-9 words joined by hyphens, at most 80 characters",
+        "content/events/2024/index.yaml:1:1: 'index' is reserved; choose another file name",
+        "content/events/2024/launch.yaml:1:1: duplicate id 'launch': also content/events/2023/launch.yaml",
+    ]
+
+
+def test_affiliation_loop(make_content: ContentFactory) -> None:
+    a = "name: A\nkind: state\nsummary: A.\naffiliation: b\n"
+    b = "name: B\nkind: state\nsummary: B.\naffiliation: a\n"
+    root = make_content(actors={"a": a, "b": b})
+    with pytest.raises(ContentErrors) as caught:
+        build_site(root)
+    assert [str(e) for e in caught.value.errors] == [
+        "content/actors/a.yaml:4:14: affiliation: affiliations form a loop: a -> b -> a",
+        "content/actors/b.yaml:4:14: affiliation: affiliations form a loop: b -> a -> b",
+    ]
+
+
+def test_tricky_but_valid_record_loads_as_written(make_content: ContentFactory) -> None:
+    tricky = "\ufefftitle: yes\n" + EVENT.split("\n", 1)[1].replace(
+        'time: "05:30"', "time: 05:30"
+    ).replace("country: KP", "country: NO").replace(
+        'Missiles: "1"', "Missiles: 1.10\n  Mode: 0755\n  Flag: off"
+    )
+    root = make_content(events={"tricky": tricky})
+    event = build_site(root).event_by_id["tricky"].record
+    assert event.title == "yes"
+    assert event.time == "05:30"
+    assert event.location is not None and event.location.country == "NO"
+    assert event.facts == {"Missiles": "1.10", "Mode": "0755", "Flag": "off"}
+
+
+def test_shipped_content_passes() -> None:
+    content = Path(__file__).parent.parent / "content"
+    site = build_site(content)
+    assert "2024-06-26-suspected-ballistic-missile-launch" in site.event_by_id

@@ -1,0 +1,186 @@
+"""The `briefing` command as editors run it: a real subprocess on real files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import schema
+from generator.link import build_site
+from tests.conftest import ContentFactory
+
+ROOT = Path(__file__).parent.parent
+
+
+def briefing(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_check_ok_prints_one_line_summary(make_content: ContentFactory, tmp_path: Path) -> None:
+    make_content()
+    result = briefing("check", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok: 2 events, 3 actors, 1 tags checked in ")
+    assert result.stdout.count("\n") == 1
+
+
+def test_check_errors_exit_1_without_traceback(
+    make_content: ContentFactory, tmp_path: Path
+) -> None:
+    make_content(
+        events={"bad": "title: [\n"}, actors={"x": "name: x\nkind: state\nsummary: X.\nwat: 1\n"}
+    )
+    result = briefing("check", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "content/actors/x.yaml:4:1: wat: unknown field 'wat'",
+        "content/events/2024/bad.yaml:2:1: YAML syntax error: did not find expected node content",
+        "2 error(s) in 2 file(s)",
+    ]
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert briefing("frobnicate", cwd=tmp_path).returncode == 2
+    result = briefing("new", "event", "Title", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "new event needs --date and --type" in result.stderr
+
+
+def test_missing_content_folder_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    result = briefing("check", "--content", "nowhere", cwd=tmp_path)
+    assert result.returncode == 1
+    assert (
+        result.stderr.splitlines()[0] == "nowhere/vocabulary.yaml:1:1: vocabulary file is missing"
+    )
+
+
+def test_new_event_writes_a_valid_skeleton_and_never_overwrites(
+    make_content: ContentFactory, tmp_path: Path
+) -> None:
+    make_content()
+    (tmp_path / "templates").symlink_to(ROOT / "templates")
+    args = [
+        "new",
+        "event",
+        "Trash balloons cross the border",
+        "--date",
+        "2024-05-28",
+        "--type",
+        "statement",
+    ]
+    result = briefing(*args, "--actor", "north-korea", "--actor", "kim-jong-un", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / "content/events/2024/2024-05-28-trash-balloons-cross-the-border.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../schema/event.schema.json\n")
+    site = build_site(tmp_path / "content")
+    event = site.event_by_id["2024-05-28-trash-balloons-cross-the-border"]
+    assert [a.actor.id for a in event.actors] == ["north-korea", "kim-jong-un"]
+    path.write_text(text + "# edited\n", encoding="utf-8")
+    again = briefing(*args, "--actor", "north-korea", cwd=tmp_path)
+    assert again.returncode == 1
+    assert "already exists; not overwriting it" in again.stderr
+    assert path.read_text(encoding="utf-8").endswith("# edited\n")
+
+
+def test_new_event_rejects_unknown_ids(make_content: ContentFactory, tmp_path: Path) -> None:
+    make_content()
+    (tmp_path / "templates").symlink_to(ROOT / "templates")
+    result = briefing(
+        "new",
+        "event",
+        "X",
+        "--date",
+        "2024-05-28",
+        "--type",
+        "statment",
+        "--actor",
+        "north-korea",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip()
+        == "briefing: unknown event type 'statment' (did you mean 'statement'?)"
+    )
+
+
+def test_new_actor(make_content: ContentFactory, tmp_path: Path) -> None:
+    make_content()
+    (tmp_path / "templates").symlink_to(ROOT / "templates")
+    result = briefing("new", "actor", "Kim Yo Jong", "--kind", "person", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / "content/actors/kim-yo-jong.yaml"
+    assert path.read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=../schema/actor.schema.json\n"
+    )
+    assert build_site(tmp_path / "content").actor_by_id["kim-yo-jong"].record.name == "Kim Yo Jong"
+    assert briefing("new", "actor", "김여정", "--kind", "person", cwd=tmp_path).returncode == 1
+
+
+def test_committed_json_schema_is_current() -> None:
+    """Fails when the models or the vocabulary changed without `briefing schema` (make schema)."""
+    vocabulary = build_site(ROOT / "content").vocabulary
+    for name, text in schema.render(vocabulary).items():
+        path = ROOT / "content" / "schema" / name
+        assert path.read_text(encoding="utf-8") == text, f"{path} is stale: run `make schema`"
+
+
+def test_json_schema_lists_vocabulary_and_fields(make_content: ContentFactory) -> None:
+    vocabulary = build_site(make_content()).vocabulary
+    event = json.loads(schema.render(vocabulary)["event.schema.json"])
+    assert event["properties"]["type"]["enum"] == ["missile-launch", "statement"]
+    assert event["additionalProperties"] is False
+    assert set(event["required"]) == {
+        "title",
+        "date",
+        "type",
+        "status",
+        "summary",
+        "actors",
+        "sources",
+        "published",
+    }
+    assert "local date" in event["properties"]["date"]["description"].lower()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_synth_output_passes_the_check(tmp_path: Path, seed: int) -> None:
+    out = tmp_path / "synth"
+    result = briefing("synth", "--events", "300", "--actors", "40", "--seed", str(seed), str(out))
+    assert result.returncode == 0, result.stderr
+    site = build_site(out)
+    assert len(site.events) == 300
+    assert len(site.actors) == 40
+    involvement = sorted((len(a.involvement) for a in site.actors), reverse=True)
+    assert involvement[0] > 5 * involvement[len(involvement) // 2]  # Zipf: a few actors dominate
+    precisions = {e.record.date.precision for e in site.events}
+    assert precisions == {"day", "month"}
+    assert any(e.record.date.is_interval for e in site.events)
+    assert any(e.related for e in site.events)
+
+
+def test_synth_is_deterministic(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        assert (
+            briefing("synth", "--events", "50", "--actors", "10", str(tmp_path / name)).returncode
+            == 0
+        )
+    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.yaml"))
+    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*.yaml"))
+    assert files_a == files_b
+    assert all(
+        (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files_a
+    )

@@ -1,0 +1,27 @@
+"""Docs that cannot drift: the README's reference and command list follow the code."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from generator import cli, docs
+
+ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_format_reference_is_generated_from_the_models() -> None:
+    expected = f"{docs.BEGIN}\n{docs.reference(ROOT / 'templates')}{docs.END}"
+    assert expected in README, "README reference is stale: run `make docs`"
+
+
+def test_every_command_and_option_is_documented() -> None:
+    parser = cli.parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in commands.choices.items():
+        assert f"`briefing {name}" in README, f"command {name} is not in the README"
+        for action in sub._actions:
+            for option in action.option_strings:
+                if option not in ("-h", "--help"):
+                    assert option in README, f"briefing {name} {option} is not in the README"
