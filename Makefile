@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Material 9.7+ prints a banner about MkDocs 2.0 on every build; it is not about this site.
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: install check test lint site serve bench golden schema docs clean
 
@@ -26,6 +28,12 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+site: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dirty
 
 schema: $(STAMP)
 	$(BIN)/briefing schema

@@ -1,0 +1,75 @@
+"""The MkDocs adapter: run the pipeline, add the generated pages, watch the records.
+
+Pages are written to a cache folder (rewritten only when their text changed) and added as
+files with that source path, so `mkdocs serve --dirty` rebuilds only what an edit changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from generator import render
+from generator.errors import ContentErrors
+from generator.link import build_site
+
+log = logging.getLogger("mkdocs.plugins.briefing")
+
+
+class BriefingConfig(base.Config):
+    content_dir = c.Type(str, default="content")
+    """Folder of the records (events/, actors/, vocabulary.yaml), relative to mkdocs.yml."""
+    templates_dir = c.Type(str, default="templates")
+    """Folder of the page templates, relative to mkdocs.yml."""
+    cache_dir = c.Type(str, default=".cache/briefing")
+    """Where generated Markdown is written (ignored by git)."""
+    timezone = c.Type(str, default="Asia/Seoul")
+    """Default time zone of records' local dates and times."""
+    page_size = c.Type(int, default=100)
+    """Entries per page in timeline years, tags and actor involvement."""
+    edit_branch = c.Type(str, default="main")
+    """Branch that "edit this record" links open."""
+
+
+class BriefingPlugin(BasePlugin[BriefingConfig]):
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.root = root
+        self.content = root / self.config.content_dir
+        self.templates = root / self.config.templates_dir
+        self.cache = root / self.config.cache_dir
+        self.settings = render.Settings(
+            site_name=config.site_name,
+            site_url=config.site_url or "",
+            repo_url=render.find_repo_url(config.repo_url, root),
+            edit_branch=self.config.edit_branch,
+            timezone=self.config.timezone,
+            page_size=self.config.page_size,
+            content_prefix=self.content.relative_to(root).as_posix(),
+        )
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        try:
+            site = build_site(self.content, timezone=self.settings.timezone)
+        except ContentErrors as exc:
+            raise PluginError(f"the content has errors:\n{exc}") from None
+        pages = render.render_site(site, self.settings, self.templates)
+        written = render.write_pages(pages, self.cache)
+        log.info("briefing: %d pages generated, %d changed", len(pages), written)
+        for rel in pages:
+            files.append(File(rel, str(self.cache), config.site_dir, config.use_directory_urls))
+        return files
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        server.watch(str(self.content))
+        server.watch(str(self.templates))
+        return server

@@ -1,0 +1,365 @@
+"""Markdown pages from the Site, through the Jinja2 templates in ``templates/``.
+
+Python here only chooses which template renders which page with what context; every heading,
+table and link lives in the templates. Plain text from records is escaped for Markdown on output
+(``finalize``); only validated record Markdown and template-built values are marked safe.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import html
+import json
+import logging
+import math
+import os
+import re
+import subprocess
+import zoneinfo
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from generator.link import ActorEntry, EventEntry, Site
+
+log = logging.getLogger("briefing.render")
+T = TypeVar("T")
+
+
+# Text that is already Markdown (template output, validated record Markdown): written as is.
+Md = Markup
+
+# Characters that can start Markdown syntax in the middle of a line, in the extensions we enable.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#~^=])")
+
+
+def md_escape(value: Any) -> Md:
+    """Plain text made safe for Markdown: every character Markdown could act on is escaped."""
+    return Md(_MD_SPECIAL.sub(r"\\\1", str(value).replace("&", "&amp;")))
+
+
+def _finalize(value: Any) -> Any:
+    """Applied to everything a template prints: plain text is escaped unless marked as Markdown."""
+    if isinstance(value, Markup | int | float):
+        return value
+    if value is None:
+        raise ValueError("a template printed None; test for it with {% if %}")
+    return md_escape(value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Site-wide settings (the plugin's options in mkdocs.yml)."""
+
+    site_name: str = "Briefing"
+    site_url: str = ""
+    repo_url: str = ""
+    edit_branch: str = "main"
+    timezone: str = "Asia/Seoul"
+    page_size: int = 100
+    """Entries per page on timeline years, tags and actor involvement."""
+    content_prefix: str = "content"
+    """Path of the content folder inside the repository (for "edit this record" links)."""
+
+    @classmethod
+    def load(cls, config_file: Path) -> Settings:
+        """Read the settings from mkdocs.yml without running MkDocs (for `briefing render`)."""
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+        options: dict[str, Any] = {}
+        for plugin in config.get("plugins", []):
+            if isinstance(plugin, dict) and "briefing" in plugin:
+                options = plugin["briefing"] or {}
+        return cls(
+            site_name=config.get("site_name", cls.site_name),
+            site_url=config.get("site_url") or "",
+            repo_url=find_repo_url(config.get("repo_url"), config_file.parent),
+            timezone=options.get("timezone", cls.timezone),
+            page_size=int(options.get("page_size", cls.page_size)),
+            content_prefix=options.get("content_dir", cls.content_prefix),
+        )
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml may use !ENV; read it as the variable's value or its default."""
+
+
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    items = (
+        loader.construct_sequence(node)  # type: ignore[arg-type]
+        if isinstance(node, yaml.SequenceNode)
+        else [loader.construct_scalar(node)]  # type: ignore[arg-type]
+    )
+    names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
+    return next((os.environ[n] for n in names if n in os.environ), default)
+
+
+_ConfigLoader.add_constructor("!ENV", _env_tag)
+
+
+def find_repo_url(configured: str | None, root: Path) -> str:
+    """The repository's web address: mkdocs.yml, then GitHub Actions, then the git remote."""
+    if configured:
+        return configured.rstrip("/")
+    if os.environ.get("GITHUB_REPOSITORY"):
+        server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
+        return f"{server}/{os.environ['GITHUB_REPOSITORY']}"
+    try:
+        remote = subprocess.run(
+            ["git", "remote", "get-url", "origin"], cwd=root, capture_output=True, text=True, check=False
+        ).stdout.strip()
+    except OSError:
+        return ""
+    match = re.match(r"^(?:https://|git@)([^/:]+)[/:](.+?)(?:\.git)?$", remote)
+    return f"https://{match[1]}/{match[2]}" if match else ""
+
+
+# -- values the templates print --------------------------------------------------------------
+
+
+def when(event: EventEntry) -> str:
+    """``26 June 2024, 05:30 KST (20:30 UTC on 25 June)``; the date alone keeps its precision."""
+    record = event.record
+    text = record.date.display()
+    if record.time is None or not record.date.is_day:
+        return text
+    hour, minute = (int(part) for part in record.time.split(":"))
+    local = dt.datetime.combine(record.date.first, dt.time(hour, minute), zoneinfo.ZoneInfo(event.timezone))
+    utc = local.astimezone(dt.UTC)
+    zone = local.tzname() or event.timezone
+    on = "" if utc.date() == local.date() else f" on {utc.day} {utc:%B}"
+    return f"{text}, {local:%H:%M} {zone} ({utc:%H:%M} UTC{on})"
+
+
+def markdown(value: str | None) -> Md:
+    """Record Markdown (already validated: no raw HTML, no attribute lists, safe links)."""
+    return Md(value or "")
+
+
+def cell(value: str) -> Md:
+    """Record Markdown squeezed into one table cell."""
+    return Md(" ".join(value.split()).replace("|", "\\|"))
+
+
+def url(value: str) -> Md:
+    """A checked http(s) URL, made safe inside a Markdown link's parentheses."""
+    return Md(quote(value, safe=":/?#[]@!$&'*+,;=%~-._"))
+
+
+def html_escape(value: Any) -> Md:
+    """Plain text inside raw HTML (where Markdown escapes would show)."""
+    return Md(html.escape(str(value)))
+
+
+def source_number(sources: Sequence[Any], key: str) -> int:
+    """The 1-based number of the source with ``key`` (sources are listed numbered)."""
+    return next(i for i, source in enumerate(sources, 1) if source.key == key)
+
+
+def month_name(number: int) -> str:
+    return calendar.month_name[number]
+
+
+def yaml_string(value: str) -> Md:
+    return Md(json.dumps(str(value), ensure_ascii=False))
+
+
+def plain(value: str) -> str:
+    """Markdown reduced to one line of plain text (for descriptions and tooltips)."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", value)
+    return " ".join(re.sub(r"[*_`#>]", "", text).split())
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a long list: the items and links to the other pages."""
+
+    items: Sequence[Any]
+    number: int
+    count: int
+    base: str
+    """Path of page 1 without .md, e.g. ``timeline/2024``."""
+
+    def path(self, number: int) -> str:
+        return f"{self.base}.md" if number == 1 else f"{self.base}/page/{number}.md"
+
+
+def paginate(items: Sequence[T], base: str, size: int) -> list[Pager]:
+    count = max(1, math.ceil(len(items) / size))
+    return [Pager(items[(n - 1) * size : n * size], n, count, base) for n in range(1, count + 1)]
+
+
+# -- pages -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Events per month by type, laid out for the SVG template."""
+
+    months: list[str]
+    types: list[tuple[str, str, int]]
+    """(id, label, palette index)."""
+    bars: list[list[tuple[int, str, int, float, float]]]
+    """Per month: (palette index, type label, count, y, height) stacked bottom-up."""
+    peak: int
+    width: int
+    height: int
+    bar: float
+
+
+def chart(site: Site, months: int = 24) -> Chart | None:
+    dated = [e for e in site.events if e.record.date.precision != "year"]
+    if not dated:
+        return None
+    last = max(e.record.date.first for e in dated)
+    keys: list[tuple[int, int]] = []
+    year, month = last.year, last.month
+    for _ in range(months):
+        keys.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    keys.reverse()
+    counts: dict[tuple[int, int], Counter[str]] = {k: Counter() for k in keys}
+    for event in dated:
+        first = event.record.date.first
+        if (first.year, first.month) in counts:
+            counts[(first.year, first.month)][event.record.type] += 1
+    used = [t for t in site.vocabulary.event_types if any(c[t.id] for c in counts.values())]
+    peak = max([sum(c.values()) for c in counts.values()] + [1])
+    width, height, plot = 720, 240, 200
+    bar = width / len(keys)
+    bars = []
+    for key in keys:
+        stack, y = [], float(plot)
+        for index, t in enumerate(used):
+            n = counts[key][t.id]
+            if n:
+                h = plot * n / peak
+                y -= h
+                stack.append((index % 8, t.label, n, round(y, 2), round(h, 2)))
+        bars.append(stack)
+    return Chart(
+        months=[f"{dt.date(y, m, 1):%b %Y}" for y, m in keys],
+        types=[(t.id, t.label, i % 8) for i, t in enumerate(used)],
+        bars=bars,
+        peak=peak,
+        width=width,
+        height=height,
+        bar=round(bar, 2),
+    )
+
+
+def _years(events: Iterable[EventEntry]) -> dict[int, list[EventEntry]]:
+    years: dict[int, list[EventEntry]] = {}
+    for event in events:
+        years.setdefault(event.record.date.start.year, []).append(event)
+    return years
+
+
+def _environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=True,  # with finalize: plain text gets Markdown escapes, not HTML ones
+    )
+    env.filters.update(
+        markdown=markdown, cell=cell, url=url, yaml=yaml_string, plain=plain, md=md_escape, html=html_escape
+    )
+    env.globals.update(when=when, source_number=source_number, month_name=month_name)
+    return env
+
+
+class _Renderer:
+    def __init__(self, site: Site, settings: Settings, templates: Path) -> None:
+        self.site = site
+        self.settings = settings
+        self.env = _environment(templates)
+        self.pages: dict[str, str] = {}
+        self.terms = {
+            kind: {t.id: t for t in getattr(site.vocabulary, kind)}
+            for kind in ("event_types", "actor_kinds", "statuses", "confidence")
+        }
+
+    def page(self, path: str, template: str, **context: Any) -> None:
+        depth = path.count("/")
+        root = Md("../" * depth)
+        self.pages[path] = self.env.get_template(template).render(
+            root=root, site=self.site, settings=self.settings, terms=self.terms, path=path, **context
+        )
+
+    def edit_url(self, entry: EventEntry | ActorEntry) -> str:
+        if not self.settings.repo_url:
+            return ""
+        relative = entry.source.relative_to(self.site.content_dir).as_posix()
+        prefix = self.settings.content_prefix.strip("/")
+        return f"{self.settings.repo_url}/edit/{self.settings.edit_branch}/{prefix}/{relative}"
+
+    def run(self) -> dict[str, str]:
+        site, size = self.site, self.settings.page_size
+        newest = list(reversed(site.events))
+        years = _years(newest)
+        for event in site.events:
+            self.page(f"briefs/{event.id}.md", "brief.md.j2", event=event, edit_url=self.edit_url(event))
+        for actor in site.actors:
+            for pager in paginate(actor.involvement, f"actors/{actor.id}", size):
+                self.page(
+                    pager.path(pager.number), "actor.md.j2",
+                    actor=actor, pager=pager, edit_url=self.edit_url(actor),
+                )
+        kinds = [(k, [a for a in site.actors if a.record.kind == k.id]) for k in site.vocabulary.actor_kinds]
+        self.page("actors/index.md", "actors.md.j2", kinds=[(k, a) for k, a in kinds if a])
+        self.page("timeline/index.md", "timeline.md.j2", years=years)
+        for year, events in years.items():
+            for pager in paginate(list(reversed(events)), f"timeline/{year}", size):
+                self.page(pager.path(pager.number), "timeline_year.md.j2", year=year, pager=pager)
+        self.page("briefs/index.md", "briefs.md.j2", years=years, latest=newest[:20])
+        self.page("tags/index.md", "tags.md.j2")
+        for tag, events in site.tags.items():
+            for pager in paginate(events, f"tags/{tag}", size):
+                self.page(pager.path(pager.number), "tag.md.j2", tag=tag, pager=pager)
+        developing = [e for e in newest if e.record.status == "developing"][:10]
+        self.page("index.md", "home.md.j2", latest=newest[:10], developing=developing, chart=chart(site))
+        return self.pages
+
+
+def render_site(site: Site, settings: Settings, templates: Path = Path("templates")) -> dict[str, str]:
+    """Every generated page: path (relative, ``.md``) -> Markdown text."""
+    return _Renderer(site, settings, templates).run()
+
+
+def write_pages(pages: dict[str, str], out: Path) -> int:
+    """Write ``pages`` under ``out``: rewrite a file only when its text changed, remove the rest.
+
+    Unchanged files keep their modification time, so `mkdocs serve --dirty` skips them.
+    Returns how many files were written.
+    """
+    written = 0
+    out.mkdir(parents=True, exist_ok=True)
+    for rel, text in pages.items():
+        path = out / rel
+        data = text.encode("utf-8")
+        try:
+            if path.read_bytes() == data:
+                continue
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written += 1
+    wanted = {out / rel for rel in pages}
+    for path in sorted(out.rglob("*.md")):
+        if path not in wanted:
+            path.unlink()
+    for folder in sorted((p for p in out.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    return written
