@@ -140,7 +140,7 @@ def _refuse(event: Any, loc: Loc) -> None:
 def _walk(parser: Any, event: Any, loc: Loc, doc: Document) -> Any:
     # The hot loop of `briefing check`: one pass over the C parser's events.
     values, keys = doc.values, doc.keys
-    mark = event.start_mark
+    mark: Any = event.start_mark
     values[loc] = (mark.line + 1, mark.column + 1)
     if type(event) is _SeqStart:
         items: list[Any] = []
@@ -177,6 +177,6 @@ def _walk(parser: Any, event: Any, loc: Loc, doc: Document) -> Any:
             _refuse(event, here)
             mapping[key] = _walk(parser, event, here, doc)
         else:
-            mark: Any = event.start_mark
+            mark = event.start_mark
             values[here] = (mark.line + 1, mark.column + 1)
             mapping[key] = event.value

@@ -53,7 +53,11 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             edit_branch=self.config.edit_branch,
             timezone=self.config.timezone,
             page_size=self.config.page_size,
-            content_prefix=self.content.relative_to(root).as_posix(),
+            content_prefix=(
+                self.content.relative_to(root).as_posix()
+                if self.content.is_relative_to(root)
+                else "content"
+            ),
         )
         return config
 

@@ -25,7 +25,6 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import jinja2
-import yaml
 from markupsafe import Markup
 
 from generator.link import ActorEntry, EventEntry, Site
@@ -72,7 +71,10 @@ class Settings:
     @classmethod
     def load(cls, config_file: Path) -> Settings:
         """Read the settings from mkdocs.yml without running MkDocs (for `briefing render`)."""
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+        from mkdocs.utils.yaml import yaml_load  # reads !ENV like MkDocs does
+
+        with config_file.open(encoding="utf-8") as handle:
+            config = yaml_load(handle) or {}
         options: dict[str, Any] = {}
         for plugin in config.get("plugins", []):
             if isinstance(plugin, dict) and "briefing" in plugin:
@@ -87,23 +89,6 @@ class Settings:
         )
 
 
-class _ConfigLoader(yaml.SafeLoader):
-    """mkdocs.yml may use !ENV; read it as the variable's value or its default."""
-
-
-def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    items = (
-        loader.construct_sequence(node)  # type: ignore[arg-type]
-        if isinstance(node, yaml.SequenceNode)
-        else [loader.construct_scalar(node)]  # type: ignore[arg-type]
-    )
-    names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
-    return next((os.environ[n] for n in names if n in os.environ), default)
-
-
-_ConfigLoader.add_constructor("!ENV", _env_tag)
-
-
 def find_repo_url(configured: str | None, root: Path) -> str:
     """The repository's web address: mkdocs.yml, then GitHub Actions, then the git remote."""
     if configured:
@@ -113,7 +98,11 @@ def find_repo_url(configured: str | None, root: Path) -> str:
         return f"{server}/{os.environ['GITHUB_REPOSITORY']}"
     try:
         remote = subprocess.run(
-            ["git", "remote", "get-url", "origin"], cwd=root, capture_output=True, text=True, check=False
+            ["git", "remote", "get-url", "origin"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
         ).stdout.strip()
     except OSError:
         return ""
@@ -131,7 +120,9 @@ def when(event: EventEntry) -> str:
     if record.time is None or not record.date.is_day:
         return text
     hour, minute = (int(part) for part in record.time.split(":"))
-    local = dt.datetime.combine(record.date.first, dt.time(hour, minute), zoneinfo.ZoneInfo(event.timezone))
+    local = dt.datetime.combine(
+        record.date.first, dt.time(hour, minute), zoneinfo.ZoneInfo(event.timezone)
+    )
     utc = local.astimezone(dt.UTC)
     zone = local.tzname() or event.timezone
     on = "" if utc.date() == local.date() else f" on {utc.day} {utc:%B}"
@@ -141,6 +132,19 @@ def when(event: EventEntry) -> str:
 def markdown(value: str | None) -> Md:
     """Record Markdown (already validated: no raw HTML, no attribute lists, safe links)."""
     return Md(value or "")
+
+
+def demote(value: str) -> Md:
+    """Push Markdown headings one level down (a record's `##` sits under the page's `##`)."""
+    out, fence = [], ""
+    for line in value.split("\n"):
+        marker = re.match(r"^\s*(```|~~~)", line)
+        if marker:
+            fence = "" if fence == marker[1] else (fence or marker[1])
+        elif not fence and re.match(r"^#{1,5} ", line):
+            line = "#" + line
+        out.append(line)
+    return Md("\n".join(out))
 
 
 def cell(value: str) -> Md:
@@ -199,6 +203,10 @@ def paginate(items: Sequence[T], base: str, size: int) -> list[Pager]:
 # -- pages -----------------------------------------------------------------------------------
 
 
+PALETTE = 10
+"""Number of series colours in briefing.css (.chart-type-0 … 9)."""
+
+
 @dataclass(frozen=True)
 class Chart:
     """Events per month by type, laid out for the SVG template."""
@@ -218,18 +226,20 @@ def chart(site: Site, months: int = 24) -> Chart | None:
     dated = [e for e in site.events if e.record.date.precision != "year"]
     if not dated:
         return None
+    first = min(e.record.date.first for e in dated)
     last = max(e.record.date.first for e in dated)
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
     keys: list[tuple[int, int]] = []
     year, month = last.year, last.month
-    for _ in range(months):
+    for _ in range(min(months, max(span, 6))):
         keys.append((year, month))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     keys.reverse()
     counts: dict[tuple[int, int], Counter[str]] = {k: Counter() for k in keys}
     for event in dated:
-        first = event.record.date.first
-        if (first.year, first.month) in counts:
-            counts[(first.year, first.month)][event.record.type] += 1
+        start = event.record.date.first
+        if (start.year, start.month) in counts:
+            counts[(start.year, start.month)][event.record.type] += 1
     used = [t for t in site.vocabulary.event_types if any(c[t.id] for c in counts.values())]
     peak = max([sum(c.values()) for c in counts.values()] + [1])
     width, height, plot = 720, 240, 200
@@ -242,11 +252,11 @@ def chart(site: Site, months: int = 24) -> Chart | None:
             if n:
                 h = plot * n / peak
                 y -= h
-                stack.append((index % 8, t.label, n, round(y, 2), round(h, 2)))
+                stack.append((index % PALETTE, t.label, n, round(y, 2), round(h, 2)))
         bars.append(stack)
     return Chart(
         months=[f"{dt.date(y, m, 1):%b %Y}" for y, m in keys],
-        types=[(t.id, t.label, i % 8) for i, t in enumerate(used)],
+        types=[(t.id, t.label, i % PALETTE) for i, t in enumerate(used)],
         bars=bars,
         peak=peak,
         width=width,
@@ -273,7 +283,14 @@ def _environment(templates: Path) -> jinja2.Environment:
         autoescape=True,  # with finalize: plain text gets Markdown escapes, not HTML ones
     )
     env.filters.update(
-        markdown=markdown, cell=cell, url=url, yaml=yaml_string, plain=plain, md=md_escape, html=html_escape
+        markdown=markdown,
+        demote=demote,
+        cell=cell,
+        url=url,
+        yaml=yaml_string,
+        plain=plain,
+        md=md_escape,
+        html=html_escape,
     )
     env.globals.update(when=when, source_number=source_number, month_name=month_name)
     return env
@@ -294,7 +311,12 @@ class _Renderer:
         depth = path.count("/")
         root = Md("../" * depth)
         self.pages[path] = self.env.get_template(template).render(
-            root=root, site=self.site, settings=self.settings, terms=self.terms, path=path, **context
+            root=root,
+            site=self.site,
+            settings=self.settings,
+            terms=self.terms,
+            path=path,
+            **context,
         )
 
     def edit_url(self, entry: EventEntry | ActorEntry) -> str:
@@ -309,14 +331,22 @@ class _Renderer:
         newest = list(reversed(site.events))
         years = _years(newest)
         for event in site.events:
-            self.page(f"briefs/{event.id}.md", "brief.md.j2", event=event, edit_url=self.edit_url(event))
+            self.page(
+                f"briefs/{event.id}.md", "brief.md.j2", event=event, edit_url=self.edit_url(event)
+            )
         for actor in site.actors:
             for pager in paginate(actor.involvement, f"actors/{actor.id}", size):
                 self.page(
-                    pager.path(pager.number), "actor.md.j2",
-                    actor=actor, pager=pager, edit_url=self.edit_url(actor),
+                    pager.path(pager.number),
+                    "actor.md.j2",
+                    actor=actor,
+                    pager=pager,
+                    edit_url=self.edit_url(actor),
                 )
-        kinds = [(k, [a for a in site.actors if a.record.kind == k.id]) for k in site.vocabulary.actor_kinds]
+        kinds = [
+            (k, [a for a in site.actors if a.record.kind == k.id])
+            for k in site.vocabulary.actor_kinds
+        ]
         self.page("actors/index.md", "actors.md.j2", kinds=[(k, a) for k, a in kinds if a])
         self.page("timeline/index.md", "timeline.md.j2", years=years)
         for year, events in years.items():
@@ -328,11 +358,15 @@ class _Renderer:
             for pager in paginate(events, f"tags/{tag}", size):
                 self.page(pager.path(pager.number), "tag.md.j2", tag=tag, pager=pager)
         developing = [e for e in newest if e.record.status == "developing"][:10]
-        self.page("index.md", "home.md.j2", latest=newest[:10], developing=developing, chart=chart(site))
+        self.page(
+            "index.md", "home.md.j2", latest=newest[:10], developing=developing, chart=chart(site)
+        )
         return self.pages
 
 
-def render_site(site: Site, settings: Settings, templates: Path = Path("templates")) -> dict[str, str]:
+def render_site(
+    site: Site, settings: Settings, templates: Path = Path("templates")
+) -> dict[str, str]:
     """Every generated page: path (relative, ``.md``) -> Markdown text."""
     return _Renderer(site, settings, templates).run()
 

@@ -162,3 +162,9 @@ def make_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ContentFact
         return write_tree(Path("content"), all_events, all_actors, vocabulary)
 
     return make
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden/ from the current output"
+    )

@@ -1,0 +1,69 @@
+"""Real MkDocs builds for tests: the shipped mkdocs.yml, or a copy pointed at other content."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from mkdocs.utils.yaml import yaml_load
+
+ROOT = Path(__file__).parent.parent
+
+
+def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Run `mkdocs build --strict` as a subprocess, exactly as `make site` does."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-q",
+            "-f",
+            str(config),
+            "-d",
+            str(site_dir),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+
+
+def config_for(folder: Path, content: Path, **plugin: object) -> Path:
+    """A mkdocs.yml in ``folder`` like the shipped one, reading records from ``content``.
+
+    Hand-written pages come from ``content/pages`` when it exists (an empty folder otherwise);
+    templates and theme overrides are the repository's own.
+    """
+    with (ROOT / "mkdocs.yml").open(encoding="utf-8") as handle:
+        config = yaml_load(handle)  # resolves !ENV as MkDocs does
+    pages = content / "pages"
+    pages.mkdir(parents=True, exist_ok=True)
+    config["docs_dir"] = str(pages.resolve())
+    config["theme"]["custom_dir"] = str((ROOT / "templates" / "overrides").resolve())
+    options = {
+        "content_dir": str(content.resolve()),
+        "templates_dir": str((ROOT / "templates").resolve()),
+        "cache_dir": str((folder / "cache").resolve()),
+        **plugin,
+    }
+    config["plugins"] = [
+        p
+        if p != "briefing" and not (isinstance(p, dict) and "briefing" in p)
+        else {"briefing": options}
+        for p in config["plugins"]
+    ]
+    about = ["about.md", "methodology.md", "contributing.md"]
+    config["nav"] = [item for item in config["nav"] if "About" not in item]
+    if all((pages / name).exists() for name in about):
+        config["nav"].append({"About": about})
+    path = folder / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path

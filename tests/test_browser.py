@@ -1,0 +1,349 @@
+"""Real-browser tests: the shipped site, built once, served over HTTP and driven in Chromium.
+
+Material's instant navigation loads pages by XHR, so the site is served from 127.0.0.1 rather
+than opened from disk. Chromium is Debian's (``apt-get install chromium``); Playwright's own
+browser download is not used. Without Chromium these tests skip, loudly, unless
+``BRIEFING_REQUIRE_BROWSER=1`` (set in CI), in which case they fail.
+
+Each scenario saves a screenshot to ``test-artifacts/screenshots/`` for a human to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+
+from generator.render import Settings
+from tests.sitebuild import ROOT, config_for, mkdocs_build
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+BRIEF_ID = "2024-06-26-suspected-ballistic-missile-launch"
+BRIEF_PATH = f"/briefs/{BRIEF_ID}/"
+ACTOR_ID = "rok-jcs"
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+
+# Findings that come from Material's own markup, which our CSS and page templates cannot
+# reach. Each entry is (axe rule id, CSS selector axe reports for the node).
+THEME_EXCLUSIONS = {
+    # Material's search overlay is `<div class="md-search" role="dialog">` with no accessible
+    # name (partials/search.html in the theme). Only a theme override of that partial could name
+    # it; the search input inside it is labelled.
+    ("aria-dialog-name", ".md-search"),
+}
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict), path
+    return data
+
+
+def _brief_record() -> dict[str, Any]:
+    return _read_yaml(ROOT / "content" / "events" / "2024" / f"{BRIEF_ID}.yaml")
+
+
+def _heading(text: str) -> re.Pattern[str]:
+    """A heading's text content: ``text`` and the permalink sign Material's toc adds."""
+    return re.compile(rf"^\s*{re.escape(text)}\s*¶?\s*$")
+
+
+def _screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path of a Chromium executable, or a loud skip (a failure when CI requires a browser)."""
+    path = "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
+    path = path or shutil.which("chromium")
+    if path is None:
+        reason = "Chromium not found: apt-get install chromium; browser tests skipped"
+        if os.environ.get("BRIEFING_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{reason} (but BRIEFING_REQUIRE_BROWSER=1 requires them)")
+        pytest.skip(reason)
+    return path
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build the shipped site once and serve it on an ephemeral port of 127.0.0.1."""
+    folder = tmp_path_factory.mktemp("browser-site")
+    site = folder / "site"
+    result = mkdocs_build(config_for(folder, ROOT / "content"), site)
+    assert result.returncode == 0, result.stderr
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def playwright_driver(chromium: str) -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Playwright, chromium: str) -> Iterator[Browser]:
+    instance = playwright_driver.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    try:
+        yield instance
+    finally:
+        instance.close()
+
+
+def _open_context(browser: Browser, site_url: str, **options: Any) -> BrowserContext:
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
+    context.set_default_timeout(10_000)
+    # Offline and deterministic: nothing but our own server (Material asks Google for fonts).
+    context.route(re.compile(rf"^(?!{re.escape(site_url)}/)"), lambda route: route.abort())
+    return context
+
+
+@pytest.fixture
+def context_options() -> dict[str, Any]:
+    """Overridden by parametrised tests that need another viewport or colour scheme."""
+    return {"color_scheme": "light"}
+
+
+@pytest.fixture
+def page(browser: Browser, site_url: str, context_options: dict[str, Any]) -> Iterator[Page]:
+    """A fresh page in its own context (no shared storage); fails on uncaught script errors."""
+    context = _open_context(browser, site_url, **context_options)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
+
+
+# --------------------------------------------------------------------------- scenarios
+
+
+def test_home_page(page: Page, site_url: str) -> None:
+    site_name = Settings.load(ROOT / "mkdocs.yml").site_name
+    page.goto(f"{site_url}/")
+    assert site_name in page.title()
+    expect(page.locator("article h1")).to_have_text(_heading(site_name))
+
+    latest = page.locator("h2#latest-briefs + ul > li")
+    expect(latest.first).to_be_visible()
+    # Material's script rewrites links to absolute URLs, so compare resolved paths.
+    links = page.locator("h2#latest-briefs + ul > li a[href*='briefs/']")
+    paths = [link.evaluate("a => a.pathname") for link in links.all()]
+    assert len(paths) == latest.count(), "each latest entry links to its brief"
+    assert len(set(paths)) == len(paths) >= 3
+    assert all(re.fullmatch(r"/briefs/\d{4}-\d\d-\d\d-[a-z0-9-]+/", p) for p in paths), paths
+
+    expect(page.locator("article h2#events-per-month")).to_be_visible()
+    assert 'role="img"' in page.content()
+    chart = page.get_by_role("img", name=re.compile(r"^Events per month"))
+    expect(chart).to_be_visible()
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 200 and box["height"] > 50
+    bars = chart.locator("rect")
+    assert bars.count() > 0
+    assert bars.first.evaluate("r => getComputedStyle(r).fill") not in ("", "none", "rgb(0, 0, 0)")
+    _screenshot(page, "home")
+
+
+def test_brief_page(page: Page, site_url: str) -> None:
+    record = _brief_record()
+    vocabulary = _read_yaml(ROOT / "content" / "vocabulary.yaml")
+    status = next(s["label"] for s in vocabulary["statuses"] if s["id"] == record["status"])
+
+    page.goto(f"{site_url}{BRIEF_PATH}")
+    expect(page.locator("article h1")).to_have_text(_heading(record["title"]))
+    badge = page.locator(".brief-meta .badge")
+    expect(badge).to_be_visible()
+    expect(badge).to_have_text(status)
+    expect(badge).to_have_class(re.compile(rf"\bbadge--{record['status']}\b"))
+    date = page.locator(".brief-meta .brief-date")
+    expect(date).to_contain_text("05:30 KST")
+    expect(date).to_contain_text("20:30 UTC on 25 June")
+
+    claims = page.locator("xpath=//h2[@id='claims']/following::table[1]")
+    expect(claims.locator("thead th").first).to_have_text("Who")
+    rows = claims.locator("tbody tr")
+    assert rows.count() == len(record["claims"]) > 0
+
+    sources = page.locator("xpath=//h2[@id='sources']/following::ol[1]/li")
+    assert sources.count() == len(record["sources"]) > 0
+    assert sources.first.evaluate("li => getComputedStyle(li).listStyleType") == "decimal"
+
+    # A claim's numbered source link jumps to that source, and the number matches its place.
+    link = claims.locator("a[href*='#source-']").first
+    assert link.evaluate("a => a.pathname") == BRIEF_PATH
+    fragment: str = link.evaluate("a => a.hash")
+    number = int(link.inner_text())
+    target = page.locator(fragment)
+    expect(target).to_have_count(1)
+    link.click()
+    page.wait_for_function("hash => location.hash === hash", arg=fragment)
+    expect(target).to_be_in_viewport()
+    position = target.evaluate("t => [...t.closest('ol').children].indexOf(t.closest('li')) + 1")
+    assert position == number
+    _screenshot(page, "brief")
+
+
+def test_actor_link_and_back(page: Page, site_url: str) -> None:
+    record = _brief_record()
+    name = _read_yaml(ROOT / "content" / "actors" / f"{ACTOR_ID}.yaml")["name"]
+    page.goto(f"{site_url}{BRIEF_PATH}")
+
+    link = page.locator(f"h2#actors + ul a[href$='actors/{ACTOR_ID}/']")
+    expect(link).to_have_text(name)
+    link.click()
+    page.wait_for_url(f"**/actors/{ACTOR_ID}/")
+    expect(page.locator("article h1")).to_have_text(_heading(name))
+    expect(page).to_have_title(re.compile(re.escape(name)))
+    back_link = page.locator(f"article a[href$='/briefs/{BRIEF_ID}/']")
+    expect(back_link.first).to_be_visible()
+    _screenshot(page, "actor")
+
+    page.go_back()
+    page.wait_for_url(f"**{BRIEF_PATH}")
+    expect(page.locator("article h1")).to_have_text(_heading(record["title"]))
+    expect(page.locator(f"h2#actors + ul a[href$='actors/{ACTOR_ID}/']")).to_be_visible()
+
+
+def test_dark_mode_toggle(page: Page, site_url: str) -> None:
+    body = page.locator("body")
+    page.goto(f"{site_url}/")
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+    light_background = body.evaluate("b => getComputedStyle(b).backgroundColor")
+
+    page.locator("label[title='Switch to dark mode']").click()
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    dark_background = body.evaluate("b => getComputedStyle(b).backgroundColor")
+    assert dark_background != light_background
+    # Material remembers the choice across pages.
+    page.reload()
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    _screenshot(page, "home-dark")
+
+    page.locator("label[title='Switch to light mode']").click()
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+
+
+def test_timeline(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}/timeline/")
+    years = page.locator("article ul > li > a").filter(has_text=re.compile(r"^\d{4}$"))
+    assert "2024" in years.all_inner_texts()
+
+    years.filter(has_text="2024").click()
+    page.wait_for_url("**/timeline/2024/")
+    expect(page.locator("article h1")).to_have_text(re.compile(r"2024"))
+    months = page.locator("article h2").filter(has_text=re.compile(rf"^\s*({MONTHS}) 2024\b"))
+    expect(months.first).to_be_visible()
+    assert "June 2024" in [m.strip(" ¶\n") for m in months.all_text_contents()]
+    june = page.locator(
+        "xpath=//article//h2[starts-with(normalize-space(.), 'June 2024')]"
+        "/following-sibling::*[1][self::ul]/li"
+    )
+    assert june.count() > 0
+    expect(june.first.locator("a[href*='/briefs/']").first).to_be_visible()
+    assert june.locator(f"a[href$='briefs/{BRIEF_ID}/']").count() == 1
+    _screenshot(page, "timeline-2024")
+
+
+@pytest.mark.parametrize(
+    ("name", "path"), [("mobile-brief", BRIEF_PATH), ("mobile-home", "/")], ids=["brief", "home"]
+)
+@pytest.mark.parametrize(
+    "context_options",
+    [{"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}],
+    ids=["390x844"],
+)
+def test_mobile_has_no_horizontal_overflow(page: Page, site_url: str, name: str, path: str) -> None:
+    page.goto(f"{site_url}{path}")
+    expect(page.locator("article h1")).to_be_visible()
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[1] == 390
+    assert width[0] <= width[1] + 1, f"page is {width[0]}px wide in a {width[1]}px viewport"
+    _screenshot(page, name)
+
+
+def _serious_violations(page: Page) -> list[str]:
+    results = Axe().run(page)
+    violations: list[dict[str, Any]] = results.response["violations"]
+    found = []
+    for violation in violations:
+        if violation["impact"] not in ("serious", "critical"):
+            continue
+        nodes = [
+            node
+            for node in violation["nodes"]
+            if (violation["id"], " ".join(map(str, node["target"]))) not in THEME_EXCLUSIONS
+        ]
+        for node in nodes:
+            summary = " ".join(node.get("failureSummary", "").split())
+            found.append(f"{violation['id']} ({violation['impact']}) {node['target']}: {summary}")
+    return found
+
+
+A11Y_PAGES = {
+    "home": "/",
+    "brief": BRIEF_PATH,
+    "actor": f"/actors/{ACTOR_ID}/",
+    "timeline-2024": "/timeline/2024/",
+}
+
+
+@pytest.mark.parametrize(
+    "context_options", [{"color_scheme": "light"}, {"color_scheme": "dark"}], ids=["light", "dark"]
+)
+@pytest.mark.parametrize("name", list(A11Y_PAGES))
+def test_accessibility(
+    page: Page, site_url: str, name: str, context_options: dict[str, Any]
+) -> None:
+    scheme = {"light": "default", "dark": "slate"}[context_options["color_scheme"]]
+    page.goto(f"{site_url}{A11Y_PAGES[name]}")
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", scheme)
+    # Colours are measured as they end, not halfway through one of Material's transitions.
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+    violations = _serious_violations(page)
+    # The viewport only: the scenarios above keep full-page shots, and those cost a second each.
+    _screenshot(page, f"a11y-{name}-{context_options['color_scheme']}", full_page=False)
+    assert not violations, "\n".join(violations)

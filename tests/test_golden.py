@@ -1,0 +1,88 @@
+"""Golden Markdown: the generated pages of a small fixture tree, so output changes show in review.
+
+Refresh with `make golden` after an intended change, and review the diff.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.link import build_site
+from generator.render import Settings, render_site, write_pages
+
+ROOT = Path(__file__).parent.parent
+FIXTURE = Path(__file__).parent / "fixtures" / "content"
+GOLDEN = Path(__file__).parent / "golden"
+SETTINGS = Settings(
+    site_name="Fixture Briefing", repo_url="https://github.com/example/briefing", page_size=2
+)
+
+
+def rendered() -> dict[str, str]:
+    return render_site(build_site(FIXTURE), SETTINGS, ROOT / "templates")
+
+
+def test_generated_markdown_matches_golden(request: pytest.FixtureRequest) -> None:
+    pages = rendered()
+    if request.config.getoption("--update-golden"):
+        write_pages(pages, GOLDEN)
+        return
+    on_disk = {
+        p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8")
+        for p in GOLDEN.rglob("*.md")
+    }
+    assert sorted(pages) == sorted(on_disk), "pages added or removed: run `make golden` and review"
+    for path, text in pages.items():
+        assert text == on_disk[path], (
+            f"{path} differs from tests/golden/: run `make golden` and review"
+        )
+
+
+def test_plain_text_is_escaped_and_markdown_kept() -> None:
+    pages = rendered()
+    claim = pages["briefs/claim.md"]
+    assert "# Claim with \\*stars\\*, \\<b\\>tags\\</b\\> \\| pipes &amp; \\[brackets\\]" in claim
+    assert "the JCS said it *appeared to fail*." in pages["briefs/launch.md"]
+
+
+def test_dates_respect_precision_and_zone() -> None:
+    pages = rendered()
+    assert "26 June 2024, 05:30 KST (20:30 UTC on 25 June)" in pages["briefs/launch.md"]
+    assert "c. May 2024" in pages["briefs/balloons.md"]
+    assert "28 August–1 September 2023" in pages["briefs/exercise.md"]
+
+
+def test_relations_show_from_both_sides() -> None:
+    pages = rendered()
+    assert (
+        "### In response to\n\n- [Suspected ballistic missile launch](../briefs/launch.md)"
+        in pages["briefs/claim.md"]
+    )
+    launch = pages["briefs/launch.md"]
+    assert "### Prompted\n\n- [Claim with" in launch
+    assert "### Context\n\n- [Balloon campaign](../briefs/balloons.md)" in launch
+
+
+def test_long_lists_are_paginated() -> None:
+    pages = rendered()  # page_size=2 in the fixture settings
+    assert {
+        "timeline/2024.md",
+        "timeline/2024/page/2.md",
+        "actors/north-korea.md",
+        "actors/north-korea/page/2.md",
+    } <= set(pages)
+    assert "Page 1 of 2" in pages["timeline/2024.md"]
+
+
+def test_write_pages_rewrites_only_changed_files_and_removes_stale_ones(tmp_path: Path) -> None:
+    pages = {"a.md": "one\n", "sub/b.md": "two\n"}
+    assert write_pages(pages, tmp_path) == 2
+    stamp = (tmp_path / "a.md").stat().st_mtime_ns
+    (tmp_path / "a.md").touch()  # make sure a rewrite would change the time
+    before = (tmp_path / "a.md").stat().st_mtime_ns
+    assert write_pages({"a.md": "one\n", "sub/b.md": "changed\n"}, tmp_path) == 1
+    assert (tmp_path / "a.md").stat().st_mtime_ns == before >= stamp
+    assert write_pages({"a.md": "one\n"}, tmp_path) == 0
+    assert not (tmp_path / "sub").exists()

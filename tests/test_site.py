@@ -1,0 +1,243 @@
+"""Real `mkdocs build` runs, asserting on the parsed HTML they produce."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from generator.link import build_site
+from tests.sitebuild import ROOT, config_for, mkdocs_build
+
+FIXTURE = Path(__file__).parent / "fixtures" / "content"
+BUDGET = 500 * 1024
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("shipped")
+    result = mkdocs_build(config_for(folder, ROOT / "content"), folder / "site")
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+    return folder / "site"
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def links(path: Path) -> set[str]:
+    """Every link target on a page, resolved to a site path like `actors/kcna/`."""
+    base = path.parent
+    site_root = next(p for p in path.parents if (p / "sitemap.xml").exists())
+    out = set()
+    for a in soup(path).select("article a[href]"):
+        href = str(a["href"]).split("#")[0]
+        if not href or "://" in href:
+            continue
+        target = (base / href).resolve()
+        if target.is_relative_to(site_root.resolve()):
+            out.add(
+                target.relative_to(site_root.resolve())
+                .as_posix()
+                .removesuffix("index.html")
+                .rstrip("/")
+                + "/"
+            )
+    return out
+
+
+def actor_pages(site: Path, actor_id: str) -> list[Path]:
+    first = site / "actors" / actor_id / "index.html"
+    return [first, *sorted((site / "actors" / actor_id / "page").glob("*/index.html"))]
+
+
+def test_briefs_and_actors_link_both_ways(shipped: Path) -> None:
+    model = build_site(ROOT / "content")
+    assert model.events
+    for event in model.events:
+        page = shipped / "briefs" / event.id / "index.html"
+        found = links(page)
+        for involvement in event.actors:
+            actor = involvement.actor.id
+            assert f"actors/{actor}/" in found, f"{event.id} does not link to {actor}"
+            back = set().union(*(links(p) for p in actor_pages(shipped, actor)))
+            assert f"briefs/{event.id}/" in back, f"{actor} does not link back to {event.id}"
+
+
+def test_inverse_relations_appear_on_the_other_brief(shipped: Path) -> None:
+    model = build_site(ROOT / "content")
+    labels = {r.id: r for r in model.vocabulary.relations}
+    checked = 0
+    for event in model.events:
+        for rel in event.record.related:
+            page = soup(shipped / "briefs" / rel.id / "index.html")
+            label = labels[rel.relation].inverse_label
+            heading = next(
+                (h for h in page.select("article h3") if h.get_text().rstrip("¶").strip() == label),
+                None,
+            )
+            assert heading is not None, f"{rel.id} lacks '{label}'"
+            items = heading.find_next("ul")
+            assert items is not None
+            assert any(f"/{event.id}/" in str(a["href"]) for a in items.select("a[href]"))
+            checked += 1
+    assert checked >= 10
+
+
+def test_brief_page_shows_the_record(shipped: Path) -> None:
+    page = soup(shipped / "briefs" / "2024-06-26-suspected-ballistic-missile-launch" / "index.html")
+    text = page.get_text(" ")
+    assert "26 June 2024, 05:30 KST (20:30 UTC on 25 June)" in text
+    assert page.select_one(".badge") is not None
+    claims = page.find("h2", id="claims")
+    assert claims is not None and claims.find_next("table") is not None
+    assert page.select("ol li strong[id^=source-]")
+    nav = [a.get_text(strip=True) for a in page.select("nav.md-tabs a, nav.md-nav a")]
+    assert "Timeline" in nav
+    assert not any("suspected" in n.lower() for n in nav), "briefs must stay out of the nav"
+
+
+def test_no_page_over_budget_and_nav_holds_hubs_only(shipped: Path) -> None:
+    sizes = {p: p.stat().st_size for p in shipped.rglob("*.html")}
+    assert len(sizes) > 60
+    assert max(sizes.values()) < BUDGET
+    home = soup(shipped / "index.html")
+    tabs = [a.get_text(strip=True) for a in home.select("nav.md-tabs a")]
+    assert tabs == ["Home", "Briefs", "Timeline", "Actors", "Tags", "About"]
+    assert home.select_one("figure.chart svg[role=img]") is not None
+
+
+def test_bad_content_aborts_the_build_with_positions(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    path = content / "events" / "2024" / "claim.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("type: statement", "type: statment"),
+        encoding="utf-8",
+    )
+    result = mkdocs_build(config_for(tmp_path, content), tmp_path / "site")
+    assert result.returncode == 1
+    assert (
+        f"{path}:3:7: type: unknown event type 'statment' (did you mean 'statement'?)"
+        in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "site" / "index.html").exists()
+
+
+def test_deleted_record_loses_its_page(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    config = config_for(tmp_path, content)
+    assert mkdocs_build(config, tmp_path / "site").returncode == 0
+    assert (tmp_path / "site" / "briefs" / "balloons" / "index.html").exists()
+    (content / "events" / "2024" / "balloons.yaml").unlink()
+    result = mkdocs_build(config, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "site" / "briefs" / "balloons").exists()
+    assert not (tmp_path / "cache" / "briefs" / "balloons.md").exists()
+    assert "balloons" not in (tmp_path / "site" / "briefs" / "launch" / "index.html").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_render_command_writes_the_markdown_tree(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "render",
+            "--content",
+            str(FIXTURE),
+            "--config",
+            str(ROOT / "mkdocs.yml"),
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        (tmp_path / "out" / "briefs" / "launch.md")
+        .read_text(encoding="utf-8")
+        .startswith("---\ntitle:")
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("w", encoding="utf-8")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "serve",
+            "--dirty",
+            "-a",
+            f"127.0.0.1:{port}",
+            "-f",
+            str(config_for(tmp_path, content)),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    try:
+        yield f"http://127.0.0.1:{port}", content
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+def _fetch(url: str, until: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    text = ""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                text = str(response.read().decode("utf-8"))
+            if until in text:
+                return text
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{url} never showed {until!r}")
+
+
+def test_serve_refreshes_a_brief_when_its_record_is_saved(served: tuple[str, Path]) -> None:
+    url, content = served
+    _fetch(f"{url}/briefs/exercise/", "Exercise over several days")
+    record = content / "events" / "2023" / "exercise.yaml"
+    record.write_text(
+        record.read_text(encoding="utf-8").replace(
+            "Exercise over several days", "Exercise, edited"
+        ),
+        encoding="utf-8",
+    )
+    _fetch(f"{url}/briefs/exercise/", "Exercise, edited")
+    _fetch(f"{url}/timeline/2023/", "Exercise, edited")
