@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import itertools
 import logging
@@ -75,6 +76,11 @@ class EventEntry:
     @property
     def sort_key(self) -> tuple[Any, ...]:
         return (*self.record.date.sort_key, self.record.time or "", self.id)
+
+    @property
+    def last_updated(self) -> dt.date:
+        """The version date: the newest change-log entry, else first publication."""
+        return max([self.record.published, *(u.date for u in self.record.updates)])
 
 
 @dataclass(eq=False)

@@ -17,9 +17,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from generator import render
+from generator import exports, feeds, render
 from generator.errors import ContentErrors
-from generator.link import build_site
+from generator.link import Site, build_site
 
 log = logging.getLogger("mkdocs.plugins.briefing")
 
@@ -40,6 +40,7 @@ class BriefingConfig(base.Config):
 
 
 class BriefingPlugin(BasePlugin[BriefingConfig]):
+    site: Site
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
         self.root = root
@@ -48,7 +49,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.cache = root / self.config.cache_dir
         self.settings = render.Settings(
             site_name=config.site_name,
-            site_url=config.site_url or "",
+            site_url=render.normal_url(config.site_url or ""),
             repo_url=render.find_repo_url(config.repo_url, root),
             edit_branch=self.config.edit_branch,
             timezone=self.config.timezone,
@@ -66,12 +67,20 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             site = build_site(self.content, timezone=self.settings.timezone)
         except ContentErrors as exc:
             raise PluginError(f"the content has errors:\n{exc}") from None
+        self.site = site
         pages = render.render_site(site, self.settings, self.templates)
         written = render.write_pages(pages, self.cache)
         log.info("briefing: %d pages generated, %d changed", len(pages), written)
         for rel in pages:
             files.append(File(rel, str(self.cache), config.site_dir, config.use_directory_urls))
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Feeds and open data, next to the HTML."""
+        out = Path(config.site_dir)
+        exports.write(out, exports.files(self.site, self.settings.site_url))
+        (out / "feed.xml").write_bytes(feeds.briefs_feed(self.site, self.settings))
+        (out / "updates.xml").write_bytes(feeds.updates_feed(self.site, self.settings))
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.content))

@@ -60,6 +60,7 @@ class Settings:
 
     site_name: str = "Briefing"
     site_url: str = ""
+    """The published address, ending in /."""
     repo_url: str = ""
     edit_branch: str = "main"
     timezone: str = "Asia/Seoul"
@@ -81,12 +82,16 @@ class Settings:
                 options = plugin["briefing"] or {}
         return cls(
             site_name=config.get("site_name", cls.site_name),
-            site_url=config.get("site_url") or "",
+            site_url=normal_url(config.get("site_url") or ""),
             repo_url=find_repo_url(config.get("repo_url"), config_file.parent),
             timezone=options.get("timezone", cls.timezone),
             page_size=int(options.get("page_size", cls.page_size)),
             content_prefix=options.get("content_dir", cls.content_prefix),
         )
+
+
+def normal_url(url: str) -> str:
+    return url if not url or url.endswith("/") else f"{url}/"
 
 
 def find_repo_url(configured: str | None, root: Path) -> str:
@@ -171,8 +176,12 @@ def month_name(number: int) -> str:
     return calendar.month_name[number]
 
 
-def yaml_string(value: str) -> Md:
-    return Md(json.dumps(str(value), ensure_ascii=False))
+def meta(value: str) -> Md:
+    """A front-matter value (title, description): a quoted YAML string of HTML-escaped text.
+
+    Themes print page titles and descriptions into HTML without escaping them.
+    """
+    return Md(json.dumps(html.escape(str(value)), ensure_ascii=False))
 
 
 def plain(value: str) -> str:
@@ -287,7 +296,7 @@ def _environment(templates: Path) -> jinja2.Environment:
         demote=demote,
         cell=cell,
         url=url,
-        yaml=yaml_string,
+        meta=meta,
         plain=plain,
         md=md_escape,
         html=html_escape,
@@ -357,6 +366,11 @@ class _Renderer:
         for tag, events in site.tags.items():
             for pager in paginate(events, f"tags/{tag}", size):
                 self.page(pager.path(pager.number), "tag.md.j2", tag=tag, pager=pager)
+        self.page(
+            "map.md", "map.md.j2",
+            types=[t for t in site.vocabulary.event_types if any(e.record.type == t.id for e in site.events)],
+            years=sorted({e.record.date.start.year for e in site.events}, reverse=True),
+        )
         developing = [e for e in newest if e.record.status == "developing"][:10]
         self.page(
             "index.md", "home.md.j2", latest=newest[:10], developing=developing, chart=chart(site)
