@@ -32,7 +32,8 @@ def event_json(event: EventEntry, site_url: str) -> dict[str, Any]:
         "first_day": event.record.date.first.isoformat(),
         "last_day": event.record.date.last.isoformat(),
         "related_both_ways": [
-            {"label": group.label, "events": [e.id for e in group.events]} for group in event.related
+            {"label": group.label, "events": [e.id for e in group.events]}
+            for group in event.related
         ],
     }
 

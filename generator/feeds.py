@@ -43,7 +43,9 @@ def _entry_common(feed: FeedGenerator, event: EventEntry, settings: Settings, si
 
 
 def briefs_feed(site: Site, settings: Settings) -> bytes:
-    newest = sorted(site.events, key=lambda e: (e.record.published, e.sort_key), reverse=True)[:LIMIT]
+    newest = sorted(site.events, key=lambda e: (e.record.published, e.sort_key), reverse=True)[
+        :LIMIT
+    ]
     updated = max((e.last_updated for e in newest), default=None)
     feed = _feed(settings, "feed.xml", f"{settings.site_name}: briefs", updated)
     for event in newest:
@@ -63,7 +65,12 @@ def updates_feed(site: Site, settings: Settings) -> bytes:
     ]
     entries.sort(key=lambda item: (item[0], item[1].sort_key, item[2]), reverse=True)
     entries = entries[:LIMIT]
-    feed = _feed(settings, "updates.xml", f"{settings.site_name}: updates", entries[0][0] if entries else None)
+    feed = _feed(
+        settings,
+        "updates.xml",
+        f"{settings.site_name}: updates",
+        entries[0][0] if entries else None,
+    )
     for day, event, index, update in entries:
         entry = _entry_common(feed, event, settings, site)
         entry.id(f"{settings.site_url}briefs/{event.id}/#update-{index}")  # type: ignore[attr-defined]

@@ -35,12 +35,15 @@ class BriefingConfig(base.Config):
     """Default time zone of records' local dates and times."""
     page_size = c.Type(int, default=100)
     """Entries per page in timeline years, tags and actor involvement."""
+    licence = c.Type(str, default="CC BY 4.0")
+    """Licence of the content and data, shown on the Data page."""
     edit_branch = c.Type(str, default="main")
     """Branch that "edit this record" links open."""
 
 
 class BriefingPlugin(BasePlugin[BriefingConfig]):
     site: Site
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
         self.root = root
@@ -54,6 +57,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             edit_branch=self.config.edit_branch,
             timezone=self.config.timezone,
             page_size=self.config.page_size,
+            licence=self.config.licence,
             content_prefix=(
                 self.content.relative_to(root).as_posix()
                 if self.content.is_relative_to(root)

@@ -27,6 +27,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from generator import docs
 from generator.link import ActorEntry, EventEntry, Site
 
 log = logging.getLogger("briefing.render")
@@ -66,6 +67,8 @@ class Settings:
     timezone: str = "Asia/Seoul"
     page_size: int = 100
     """Entries per page on timeline years, tags and actor involvement."""
+    licence: str = "CC BY 4.0"
+    """Licence of the published content and data (shown on the Data page)."""
     content_prefix: str = "content"
     """Path of the content folder inside the repository (for "edit this record" links)."""
 
@@ -86,6 +89,7 @@ class Settings:
             repo_url=find_repo_url(config.get("repo_url"), config_file.parent),
             timezone=options.get("timezone", cls.timezone),
             page_size=int(options.get("page_size", cls.page_size)),
+            licence=options.get("licence", cls.licence),
             content_prefix=options.get("content_dir", cls.content_prefix),
         )
 
@@ -366,9 +370,18 @@ class _Renderer:
         for tag, events in site.tags.items():
             for pager in paginate(events, f"tags/{tag}", size):
                 self.page(pager.path(pager.number), "tag.md.j2", tag=tag, pager=pager)
+        models = [
+            {"name": m.__name__, "doc": m.__doc__ or "", "rows": docs.rows(m)} for m in docs.MODELS
+        ]
+        self.page("data.md", "data.md.j2", models=models)
         self.page(
-            "map.md", "map.md.j2",
-            types=[t for t in site.vocabulary.event_types if any(e.record.type == t.id for e in site.events)],
+            "map.md",
+            "map.md.j2",
+            types=[
+                t
+                for t in site.vocabulary.event_types
+                if any(e.record.type == t.id for e in site.events)
+            ],
             years=sorted({e.record.date.start.year for e in site.events}, reverse=True),
         )
         developing = [e for e in newest if e.record.status == "developing"][:10]

@@ -1,0 +1,196 @@
+"""Feeds, open data and reproducible builds, checked on a real build of the shipped content."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+import feedparser
+import jsonschema
+import pytest
+from bs4 import BeautifulSoup
+
+from generator.link import Site, build_site
+from generator.model import Actor, Event
+from tests.sitebuild import ROOT, config_for, mkdocs_build
+
+pytestmark = pytest.mark.slow
+EPOCH = "1719360000"
+
+
+@pytest.fixture(scope="module")
+def model() -> Site:
+    return build_site(ROOT / "content")
+
+
+def _build(folder: Path) -> Path:
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        result = mkdocs_build(config_for(folder, ROOT / "content"), folder / "site")
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    assert result.returncode == 0, result.stderr
+    return folder / "site"
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return _build(tmp_path_factory.mktemp("one")), _build(tmp_path_factory.mktemp("two"))
+
+
+def test_same_content_same_epoch_gives_a_byte_identical_site(builds: tuple[Path, Path]) -> None:
+    one, two = builds
+    files_one = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    files_two = sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
+    assert files_one == files_two
+    assert len(files_one) > 100
+    different = [p for p in files_one if (one / p).read_bytes() != (two / p).read_bytes()]
+    assert different == []
+
+
+def test_briefs_feed(builds: tuple[Path, Path], model: Site) -> None:
+    one, two = builds
+    feed = feedparser.parse((one / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert feed.feed.title.endswith(": briefs")
+    expected = sorted(model.events, key=lambda e: (e.record.published, e.sort_key), reverse=True)[
+        :50
+    ]
+    assert [entry.title for entry in feed.entries] == [e.record.title for e in expected]
+    for entry, event in zip(feed.entries, expected, strict=True):
+        assert entry.link.endswith(f"/briefs/{event.id}/")
+        assert entry.published.startswith(event.record.published.isoformat())
+        assert entry.updated.startswith(event.last_updated.isoformat())
+        assert entry.summary
+        assert {t.term for t in entry.tags} >= set(event.record.tags)
+    ids_again = [e.id for e in feedparser.parse((two / "feed.xml").read_bytes()).entries]
+    assert [e.id for e in feed.entries] == ids_again
+
+
+def test_updates_feed_lists_change_log_entries(builds: tuple[Path, Path], model: Site) -> None:
+    feed = feedparser.parse((builds[0] / "updates.xml").read_bytes())
+    assert not feed.bozo
+    updates = sum(len(e.record.updates) for e in model.events)
+    assert len(feed.entries) == min(50, updates) > 0
+    days = [entry.updated[:10] for entry in feed.entries]
+    assert days == sorted(days, reverse=True)
+    assert len({entry.id for entry in feed.entries}) == len(feed.entries)
+
+
+def test_every_page_announces_the_feeds_and_sharing_metadata(builds: tuple[Path, Path]) -> None:
+    site = builds[0]
+    for page in [site / "index.html", *sorted((site / "briefs").glob("*/index.html"))]:
+        head = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").head
+        assert head is not None
+        feeds = {
+            str(link["href"]).rsplit("/", 1)[-1]
+            for link in head.select('link[rel=alternate][type="application/atom+xml"]')
+        }
+        assert feeds == {"feed.xml", "updates.xml"}, page
+        assert head.select_one('meta[property="og:title"]') is not None
+        assert head.select_one('meta[name="twitter:card"]') is not None
+    brief = BeautifulSoup(
+        (site / "briefs/2024-06-26-suspected-ballistic-missile-launch/index.html").read_text(
+            encoding="utf-8"
+        ),
+        "html.parser",
+    )
+    og_type = brief.select_one('meta[property="og:type"]')
+    description = brief.select_one('meta[property="og:description"]')
+    assert og_type is not None and og_type["content"] == "article"
+    assert description is not None and str(description["content"]).startswith(
+        "North Korea launched one ballistic missile"
+    )
+    cite = brief.select_one(".cite")
+    assert cite is not None
+    assert "Version of 28 June 2024" in cite.get_text()
+    assert "/briefs/2024-06-26-suspected-ballistic-missile-launch/" in cite.get_text()
+
+
+def test_json_exports_match_the_records(builds: tuple[Path, Path], model: Site) -> None:
+    data = builds[0] / "data"
+    events = json.loads((data / "events.json").read_text(encoding="utf-8"))
+    actors = json.loads((data / "actors.json").read_text(encoding="utf-8"))
+    assert [e["id"] for e in events] == [e.id for e in model.events]
+    assert [a["id"] for a in actors] == [a.id for a in model.actors]
+    first = model.events[0]
+    assert events[0]["title"] == first.record.title
+    assert events[0]["date"] == str(first.record.date)
+    assert len(events[0]["sources"]) == len(first.record.sources)
+    # Every field of the model is exported (none re-listed by hand).
+    assert set(Event.model_fields) >= {k for e in events for k in e} - {
+        "id",
+        "url",
+        "timezone",
+        "first_day",
+        "last_day",
+        "related_both_ways",
+    }
+    assert any(set(e) >= {"claims", "assessment", "facts", "updates"} for e in events)
+    assert all(
+        set(Actor.model_fields) >= set(a) - {"id", "url", "members", "events"} for a in actors
+    )
+
+
+def test_csv_has_one_flat_row_per_event(builds: tuple[Path, Path], model: Site) -> None:
+    with (builds[0] / "data" / "events.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(model.events)
+    by_id = {row["id"]: row for row in rows}
+    for event in model.events:
+        row = by_id[event.id]
+        assert row["title"] == event.record.title
+        assert row["actors"] == "; ".join(a.id for a in event.record.actors)
+        if event.record.location:
+            assert row["location.name"] == event.record.location.name
+
+
+def test_geojson_has_every_located_event(builds: tuple[Path, Path], model: Site) -> None:
+    collection = json.loads((builds[0] / "data" / "events.geojson").read_text(encoding="utf-8"))
+    located = [e for e in model.events if e.record.location and e.record.location.lat is not None]
+    assert collection["type"] == "FeatureCollection"
+    assert [f["id"] for f in collection["features"]] == [e.id for e in located]
+    for feature, event in zip(collection["features"], located, strict=True):
+        assert event.record.location is not None
+        assert feature["geometry"]["coordinates"] == [
+            event.record.location.lon,
+            event.record.location.lat,
+        ]
+
+
+def test_published_schemas_validate_every_shipped_record(
+    builds: tuple[Path, Path], model: Site
+) -> None:
+    schemas = builds[0] / "schema"
+    event_schema = json.loads((schemas / "event.schema.json").read_text(encoding="utf-8"))
+    actor_schema = json.loads((schemas / "actor.schema.json").read_text(encoding="utf-8"))
+    vocabulary_schema = json.loads((schemas / "vocabulary.schema.json").read_text(encoding="utf-8"))
+    for event in model.events:
+        jsonschema.validate(event.record.model_dump(mode="json", exclude_none=True), event_schema)
+    for actor in model.actors:
+        jsonschema.validate(actor.record.model_dump(mode="json", exclude_none=True), actor_schema)
+    jsonschema.validate(
+        model.vocabulary.model_dump(mode="json", exclude_none=True), vocabulary_schema
+    )
+    bad = model.events[0].record.model_dump(mode="json", exclude_none=True) | {
+        "type": "no-such-type"
+    }
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, event_schema)
+
+
+def test_data_page_documents_every_field_and_the_licence(builds: tuple[Path, Path]) -> None:
+    page = BeautifulSoup(
+        (builds[0] / "data" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    text = page.get_text(" ")
+    assert "Licence: CC BY 4.0" in text
+    documented = {code.get_text() for code in page.select("table td:first-child code")}
+    assert set(Event.model_fields) | set(Actor.model_fields) <= documented
+    linked = {str(a["href"]) for a in page.select("article a[href]")}
+    for name in ("events.json", "actors.json", "events.csv", "events.geojson"):
+        assert f"../data/{name}" in linked
+        assert (builds[0] / "data" / name).is_file()
