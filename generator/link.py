@@ -30,7 +30,7 @@ ID_PATTERN = re.compile(model.SLUG_PATTERN)
 RESERVED_IDS = frozenset({"index"})
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class ActorEntry:
     """An actor with everything the site knows about it."""
 
@@ -46,21 +46,24 @@ class ActorEntry:
     alongside: list[tuple[ActorEntry, int]] = field(default_factory=list)
     """Actors most often involved in the same events, with counts."""
 
+    def __repr__(self) -> str:
+        return f"ActorEntry({self.id!r})"
 
-@dataclass(eq=False)
+
+@dataclass(eq=False, repr=False)
 class Involvement:
     event: EventEntry
     actor: ActorEntry
     role: str | None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class RelatedGroup:
     label: str
     events: list[EventEntry]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class EventEntry:
     """An event with its resolved actors and relations in both directions."""
 
@@ -77,13 +80,16 @@ class EventEntry:
     def sort_key(self) -> tuple[Any, ...]:
         return (*self.record.date.sort_key, self.record.time or "", self.id)
 
+    def __repr__(self) -> str:
+        return f"EventEntry({self.id!r})"
+
     @property
     def last_updated(self) -> dt.date:
         """The version date: the newest change-log entry, else first publication."""
         return max([self.record.published, *(u.date for u in self.record.updates)])
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Site:
     """The whole content model, cross-referenced."""
 
@@ -97,6 +103,9 @@ class Site:
     actor_by_id: dict[str, ActorEntry]
     tags: dict[str, list[EventEntry]]
     """Events by tag, newest first; tags sorted."""
+
+    def __repr__(self) -> str:
+        return f"Site({len(self.events)} events, {len(self.actors)} actors)"
 
     def term(self, kind: str, term_id: str) -> model.Term:
         terms: list[model.Term] = getattr(self.vocabulary, kind)

@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from generator import exports, feeds, render
+from generator import exports, feeds, render, search
 from generator.errors import ContentErrors
 from generator.link import Site, build_site
 
@@ -37,6 +37,8 @@ class BriefingConfig(base.Config):
     """Entries per page in timeline years, tags and actor involvement."""
     licence = c.Type(str, default="CC BY 4.0")
     """Licence of the content and data, shown on the Data page."""
+    pagefind = c.Type(bool, default=True)
+    """Build the Pagefind search index after the site (off only for benchmark baselines)."""
     edit_branch = c.Type(str, default="main")
     """Branch that "edit this record" links open."""
 
@@ -85,6 +87,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         exports.write(out, exports.files(self.site, self.settings.site_url))
         (out / "feed.xml").write_bytes(feeds.briefs_feed(self.site, self.settings))
         (out / "updates.xml").write_bytes(feeds.updates_feed(self.site, self.settings))
+        if self.config.pagefind:
+            search.index(out)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.content))

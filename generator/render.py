@@ -176,6 +176,17 @@ def source_number(sources: Sequence[Any], key: str) -> int:
     return next(i for i, source in enumerate(sources, 1) if source.key == key)
 
 
+def countries(event: EventEntry) -> list[str]:
+    """Countries an event concerns: where it happened and the involved actors' countries."""
+    found = (
+        {event.record.location.country}
+        if event.record.location and event.record.location.country
+        else set()
+    )
+    found |= {i.actor.record.country for i in event.actors if i.actor.record.country}
+    return sorted(found)
+
+
 def month_name(number: int) -> str:
     return calendar.month_name[number]
 
@@ -298,6 +309,7 @@ def _environment(templates: Path) -> jinja2.Environment:
     env.filters.update(
         markdown=markdown,
         demote=demote,
+        countries=countries,
         cell=cell,
         url=url,
         meta=meta,
@@ -367,6 +379,7 @@ class _Renderer:
                 self.page(pager.path(pager.number), "timeline_year.md.j2", year=year, pager=pager)
         self.page("briefs/index.md", "briefs.md.j2", years=years, latest=newest[:20])
         self.page("tags/index.md", "tags.md.j2")
+        self.page("search.md", "search.md.j2")
         for tag, events in site.tags.items():
             for pager in paginate(events, f"tags/{tag}", size):
                 self.page(pager.path(pager.number), "tag.md.j2", tag=tag, pager=pager)

@@ -115,7 +115,7 @@ def test_no_page_over_budget_and_nav_holds_hubs_only(shipped: Path) -> None:
     assert max(sizes.values()) < BUDGET
     home = soup(shipped / "index.html")
     tabs = [a.get_text(strip=True) for a in home.select("nav.md-tabs a")]
-    assert tabs == ["Home", "Briefs", "Timeline", "Actors", "Tags", "Map", "About"]
+    assert tabs == ["Home", "Briefs", "Timeline", "Actors", "Tags", "Map", "Search", "About"]
     assert home.select_one("figure.chart svg[role=img]") is not None
 
 

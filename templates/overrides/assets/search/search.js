@@ -1,0 +1,114 @@
+// The /search/ page: Pagefind's JavaScript API with facet checkboxes and result counts.
+// Record text reaches the page only through textContent, never as HTML (except Pagefind's
+// excerpt, which Pagefind builds from the indexed text and marks with <mark>).
+const root = document.getElementById("briefing-search");
+const input = document.getElementById("briefing-search-input");
+const statusLine = root.querySelector(".briefing-search__status");
+const facetBox = root.querySelector(".briefing-search__facets");
+const list = root.querySelector(".briefing-search__results");
+const FACETS = ["section", "type", "status", "year", "actor", "country", "tag"];
+const LABELS = { section: "Section", type: "Type", status: "Status", year: "Year", actor: "Actor", country: "Country", tag: "Tag" };
+const chosen = {};
+let pagefind = null;
+let totals = {};
+let run = 0;
+
+function el(tag, props, ...children) {
+  const node = document.createElement(tag);
+  Object.assign(node, props || {});
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function filters() {
+  const out = {};
+  for (const [key, values] of Object.entries(chosen)) if (values.size) out[key] = { any: [...values] };
+  return out;
+}
+
+function renderFacets(counts) {
+  facetBox.replaceChildren();
+  for (const key of FACETS) {
+    const all = totals[key];
+    if (!all || !Object.keys(all).length) continue;
+    const set = (chosen[key] = chosen[key] || new Set());
+    const fieldset = el("fieldset", { className: "briefing-search__facet" }, el("legend", { textContent: LABELS[key] }));
+    const values = Object.keys(all).sort((a, b) => (key === "year" ? b.localeCompare(a) : a.localeCompare(b)));
+    for (const value of values) {
+      const n = counts && counts[key] ? counts[key][value] || 0 : all[value];
+      const box = el("input", { type: "checkbox", checked: set.has(value), value });
+      box.dataset.facet = key;
+      box.addEventListener("change", () => {
+        if (box.checked) set.add(value);
+        else set.delete(value);
+        search();
+      });
+      fieldset.append(el("label", { className: "briefing-search__option" }, box, ` ${value} `, el("span", { className: "briefing-search__count", textContent: `(${n})` })));
+    }
+    facetBox.append(fieldset);
+  }
+}
+
+async function renderResult(result) {
+  const data = await result.data();
+  const meta = data.meta || {};
+  const link = el("a", { href: data.url, textContent: meta.title || data.url });
+  const details = el("p", { className: "briefing-search__meta", textContent: [meta.kind, meta.date].filter(Boolean).join(" · ") });
+  const summary = el("p", { className: "briefing-search__summary", textContent: meta.summary || "" });
+  return el("li", { className: "briefing-search__result" }, el("h2", {}, link), details, summary);
+}
+
+async function search() {
+  const mine = ++run;
+  const query = input.value.trim();
+  const params = new URLSearchParams(location.search);
+  if (query) params.set("q", query);
+  else params.delete("q");
+  history.replaceState(null, "", `${location.pathname}${params.toString() ? "?" + params : ""}`);
+  const active = filters();
+  if (!query && !Object.keys(active).length) {
+    list.replaceChildren();
+    renderFacets(null);
+    statusLine.textContent = "Type a word, or choose filters.";
+    return;
+  }
+  const response = await pagefind.search(query || null, { filters: active, sort: query ? undefined : { date: "desc" } });
+  if (mine !== run) return;
+  const shown = response.results.slice(0, 50);
+  const items = await Promise.all(shown.map(renderResult));
+  if (mine !== run) return;
+  list.replaceChildren(...items);
+  renderFacets(response.filters);
+  const n = response.results.length;
+  statusLine.textContent = `${n} result${n === 1 ? "" : "s"}${n > shown.length ? `, showing the first ${shown.length}` : ""}`;
+  root.dataset.ready = "true";
+}
+
+async function start() {
+  try {
+    pagefind = await import(new URL(`${root.dataset.root}pagefind/pagefind.js`, location.href).href);
+    await pagefind.options({ excerptLength: 30 });
+    totals = await pagefind.filters();
+  } catch (error) {
+    statusLine.textContent =
+      "The search index is missing. It is built at the end of `mkdocs build` and when `mkdocs serve` starts; rebuild the site to search.";
+    root.dataset.ready = "error";
+    return;
+  }
+  input.value = new URLSearchParams(location.search).get("q") || "";
+  let timer = 0;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(search, 150);
+  });
+  root.querySelector("form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    search();
+  });
+  renderFacets(null);
+  statusLine.textContent = "Type a word, or choose filters.";
+  root.dataset.ready = "true";
+  if (input.value) await search();
+}
+
+start();

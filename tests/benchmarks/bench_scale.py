@@ -1,0 +1,152 @@
+"""Scale benchmark (`make bench`): 1k, 3k and 10k synthetic events, measured side by side.
+
+For each size (actors = events / 10) it prints one row: `briefing check` and a bare
+yaml.CSafeLoader loop over the same files; page generation (render to Markdown); the full
+`mkdocs build` with Pagefind and a baseline `mkdocs build` of the very same Markdown as plain
+pages with the same theme and nav (no plugin, no search); the build's peak memory; the site's
+size and largest page; and the time from saving one record to its rebuilt page under
+`mkdocs serve --dirty`. Sizes can be given: `python tests/benchmarks/bench_scale.py 1000 3000`.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from generator.link import build_site
+from generator.render import Settings, render_site, write_pages
+from generator.synth import generate
+from tests.benchmarks.bench_check import bare_loop
+from tests.sitebuild import ROOT, config_for
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def timed_build(config: Path, site: Path) -> tuple[float, float]:
+    """Seconds and peak resident memory (MB) of one `mkdocs build` in a child process."""
+    script = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        f"r = subprocess.run([sys.executable, '-m', 'mkdocs', 'build', '-q', '-f', {str(config)!r}, '-d', {str(site)!r}])\n"
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
+        "sys.exit(r.returncode)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=ENV, check=True)
+    seconds, peak = out.stdout.split()
+    return float(seconds), float(peak)
+
+
+def plain_config(folder: Path, pages: Path) -> Path:
+    """The same theme and hub-only nav, but the generated Markdown as ordinary pages."""
+    config = config_for(folder, pages.parent / "unused-content")
+    text = config.read_text(encoding="utf-8")
+    head, _, rest = text.partition("plugins:\n")
+    _, _, tail = rest.partition("nav:\n")
+    text = f"{head}plugins: []\nnav:\n{tail}".replace(f"docs_dir: {(pages.parent / 'unused-content' / 'pages').resolve()}", f"docs_dir: {pages}")
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_for(url: str, text: str, timeout: float) -> float:
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if text in response.read().decode("utf-8"):
+                    return time.perf_counter() - start
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise TimeoutError(f"{url} never showed {text!r}")
+
+
+def edit_latency(folder: Path, content: Path) -> float:
+    """Seconds from saving one record to the new text on its page under `mkdocs serve --dirty`."""
+    port = _port()
+    config = config_for(folder / "serve", content)
+    log = (folder / "serve.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}", "-f", str(config)],
+        stdout=log, stderr=subprocess.STDOUT, env=ENV,
+    )
+    try:
+        record = sorted((content / "events").rglob("*.yaml"))[len(list((content / "events").rglob("*.yaml"))) // 2]
+        url = f"http://127.0.0.1:{port}/briefs/{record.stem}/"
+        text = record.read_text(encoding="utf-8")
+        title = next(line for line in text.splitlines() if line.startswith("title:"))
+        _wait_for(url, "<h1", 900)
+        time.sleep(2)
+        record.write_text(text.replace(title, "title: Edited for the benchmark"), encoding="utf-8")
+        return _wait_for(url, "Edited for the benchmark", 300)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def run(events: int, tmp: Path) -> dict[str, float]:
+    folder = tmp / str(events)
+    content = folder / "content"
+    generate(content, events=events, actors=events // 10, seed=1)
+    row: dict[str, float] = {}
+    bare_loop(content)
+    started = time.perf_counter()
+    bare_loop(content)
+    row["bare"] = time.perf_counter() - started
+    started = time.perf_counter()
+    site = build_site(content)
+    row["check"] = time.perf_counter() - started
+    started = time.perf_counter()
+    pages = render_site(site, Settings(), ROOT / "templates")
+    row["render"] = time.perf_counter() - started
+    plain = folder / "plain" / "docs"
+    write_pages(pages, plain)
+    row["pages"] = len(pages)
+    row["build"], row["memory"] = timed_build(config_for(folder / "ours", content), folder / "ours" / "site")
+    row["plain"], _ = timed_build(plain_config(folder / "plain", plain), folder / "plain" / "site")
+    html = list((folder / "ours" / "site").rglob("*.html"))
+    row["largest"] = max(p.stat().st_size for p in html) / 1024
+    row["size"] = sum(p.stat().st_size for p in (folder / "ours" / "site").rglob("*") if p.is_file()) / 1e6
+    shutil.rmtree(folder / "plain" / "site")
+    row["edit"] = edit_latency(folder, content)
+    return row
+
+
+def main() -> None:
+    sizes = [int(a) for a in sys.argv[1:]] or [1_000, 3_000, 10_000]
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    header = (
+        f"{'events':>7} {'check s':>8} {'bare s':>7} {'ratio':>6} {'render s':>9} {'build s':>8} {'plain s':>8} "
+        f"{'ratio':>6} {'ms/event':>9} {'peak MB':>8} {'site MB':>8} {'largest KB':>11} {'edit s':>7}"
+    )
+    print(header)
+    with tempfile.TemporaryDirectory() as tmp:
+        for events in sizes:
+            r = run(events, Path(tmp))
+            print(
+                f"{events:>7} {r['check']:>8.2f} {r['bare']:>7.2f} {r['check'] / r['bare']:>6.2f} {r['render']:>9.2f} "
+                f"{r['build']:>8.1f} {r['plain']:>8.1f} {r['build'] / r['plain']:>6.2f} {1000 * r['build'] / events:>9.1f} "
+                f"{r['memory']:>8.0f} {r['size']:>8.1f} {r['largest']:>11.1f} {r['edit']:>7.2f}",
+                flush=True,
+            )
+            shutil.rmtree(Path(tmp) / str(events))
+    print("targets at 10k: check ratio <= 1.5, build ratio <= 1.3, peak <= 1500 MB, largest <= 500 KB, site <= 500 MB, edit <= 3 s")
+    _ = resource
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,525 @@
+"""The map page (/map/) in a real browser: markers, popups, filters, instant navigation, axe.
+
+The shipped site is built once for this module and served on an ephemeral port of 127.0.0.1;
+every other request is aborted, so OpenStreetMap's tiles never load: the tests look at markers,
+popups and links, not at tiles. Chromium is Debian's, with the same skip rule as
+tests/test_browser.py (a loud skip, or a failure when ``BRIEFING_REQUIRE_BROWSER=1``).
+
+Playwright's sync API allows one driver per thread, and tests/test_browser.py keeps its driver
+open for the whole session in the main thread. This module drives its Chromium from a thread of
+its own, so both modules run in one pytest session, in either order: each test hands a
+scenario (a function of a Page) to that thread.
+
+Each scenario saves a screenshot to ``test-artifacts/screenshots/map-*.png``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+import yaml
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+
+from generator.link import build_site
+from tests.conftest import ACTORS, EVENT, EVENT_2, VOCABULARY, write_tree
+from tests.sitebuild import ROOT, config_for, mkdocs_build
+from tests.test_browser import (
+    CHROMIUM_ARGS,
+    _heading,
+    _open_context,
+    _QuietHandler,
+    _serious_violations,
+    chromium,
+)
+
+pytestmark = pytest.mark.browser
+
+__all__ = ["chromium"]  # the fixture, shared with tests/test_browser.py
+
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+T = TypeVar("T")
+
+# A title that is also HTML: on the map it must stay text.
+HOSTILE_TITLE = '<img src="x" onerror="window.mapInjected = 1"> Launch & <b>test</b>'
+
+
+# --------------------------------------------------------------------------- the site
+
+
+@dataclass(frozen=True)
+class ServedSite:
+    url: str
+    """http://127.0.0.1:<port>, without a trailing slash."""
+    folder: Path
+    """The built site."""
+
+    def features(self) -> list[dict[str, Any]]:
+        data = json.loads((self.folder / "data" / "events.geojson").read_text(encoding="utf-8"))
+        assert data["type"] == "FeatureCollection"
+        features: list[dict[str, Any]] = data["features"]
+        return features
+
+
+@contextlib.contextmanager
+def _built_and_served(folder: Path, content: Path) -> Iterator[ServedSite]:
+    """Build ``content`` with the shipped configuration, served at its own ``site_url``.
+
+    The port is taken first and the site is built for it: Material's instant navigation only
+    handles links found in sitemap.xml, and it compares their ports, so a site built for
+    another address would load every page in full.
+    """
+    site = folder / "site"
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        config = config_for(folder, content)
+        settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+        settings["site_url"] = f"{url}/"
+        config.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), "utf-8")
+        result = mkdocs_build(config, site)
+        assert result.returncode == 0, result.stderr
+        assert "WARNING" not in result.stderr, result.stderr
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield ServedSite(url, site)
+        finally:
+            server.shutdown()
+            thread.join(timeout=5)
+    finally:
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def shipped(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """The shipped content, built once for this module (without Chromium: skipped first)."""
+    with _built_and_served(tmp_path_factory.mktemp("map-site"), ROOT / "content") as site:
+        yield site
+
+
+@functools.cache
+def _located_in_content() -> dict[str, str]:
+    """Event id -> title, for every event of the shipped content with lat and lon."""
+    site = build_site(ROOT / "content")
+    return {
+        event.id: event.record.title
+        for event in site.events
+        if event.record.location is not None
+        and event.record.location.lat is not None
+        and event.record.location.lon is not None
+    }
+
+
+# --------------------------------------------------------------------------- the browser
+
+
+class BrowserThread:
+    """One Chromium, driven by Playwright from a single worker thread."""
+
+    def __init__(self, executable: str) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="map-chromium")
+        self._driver: Playwright | None = None
+        self._browser: Browser | None = None
+        self._call(functools.partial(self._start, executable))
+
+    def _call(self, work: Callable[[], T]) -> T:
+        return self._pool.submit(work).result(timeout=300)
+
+    def _start(self, executable: str) -> None:
+        self._driver = sync_playwright().start()
+        self._browser = self._driver.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+
+    def _stop(self) -> None:
+        if self._browser is not None:
+            self._browser.close()
+        if self._driver is not None:
+            self._driver.stop()
+
+    def close(self) -> None:
+        try:
+            self._call(self._stop)
+        finally:
+            self._pool.shutdown(wait=True)
+
+    def run(self, site: ServedSite, scenario: Callable[[Page], T], **options: Any) -> T:
+        """``scenario(page)`` in a fresh context that reaches ``site`` only.
+
+        Fails on any uncaught error in the page's scripts.
+        """
+        return self._call(functools.partial(self._run, site, scenario, options))
+
+    def _run(self, site: ServedSite, scenario: Callable[[Page], T], options: dict[str, Any]) -> T:
+        assert self._browser is not None
+        context = _open_context(self._browser, site.url, **{"color_scheme": "light", **options})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        try:
+            result = scenario(page)
+        finally:
+            context.close()
+        assert not errors, f"uncaught errors in the page: {errors}"
+        return result
+
+
+@pytest.fixture(scope="module")
+def browser_thread(chromium: str) -> Iterator[BrowserThread]:
+    runner = BrowserThread(chromium)
+    try:
+        yield runner
+    finally:
+        runner.close()
+
+
+# --------------------------------------------------------------------------- page helpers
+
+
+def _screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"map-{name}.png"), full_page=full_page)
+
+
+def _open_map(page: Page, site: ServedSite) -> None:
+    page.goto(f"{site.url}/map/")
+    expect(page.locator("#map")).to_have_attribute("data-ready", "true")
+
+
+def _visible_ids(page: Page) -> list[str]:
+    ids = page.evaluate("() => window.briefingMap.visibleIds()")
+    assert isinstance(ids, list)
+    return sorted(str(i) for i in ids)
+
+
+def _count_text(count: int) -> str:
+    return f"{count} event{'' if count == 1 else 's'} shown"
+
+
+def _markers_on_map(page: Page) -> int:
+    """Events drawn on the map: single markers plus the numbers on the cluster icons."""
+    pane = page.locator(".leaflet-marker-pane")
+    singles = pane.locator(".leaflet-marker-icon:not(.marker-cluster)").count()
+    clustered = 0
+    for text in pane.locator(".marker-cluster").all_text_contents():
+        number = re.match(r"\s*(\d+)", text)
+        assert number, f"a cluster icon without a number: {text!r}"
+        clustered += int(number.group(1))
+    return singles + clustered
+
+
+def _wait_until(page: Page, check: Callable[[], bool], what: str, timeout_ms: int = 5000) -> None:
+    for _ in range(timeout_ms // 100):
+        if check():
+            return
+        page.wait_for_timeout(100)
+    assert check(), what
+
+
+def _assert_shown(page: Page, expected: list[str]) -> None:
+    """The map shows exactly ``expected`` (ids), in the hook, the count, the list and the DOM."""
+    assert _visible_ids(page) == sorted(expected)
+    expect(page.locator("#map-count")).to_have_text(_count_text(len(expected)))
+    expect(page.locator("#map-list li")).to_have_count(len(expected))
+    _wait_until(
+        page,
+        lambda: _markers_on_map(page) == len(expected),
+        f"{len(expected)} events drawn on the map, found {_markers_on_map(page)}",
+    )
+
+
+def _dbg(page: Page) -> None:
+    try:
+        page.locator(".leaflet-popup").wait_for(timeout=3000)
+    except Exception as e:
+        raise AssertionError(str(page.evaluate("__dbg.log"))) from None
+
+
+def _reveal(page: Page, event_id: str) -> None:
+    """Zoom (and spiderfy) until the event's marker is on screen."""
+    revealed = page.evaluate("id => window.briefingMap.reveal(id)", event_id)
+    assert revealed is True, f"could not bring {event_id} into view"
+
+
+def _wait_for_animations(page: Page) -> None:
+    page.wait_for_timeout(350)  # Leaflet's and markercluster's animations take 250-300 ms
+    page.wait_for_function(
+        "() => !document.querySelector('.leaflet-zoom-anim, .leaflet-cluster-anim')"
+    )
+
+
+# --------------------------------------------------------------------------- scenarios
+
+
+def test_one_marker_per_located_event(browser_thread: BrowserThread, shipped: ServedSite) -> None:
+    located = sorted(_located_in_content())
+    in_data = sorted(str(f["id"]) for f in shipped.features())
+    assert in_data == located
+    assert len(located) >= 3, "the shipped content should have several events with coordinates"
+
+    def scenario(page: Page) -> None:
+        _open_map(page, shipped)
+        _assert_shown(page, located)
+        expect(page.locator("#map")).to_have_attribute("aria-label", re.compile(r"\S"))
+        expect(page.locator("#map-filters")).to_be_visible()
+        attribution = page.locator(".leaflet-control-attribution")
+        expect(attribution).to_contain_text("© OpenStreetMap contributors")
+        expect(attribution.locator("a[href='https://www.openstreetmap.org/copyright']")).to_be_visible()
+        expect(page.locator(".briefing-map-credit")).to_contain_text("OpenStreetMap contributors")
+        data_link = page.locator("article a[href$='data/events.geojson']").first
+        assert data_link.evaluate("a => a.pathname") == "/data/events.geojson"
+        box = page.locator("#map").bounding_box()
+        assert box is not None and box["width"] > 600 and box["height"] > 250
+        # The map is drawn with Leaflet's stylesheet (not a page of unstyled images).
+        assert page.locator("#map").evaluate("m => getComputedStyle(m).overflow") == "hidden"
+        _screenshot(page, "all")
+
+    browser_thread.run(shipped, scenario)
+
+
+def test_map_tab_with_instant_navigation(
+    browser_thread: BrowserThread, shipped: ServedSite
+) -> None:
+    located = sorted(_located_in_content())
+
+    def scenario(page: Page) -> None:
+        page.goto(f"{shipped.url}/")
+        page.evaluate("() => { window.mapTestSamePage = true }")
+        tab = page.locator(".md-tabs__link", has_text=re.compile(r"^\s*Map\s*$"))
+        home = page.locator(".md-tabs__link", has_text=re.compile(r"^\s*Home\s*$"))
+        for visit in range(2):  # there and back again: the second map starts afresh
+            tab.click()
+            page.wait_for_url("**/map/")
+            expect(page.locator("#map")).to_have_attribute("data-ready", "true")
+            assert page.evaluate("() => window.mapTestSamePage") is True, (
+                "the Map tab was expected to use Material's instant navigation"
+            )
+            _assert_shown(page, located)
+            expect(page.locator(".leaflet-container")).to_have_count(1)
+            if visit == 0:
+                _screenshot(page, "instant")
+                home.click()
+                page.wait_for_url(f"{shipped.url}/")
+                expect(page.locator("#map")).to_have_count(0)
+
+    browser_thread.run(shipped, scenario)
+
+
+def test_marker_popup_links_to_brief(browser_thread: BrowserThread, shipped: ServedSite) -> None:
+    features = {str(f["id"]): f["properties"] for f in shipped.features()}
+
+    def scenario(page: Page) -> None:
+        for number, (event_id, title) in enumerate(sorted(_located_in_content().items())):
+            properties = features[event_id]
+            _open_map(page, shipped)
+            _reveal(page, event_id)
+            marker = page.get_by_role("button", name=title, exact=True)
+            expect(marker).to_be_visible()
+            marker.click()
+            _dbg(page)
+            popup = page.locator(".leaflet-popup")
+            expect(popup).to_be_visible()
+            link = popup.get_by_role("link", name=title, exact=True)
+            expect(link).to_be_visible()
+            expect(popup).to_contain_text(properties["date_display"])
+            expect(popup).to_contain_text(properties["type_label"])
+            assert link.evaluate("a => a.pathname") == f"/briefs/{event_id}/"
+            if number == 0:
+                _screenshot(page, "popup", full_page=False)
+            link.click()
+            page.wait_for_url(f"**/briefs/{event_id}/")
+            expect(page.locator("article h1")).to_have_text(_heading(title))
+
+    browser_thread.run(shipped, scenario)
+
+
+def test_clicking_clusters_zooms_in_to_markers(
+    browser_thread: BrowserThread, shipped: ServedSite
+) -> None:
+    """A reader's way in, without the test hook: click clusters until every marker shows."""
+    located = _located_in_content()
+
+    def scenario(page: Page) -> None:
+        _open_map(page, shipped)
+        clusters = page.locator(".leaflet-marker-pane .marker-cluster")
+        assert clusters.count() >= 1, "the shipped events at one place start as a cluster"
+        expect(clusters.first).to_have_attribute("role", "button")
+        biggest = max(
+            range(clusters.count()),
+            key=lambda i: int(re.sub(r"\D", "", clusters.nth(i).inner_text()) or 0),
+        )
+        clusters.nth(biggest).click()
+        for _ in range(20):
+            _wait_for_animations(page)
+            singles = page.locator(".leaflet-marker-pane .leaflet-marker-icon:not(.marker-cluster)")
+            titles = {t for t in (singles.nth(i).get_attribute("alt") for i in range(singles.count())) if t}
+            if titles and (page.locator(".leaflet-marker-pane .marker-cluster").count() == 0 or len(titles) >= 2):
+                break
+            page.locator(".leaflet-marker-pane .marker-cluster").first.click()
+        assert titles, "no single marker after zooming into the clusters"
+        assert titles <= set(located.values())
+        _screenshot(page, "clusters-opened", full_page=False)
+
+    browser_thread.run(shipped, scenario)
+
+
+def test_filters(browser_thread: BrowserThread, shipped: ServedSite) -> None:
+    features = [f["properties"] for f in shipped.features()]
+    every = sorted(str(p["id"]) for p in features)
+    per_type = Counter(str(p["type"]) for p in features)
+    site = build_site(ROOT / "content")
+    types = [t for t in site.vocabulary.event_types if any(e.record.type == t.id for e in site.events)]
+    years = sorted({e.record.date.start.year for e in site.events}, reverse=True)
+
+    def scenario(page: Page) -> None:
+        _open_map(page, shipped)
+        _assert_shown(page, every)
+        boxes = page.locator("#map-filters input[type=checkbox][name=type]")
+        expect(boxes).to_have_count(len(types))
+        for term in types:
+            # Labelled, with how many located events have the type.
+            box = page.get_by_role("checkbox", name=f"{term.label} ({per_type[term.id]})", exact=True)
+            expect(box).to_be_checked()
+            box.uncheck()
+            _assert_shown(page, [str(p["id"]) for p in features if p["type"] != term.id])
+            if per_type[term.id]:
+                _screenshot(page, "filtered-type", full_page=False)
+            box.check()
+            _assert_shown(page, every)
+
+        # Only one type: exactly its events.
+        only = next(t for t in types if per_type[t.id])
+        for term in types:
+            if term.id != only.id:
+                page.locator(f"#map-filters input[name=type][value='{term.id}']").uncheck()
+        _assert_shown(page, [str(p["id"]) for p in features if p["type"] == only.id])
+        page.get_by_role("button", name="Show all").click()
+        _assert_shown(page, every)
+
+        year = page.get_by_label("Year")
+        options = year.locator("option")
+        assert options.all_inner_texts() == ["All years", *map(str, years)]
+        for value in years:
+            year.select_option(str(value))
+            _assert_shown(page, [str(p["id"]) for p in features if p["year"] == value])
+            _screenshot(page, f"year-{value}", full_page=False)
+        year.select_option("")
+        _assert_shown(page, every)
+
+        # Both filters at once, then nothing matching, then back to everything.
+        year.select_option(str(years[0]))
+        page.locator(f"#map-filters input[name=type][value='{only.id}']").uncheck()
+        _assert_shown(
+            page,
+            [str(p["id"]) for p in features if p["year"] == years[0] and p["type"] != only.id],
+        )
+        for term in types:
+            page.locator(f"#map-filters input[name=type][value='{term.id}']").uncheck()
+        _assert_shown(page, [])
+        page.get_by_role("button", name="Show all").click()
+        _assert_shown(page, every)
+        expect(year).to_have_value("")
+
+    browser_thread.run(shipped, scenario)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_accessibility(browser_thread: BrowserThread, shipped: ServedSite, scheme: str) -> None:
+    event_id, title = sorted(_located_in_content().items())[-1]
+
+    def scenario(page: Page) -> list[str]:
+        _open_map(page, shipped)
+        expected_scheme = {"light": "default", "dark": "slate"}[scheme]
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", expected_scheme)
+        # The form, the map, its controls and an open popup are all checked.
+        _reveal(page, event_id)
+        page.get_by_role("button", name=title, exact=True).click()
+        _dbg(page)
+        expect(page.locator(".leaflet-popup")).to_be_visible()
+        page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+        violations = _serious_violations(page)
+        _screenshot(page, f"a11y-{scheme}", full_page=False)
+        return violations
+
+    violations = browser_thread.run(shipped, scenario, color_scheme=scheme)
+    assert not violations, "\n".join(violations)
+
+
+def test_mobile_has_no_horizontal_overflow(
+    browser_thread: BrowserThread, shipped: ServedSite
+) -> None:
+    def scenario(page: Page) -> None:
+        _open_map(page, shipped)
+        width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[1] == 390
+        assert width[0] <= width[1] + 1, f"page is {width[0]}px wide in a {width[1]}px viewport"
+        box = page.locator("#map").bounding_box()
+        assert box is not None and box["height"] > 200
+        _screenshot(page, "mobile")
+
+    browser_thread.run(
+        shipped,
+        scenario,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
+
+
+def test_without_javascript_lists_the_events(
+    browser_thread: BrowserThread, shipped: ServedSite
+) -> None:
+    located = _located_in_content()
+
+    def scenario(page: Page) -> None:
+        page.goto(f"{shipped.url}/map/")
+        for hidden in ("#map", "#map-filters", "#map-count", "#map-list"):
+            expect(page.locator(hidden)).to_be_hidden()
+        fallback = page.locator("article ul li a[href*='briefs/']")
+        expect(fallback).to_have_count(len(located))
+        paths = sorted(fallback.evaluate_all("links => links.map(a => a.pathname)"))
+        assert paths == sorted(f"/briefs/{i}/" for i in located)
+        expect(page.locator("article a[href$='data/events.geojson']").last).to_be_visible()
+        _screenshot(page, "no-javascript")
+
+    browser_thread.run(shipped, scenario, java_script_enabled=False)
+
+
+def test_record_text_stays_text(
+    browser_thread: BrowserThread, tmp_path: Path
+) -> None:
+    """A title that looks like HTML shows as text, in the marker, the popup and the list."""
+    event = EVENT.replace(
+        "title: Suspected ballistic missile launch", f"title: '{HOSTILE_TITLE}'"
+    )
+    assert HOSTILE_TITLE in event
+    content = write_tree(tmp_path / "content", {"launch": event, "claim": EVENT_2}, ACTORS, VOCABULARY)
+    with _built_and_served(tmp_path, content) as site:
+        assert [f["properties"]["title"] for f in site.features()] == [HOSTILE_TITLE]
+
+        def scenario(page: Page) -> None:
+            _open_map(page, site)
+            _assert_shown(page, ["launch"])
+            marker = page.get_by_role("button", name=HOSTILE_TITLE, exact=True)
+            marker.click()
+            _dbg(page)
+            popup = page.locator(".leaflet-popup")
+            expect(popup.get_by_role("link", name=HOSTILE_TITLE, exact=True)).to_be_visible()
+            expect(page.locator("#map-list li a")).to_have_text(HOSTILE_TITLE)
+            assert popup.locator("img, b").count() == 0
+            assert page.locator("#map-list img, #map-list b").count() == 0
+            assert page.evaluate("() => window.mapInjected") is None
+            _screenshot(page, "hostile-title", full_page=False)
+
+        browser_thread.run(site, scenario)

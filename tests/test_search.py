@@ -1,0 +1,155 @@
+"""Pagefind search in a real browser: queries, facets, native names, the header box."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from generator.link import build_site
+from tests.sitebuild import ROOT
+from tests.test_browser import (  # noqa: F401  (fixtures)
+    _screenshot,
+    _serious_violations,
+    browser,
+    chromium,
+    context_options,
+    page,
+    playwright_driver,
+    site_url,
+)
+
+pytestmark = pytest.mark.browser
+BRIEF = "2024-06-26-suspected-ballistic-missile-launch"
+
+
+def _results(page: Page) -> list[str]:
+    return [
+        a.evaluate("a => a.pathname") for a in page.locator(".briefing-search__result h2 a").all()
+    ]
+
+
+def _search(page: Page, site_url: str, query: str) -> None:
+    page.goto(f"{site_url}/search/?q={query}")
+    expect(page.locator("#briefing-search")).to_have_attribute("data-ready", "true")
+    expect(page.locator(".briefing-search__status")).to_have_text(re.compile(r"^\d+ results?"))
+
+
+def test_searching_missile_lists_the_lead_brief(page: Page, site_url: str) -> None:
+    _search(page, site_url, "missile")
+    found = _results(page)
+    assert f"/briefs/{BRIEF}/" in found
+    first = page.locator(".briefing-search__result").first
+    expect(first.locator(".briefing-search__meta")).to_have_text(re.compile(r"\S+ · \d"))
+    expect(first.locator(".briefing-search__summary")).not_to_be_empty()
+    _screenshot(page, "search-missile")
+
+
+def test_type_facet_narrows_results_and_counts_agree_with_the_records(
+    page: Page, site_url: str
+) -> None:
+    model = build_site(ROOT / "content")
+    label = model.term("event_types", "missile-launch").label
+    launches = {f"/briefs/{e.id}/" for e in model.events if e.record.type == "missile-launch"}
+    _search(page, site_url, "missile")
+    before = _results(page)
+    option = page.locator(
+        ".briefing-search__facet", has=page.locator("legend", has_text="Type")
+    ).locator("label", has_text=label)
+    count = int(re.search(r"\((\d+)\)", option.inner_text())[1])  # type: ignore[index]
+    option.locator("input").check()
+    expect(page.locator(".briefing-search__status")).to_have_text(re.compile(rf"^{count} results?"))
+    after = _results(page)
+    assert set(after) <= launches
+    assert len(after) == count < len(before)
+    # Filters alone (no words): every missile launch in the records.
+    page.fill("#briefing-search-input", "")
+    expect(page.locator(".briefing-search__status")).to_have_text(
+        re.compile(rf"^{len(launches)} results?")
+    )
+    assert set(_results(page)) == launches
+
+
+@pytest.mark.parametrize("query", ["김정은", "Kim Jong-un"])
+def test_native_names_and_aliases_find_the_actor(page: Page, site_url: str, query: str) -> None:
+    _search(page, site_url, query)
+    assert "/actors/kim-jong-un/" in _results(page)[:3]
+
+
+def test_header_search_box_opens_results(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}/")
+    box = page.locator(".md-header__inner .briefing-header-search input")
+    expect(box).to_be_visible()
+    box.fill("balloons")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q=balloons"))
+    expect(page.locator(".briefing-search__status")).to_have_text(re.compile(r"^\d+ results?"))
+    assert any("balloon" in path for path in _results(page))
+
+
+def test_search_is_usable_by_keyboard_alone(page: Page, site_url: str) -> None:
+    _search(page, site_url, "treaty")
+    page.focus("#briefing-search-input")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('.briefing-search__result') !== null"):
+            break
+    else:
+        pytest.fail("Tab never reached a result link")
+    href = page.evaluate("document.activeElement.pathname")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(href) + "$"))
+
+
+def test_search_page_accessibility(page: Page, site_url: str) -> None:
+    _search(page, site_url, "missile")
+    violations = _serious_violations(page)
+    assert not violations, "\n".join(violations)
+
+
+def test_only_briefs_and_profiles_are_indexed(page: Page, site_url: str) -> None:
+    _search(page, site_url, "timeline")
+    assert all(re.fullmatch(r"/(briefs|actors)/[a-z0-9-]+/", p) for p in _results(page))
+
+
+def test_timeline_filters_hide_and_show_entries(page: Page, site_url: str) -> None:
+    model = build_site(ROOT / "content")
+    year = [e for e in model.events if e.record.date.start.year == 2024]
+    page.goto(f"{site_url}/timeline/2024/")
+    entries = page.locator(".md-content .entry")
+    expect(entries).to_have_count(len(year))
+    bar = page.locator("[data-timeline-filters]")
+    expect(bar).to_be_visible()
+    page.select_option("select[name=type]", "missile-launch")
+    launches = [e for e in year if e.record.type == "missile-launch"]
+    expect(page.locator(".md-content .entry:visible")).to_have_count(len(launches))
+    expect(page.locator(".timeline-filters__count")).to_have_text(f"{len(launches)} of {len(year)} events shown")
+    page.select_option("select[name=actors]", "kim-jong-un")
+    both = [e for e in launches if any(i.actor.id == "kim-jong-un" for i in e.actors)]
+    expect(page.locator(".md-content .entry:visible")).to_have_count(len(both))
+    page.select_option("select[name=type]", "")
+    page.select_option("select[name=actors]", "")
+    page.select_option("select[name=tags]", "balloons")
+    tagged = [e for e in year if "balloons" in e.record.tags]
+    expect(page.locator(".md-content .entry:visible")).to_have_count(len(tagged))
+    page.select_option("select[name=tags]", "")
+    page.select_option("select[name=status]", "disputed")
+    disputed = [e for e in year if e.record.status == "disputed"]
+    expect(page.locator(".md-content .entry:visible")).to_have_count(len(disputed))
+    page.select_option("select[name=status]", "")
+    expect(page.locator(".md-content .entry:visible")).to_have_count(len(year))
+    _screenshot(page, "timeline-filters")
+
+
+def test_timeline_without_javascript_shows_everything(browser: Any, site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}/timeline/2024/")
+        count = len([e for e in build_site(ROOT / "content").events if e.record.date.start.year == 2024])
+        expect(page.locator(".md-content .entry:visible")).to_have_count(count)
+        expect(page.locator("[data-timeline-filters]")).to_be_hidden()
+    finally:
+        context.close()
