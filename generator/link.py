@@ -155,11 +155,27 @@ def _record_files(folder: Path, errors: list[ContentError]) -> dict[str, tuple[P
     return found
 
 
+RecordCache = dict[Path, tuple[tuple[int, int], Document, Any]]
+"""Valid records by file, with the (mtime, size) they were read at: `mkdocs serve` keeps one
+across rebuilds so that an edit re-reads only the files that changed."""
+
+
 def _load_all(
-    paths: dict[str, tuple[Path, str]], record_type: type[Any], errors: list[ContentError]
+    paths: dict[str, tuple[Path, str]],
+    record_type: type[Any],
+    errors: list[ContentError],
+    cache: RecordCache | None,
 ) -> dict[str, tuple[Document, Any]]:
     loaded = {}
     for record_id, (path, where) in paths.items():
+        stamp = None
+        if cache is not None:
+            stat = path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            hit = cache.get(path)
+            if hit is not None and hit[0] == stamp and isinstance(hit[2], record_type):
+                loaded[record_id] = (hit[1], hit[2])
+                continue
         try:
             doc = load_file(path, where)
         except ContentErrors as exc:
@@ -168,23 +184,30 @@ def _load_all(
         record = to_record(doc, record_type, errors)
         if record is not None:
             loaded[record_id] = (doc, record)
+            if cache is not None and stamp is not None:
+                cache[path] = (stamp, doc, record)
     return loaded
 
 
-def build_site(content_dir: Path, *, timezone: str = "Asia/Seoul") -> Site:
-    """Read, type and cross-reference every record under ``content_dir``."""
+def build_site(
+    content_dir: Path, *, timezone: str = "Asia/Seoul", cache: RecordCache | None = None
+) -> Site:
+    """Read, type and cross-reference every record under ``content_dir``.
+
+    With a ``cache``, files whose modification time and size are unchanged are not re-read.
+    """
     # Loading allocates many small objects that all stay alive until linking is done: the
     # cyclic garbage collector would rescan them again and again for nothing.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build_site(content_dir, timezone)
+        return _build_site(content_dir, timezone, cache)
     finally:
         if enabled:
             gc.enable()
 
 
-def _build_site(content_dir: Path, timezone: str) -> Site:
+def _build_site(content_dir: Path, timezone: str, cache: RecordCache | None) -> Site:
     errors: list[ContentError] = []
     vocab_path = content_dir / "vocabulary.yaml"
     vocabulary: Vocabulary | None = None
@@ -199,8 +222,8 @@ def _build_site(content_dir: Path, timezone: str) -> Site:
             vocabulary = to_record(vocab_doc, Vocabulary, errors)
         except ContentErrors as exc:
             errors.extend(exc.errors)
-    events = _load_all(_record_files(content_dir / "events", errors), Event, errors)
-    actors = _load_all(_record_files(content_dir / "actors", errors), Actor, errors)
+    events = _load_all(_record_files(content_dir / "events", errors), Event, errors, cache)
+    actors = _load_all(_record_files(content_dir / "actors", errors), Actor, errors, cache)
     if vocabulary is None or vocab_doc is None:
         raise ContentErrors(errors)
     checker = _Checker(vocabulary, vocab_doc, set(events), set(actors), errors)

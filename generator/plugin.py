@@ -7,6 +7,7 @@ files with that source path, so `mkdocs serve --dirty` rebuilds only what an edi
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from mkdocs.structure.files import File, Files
 
 from generator import exports, feeds, render, search
 from generator.errors import ContentErrors
-from generator.link import Site, build_site
+from generator.link import RecordCache, Site, build_site
 
 log = logging.getLogger("mkdocs.plugins.briefing")
 
@@ -46,6 +47,13 @@ class BriefingConfig(base.Config):
 class BriefingPlugin(BasePlugin[BriefingConfig]):
     site: Site
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds (MkDocs
+        # documents this), so the record cache and the search index survive between edits.
+        self.serving = command == "serve"
+        self.records: RecordCache = {}
+        self.search_copy: Path | None = None
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
         self.root = root
@@ -70,7 +78,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         try:
-            site = build_site(self.content, timezone=self.settings.timezone)
+            site = build_site(self.content, timezone=self.settings.timezone, cache=self.records)
         except ContentErrors as exc:
             raise PluginError(f"the content has errors:\n{exc}") from None
         self.site = site
@@ -87,8 +95,20 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         exports.write(out, exports.files(self.site, self.settings.site_url))
         (out / "feed.xml").write_bytes(feeds.briefs_feed(self.site, self.settings))
         (out / "updates.xml").write_bytes(feeds.updates_feed(self.site, self.settings))
-        if self.config.pagefind:
-            search.index(out)
+        if not self.config.pagefind:
+            return
+        bundle = out / "pagefind"
+        if self.serving and self.search_copy is not None:
+            # Indexing every page again would cost seconds per edit: serve keeps the index
+            # built at start (restart `mkdocs serve` to refresh search).
+            if not bundle.exists():
+                shutil.copytree(self.search_copy, bundle)
+            return
+        search.index(out)
+        if self.serving:
+            self.search_copy = self.cache.with_name(self.cache.name + "-pagefind")
+            shutil.rmtree(self.search_copy, ignore_errors=True)
+            shutil.copytree(bundle, self.search_copy)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.content))

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# Browser fixtures (chromium, site_url, browser, page, ...) for every browser test module.
+pytest_plugins = ["tests.browser_support"]
+
 VOCABULARY = """\
 event_types:
   - id: missile-launch

@@ -63,8 +63,16 @@ def records(source: Path) -> dict[str, dict[str, Any]]:
     for date, items in sorted(groups.items()):
         entries = [entry for _, entry in items]
         times = sorted(t for t, _ in items if t is not None)
-        names = sorted({missiles.get(e["missile"], {}).get("name", e["missile"]) for e in entries if known(e["missile"])})
-        places = sorted({e["facility"] for e in entries if known(e["facility"]) and e["facility"] in facilities})
+        names = sorted(
+            {
+                missiles.get(e["missile"], {}).get("name", e["missile"])
+                for e in entries
+                if known(e["missile"])
+            }
+        )
+        places = sorted(
+            {e["facility"] for e in entries if known(e["facility"]) and e["facility"] in facilities}
+        )
         outcomes = sorted({e["outcome"] for e in entries if known(e["outcome"])})
         count = len(entries)
         what = f"{count} missile{'s' if count > 1 else ''}"
@@ -75,7 +83,9 @@ def records(source: Path) -> dict[str, dict[str, Any]]:
             **({"time": times[0]} if times and len(date) == 10 else {}),
             "type": "missile-launch",
             "status": "confirmed",
-            "summary": f"North Korea launched {what}" + (f" ({', '.join(names)})" if names else "") + ".",
+            "summary": f"North Korea launched {what}"
+            + (f" ({', '.join(names)})" if names else "")
+            + ".",
             "actors": [{"id": "north-korea", "role": "launched"}],
             "facts": {"Missiles": str(count)},
             "sources": [
@@ -98,29 +108,53 @@ def records(source: Path) -> dict[str, dict[str, Any]]:
             value = _km([e[key] for e in entries])
             if value:
                 facts[label] = value
-        landings = sorted({labels.get(e["landing"], e["landing"]) for e in entries if known(e["landing"])})
+        landings = sorted(
+            {labels.get(e["landing"], e["landing"]) for e in entries if known(e["landing"])}
+        )
         if landings:
             facts["Landing"] = ", ".join(landings)
         if places:
             facility = facilities[places[0]]
-            record["location"] = {"name": facility["name"], "country": "KP", "lat": str(facility["lat"]),
-                                  "lon": str(facility["lon"]), "precision": "approximate"}
-        descriptions = list(dict.fromkeys(e["description"] for e in entries if known(e.get("description"))))
+            record["location"] = {
+                "name": facility["name"],
+                "country": "KP",
+                "lat": str(facility["lat"]),
+                "lon": str(facility["lon"]),
+                "precision": "approximate",
+            }
+        descriptions = list(
+            dict.fromkeys(e["description"] for e in entries if known(e.get("description")))
+        )
         if descriptions:
             # Source text is plain text: keep Markdown and HTML from acting on it.
-            record["body"] = "\n\n".join(re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", d) for d in descriptions)
+            record["body"] = "\n\n".join(
+                re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", d) for d in descriptions
+            )
         out[f"{date}-missile-test"] = record
     return out
 
 
 VOCABULARY = {
-    "event_types": [{"id": "missile-launch", "label": "Missile launch", "description": "A launch of one or more missiles."}],
+    "event_types": [
+        {
+            "id": "missile-launch",
+            "label": "Missile launch",
+            "description": "A launch of one or more missiles.",
+        }
+    ],
     "actor_kinds": [{"id": "state", "label": "State", "description": "A country."}],
-    "statuses": [{"id": "confirmed", "label": "Confirmed", "description": "Recorded in the data set."}],
+    "statuses": [
+        {"id": "confirmed", "label": "Confirmed", "description": "Recorded in the data set."}
+    ],
     "confidence": [{"id": "high", "label": "High", "description": "Well supported."}],
     "relations": [{"id": "context", "label": "Context", "inverse_label": "Context"}],
 }
-NORTH_KOREA = {"name": "North Korea", "kind": "state", "country": "KP", "summary": "The Democratic People's Republic of Korea."}
+NORTH_KOREA = {
+    "name": "North Korea",
+    "kind": "state",
+    "country": "KP",
+    "summary": "The Democratic People's Republic of Korea.",
+}
 
 
 def write(source: Path, out: Path) -> int:

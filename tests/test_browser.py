@@ -10,153 +10,27 @@ Each scenario saves a screenshot to ``test-artifacts/screenshots/`` for a human 
 
 from __future__ import annotations
 
-import functools
-import os
 import re
-import shutil
-import threading
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from generator.render import Settings
-from tests.sitebuild import ROOT, config_for, mkdocs_build
+from tests.browser_support import (
+    ACTOR_ID,
+    BRIEF_ID,
+    BRIEF_PATH,
+    MONTHS,
+    _brief_record,
+    _heading,
+    _read_yaml,
+    _screenshot,
+    _serious_violations,
+)
+from tests.sitebuild import ROOT
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-
-BRIEF_ID = "2024-06-26-suspected-ballistic-missile-launch"
-BRIEF_PATH = f"/briefs/{BRIEF_ID}/"
-ACTOR_ID = "rok-jcs"
-MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-
-# Findings that come from Material's own markup, which our CSS and page templates cannot
-# reach. Each entry is (axe rule id, CSS selector axe reports for the node).
-THEME_EXCLUSIONS = {
-    # Material's search overlay is `<div class="md-search" role="dialog">` with no accessible
-    # name (partials/search.html in the theme). Only a theme override of that partial could name
-    # it; the search input inside it is labelled.
-    ("aria-dialog-name", ".md-search"),
-}
-
-
-def _read_yaml(path: Path) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert isinstance(data, dict), path
-    return data
-
-
-def _brief_record() -> dict[str, Any]:
-    return _read_yaml(ROOT / "content" / "events" / "2024" / f"{BRIEF_ID}.yaml")
-
-
-def _heading(text: str) -> re.Pattern[str]:
-    """A heading's text content: ``text`` and the permalink sign Material's toc adds."""
-    return re.compile(rf"^\s*{re.escape(text)}\s*¶?\s*$")
-
-
-def _screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
-
-
-# --------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    """Path of a Chromium executable, or a loud skip (a failure when CI requires a browser)."""
-    path = "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
-    path = path or shutil.which("chromium")
-    if path is None:
-        reason = "Chromium not found: apt-get install chromium; browser tests skipped"
-        if os.environ.get("BRIEFING_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{reason} (but BRIEFING_REQUIRE_BROWSER=1 requires them)")
-        pytest.skip(reason)
-    return path
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="session")
-def site_url(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Build the shipped site once and serve it on an ephemeral port of 127.0.0.1."""
-    folder = tmp_path_factory.mktemp("browser-site")
-    site = folder / "site"
-    result = mkdocs_build(config_for(folder, ROOT / "content"), site)
-    assert result.returncode == 0, result.stderr
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-@pytest.fixture(scope="session")
-def playwright_driver(chromium: str) -> Iterator[Playwright]:
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_driver: Playwright, chromium: str) -> Iterator[Browser]:
-    instance = playwright_driver.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-    try:
-        yield instance
-    finally:
-        instance.close()
-
-
-def _open_context(browser: Browser, site_url: str, **options: Any) -> BrowserContext:
-    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
-    context.set_default_timeout(10_000)
-    # Offline and deterministic: nothing but our own server (Material asks Google for fonts).
-    context.route(re.compile(rf"^(?!{re.escape(site_url)}/)"), lambda route: route.abort())
-    return context
-
-
-@pytest.fixture
-def context_options() -> dict[str, Any]:
-    """Overridden by parametrised tests that need another viewport or colour scheme."""
-    return {"color_scheme": "light"}
-
-
-@pytest.fixture
-def page(browser: Browser, site_url: str, context_options: dict[str, Any]) -> Iterator[Page]:
-    """A fresh page in its own context (no shared storage); fails on uncaught script errors."""
-    context = _open_context(browser, site_url, **context_options)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        yield page
-    finally:
-        context.close()
-    assert not errors, f"uncaught errors in the page: {errors}"
-
 
 # --------------------------------------------------------------------------- scenarios
 
@@ -167,10 +41,10 @@ def test_home_page(page: Page, site_url: str) -> None:
     assert site_name in page.title()
     expect(page.locator("article h1")).to_have_text(_heading(site_name))
 
-    latest = page.locator("h2#latest-briefs + ul > li")
+    latest = page.locator("h2#latest-briefs ~ .entry")
     expect(latest.first).to_be_visible()
     # Material's script rewrites links to absolute URLs, so compare resolved paths.
-    links = page.locator("h2#latest-briefs + ul > li a[href*='briefs/']")
+    links = page.locator("h2#latest-briefs ~ .entry p:first-child a[href*='briefs/']")
     paths = [link.evaluate("a => a.pathname") for link in links.all()]
     assert len(paths) == latest.count(), "each latest entry links to its brief"
     assert len(set(paths)) == len(paths) >= 3
@@ -279,8 +153,8 @@ def test_timeline(page: Page, site_url: str) -> None:
     expect(months.first).to_be_visible()
     assert "June 2024" in [m.strip(" ¶\n") for m in months.all_text_contents()]
     june = page.locator(
-        "xpath=//article//h2[starts-with(normalize-space(.), 'June 2024')]"
-        "/following-sibling::*[1][self::ul]/li"
+        "xpath=//article//div[contains(@class, 'entry')]"
+        "[preceding-sibling::h2[1][starts-with(normalize-space(.), 'June 2024')]]"
     )
     assert june.count() > 0
     expect(june.first.locator("a[href*='/briefs/']").first).to_be_visible()
@@ -303,24 +177,6 @@ def test_mobile_has_no_horizontal_overflow(page: Page, site_url: str, name: str,
     assert width[1] == 390
     assert width[0] <= width[1] + 1, f"page is {width[0]}px wide in a {width[1]}px viewport"
     _screenshot(page, name)
-
-
-def _serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    violations: list[dict[str, Any]] = results.response["violations"]
-    found = []
-    for violation in violations:
-        if violation["impact"] not in ("serious", "critical"):
-            continue
-        nodes = [
-            node
-            for node in violation["nodes"]
-            if (violation["id"], " ".join(map(str, node["target"]))) not in THEME_EXCLUSIONS
-        ]
-        for node in nodes:
-            summary = " ".join(node.get("failureSummary", "").split())
-            found.append(f"{violation['id']} ({violation['impact']}) {node['target']}: {summary}")
-    return found
 
 
 A11Y_PAGES = {

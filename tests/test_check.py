@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -282,3 +283,21 @@ def test_shipped_content_passes() -> None:
     content = Path(__file__).parent.parent / "content"
     site = build_site(content)
     assert "2024-06-26-suspected-ballistic-missile-launch" in site.event_by_id
+
+
+def test_record_cache_rereads_only_changed_files(make_content: ContentFactory) -> None:
+    root = make_content()
+    cache: dict[Path, Any] = {}
+    first = build_site(root, cache=cache)
+    assert len(cache) == 5
+    path = root / "events" / "2024" / "claim.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Claim of a", "Edited claim of a"),
+        encoding="utf-8",
+    )
+    second = build_site(root, cache=cache)
+    assert second.event_by_id["claim"].record.title == "Edited claim of a multiple-warhead test"
+    assert second.event_by_id["launch"].record is first.event_by_id["launch"].record  # not re-read
+    path.write_text("title: [broken\n", encoding="utf-8")
+    with pytest.raises(ContentErrors):
+        build_site(root, cache=cache)  # a cached good version never hides a broken file

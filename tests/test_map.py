@@ -2,13 +2,8 @@
 
 The shipped site is built once for this module and served on an ephemeral port of 127.0.0.1;
 every other request is aborted, so OpenStreetMap's tiles never load: the tests look at markers,
-popups and links, not at tiles. Chromium is Debian's, with the same skip rule as
-tests/test_browser.py (a loud skip, or a failure when ``BRIEFING_REQUIRE_BROWSER=1``).
-
-Playwright's sync API allows one driver per thread, and tests/test_browser.py keeps its driver
-open for the whole session in the main thread. This module drives its Chromium from a thread of
-its own, so both modules run in one pytest session, in either order: each test hands a
-scenario (a function of a Page) to that thread.
+popups and links, not at tiles. Chromium, its skip rule (a loud skip, or a failure when
+``BRIEFING_REQUIRE_BROWSER=1``) and the session's browser come from tests/browser_support.py.
 
 Each scenario saves a screenshot to ``test-artifacts/screenshots/map-*.png``.
 """
@@ -22,34 +17,27 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from generator.link import build_site
-from tests.conftest import ACTORS, EVENT, EVENT_2, VOCABULARY, write_tree
-from tests.sitebuild import ROOT, config_for, mkdocs_build
-from tests.test_browser import (
-    CHROMIUM_ARGS,
+from tests.browser_support import (
+    SCREENSHOTS,
     _heading,
     _open_context,
     _QuietHandler,
     _serious_violations,
-    chromium,
 )
+from tests.conftest import ACTORS, EVENT, EVENT_2, VOCABULARY, write_tree
+from tests.sitebuild import ROOT, config_for, mkdocs_build
 
 pytestmark = pytest.mark.browser
-
-__all__ = ["chromium"]  # the fixture, shared with tests/test_browser.py
-
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-T = TypeVar("T")
 
 # A title that is also HTML: on the map it must stay text.
 HOSTILE_TITLE = '<img src="x" onerror="window.mapInjected = 1"> Launch & <b>test</b>'
@@ -126,62 +114,18 @@ def _located_in_content() -> dict[str, str]:
 # --------------------------------------------------------------------------- the browser
 
 
-class BrowserThread:
-    """One Chromium, driven by Playwright from a single worker thread."""
-
-    def __init__(self, executable: str) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="map-chromium")
-        self._driver: Playwright | None = None
-        self._browser: Browser | None = None
-        self._call(functools.partial(self._start, executable))
-
-    def _call(self, work: Callable[[], T]) -> T:
-        return self._pool.submit(work).result(timeout=300)
-
-    def _start(self, executable: str) -> None:
-        self._driver = sync_playwright().start()
-        self._browser = self._driver.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-
-    def _stop(self) -> None:
-        if self._browser is not None:
-            self._browser.close()
-        if self._driver is not None:
-            self._driver.stop()
-
-    def close(self) -> None:
-        try:
-            self._call(self._stop)
-        finally:
-            self._pool.shutdown(wait=True)
-
-    def run(self, site: ServedSite, scenario: Callable[[Page], T], **options: Any) -> T:
-        """``scenario(page)`` in a fresh context that reaches ``site`` only.
-
-        Fails on any uncaught error in the page's scripts.
-        """
-        return self._call(functools.partial(self._run, site, scenario, options))
-
-    def _run(self, site: ServedSite, scenario: Callable[[Page], T], options: dict[str, Any]) -> T:
-        assert self._browser is not None
-        context = _open_context(self._browser, site.url, **{"color_scheme": "light", **options})
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        try:
-            result = scenario(page)
-        finally:
-            context.close()
-        assert not errors, f"uncaught errors in the page: {errors}"
-        return result
-
-
-@pytest.fixture(scope="module")
-def browser_thread(chromium: str) -> Iterator[BrowserThread]:
-    runner = BrowserThread(chromium)
+@contextlib.contextmanager
+def _page(browser: Browser, site: ServedSite, **options: Any) -> Iterator[Page]:
+    """A fresh page in its own context that reaches ``site`` only; fails on uncaught errors."""
+    context = _open_context(browser, site.url, **{"color_scheme": "light", **options})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     try:
-        yield runner
+        yield page
     finally:
-        runner.close()
+        context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
 
 
 # --------------------------------------------------------------------------- page helpers
@@ -235,15 +179,8 @@ def _assert_shown(page: Page, expected: list[str]) -> None:
     _wait_until(
         page,
         lambda: _markers_on_map(page) == len(expected),
-        f"{len(expected)} events drawn on the map, found {_markers_on_map(page)}",
+        f"{len(expected)} events drawn on the map (single markers plus cluster numbers)",
     )
-
-
-def _dbg(page: Page) -> None:
-    try:
-        page.locator(".leaflet-popup").wait_for(timeout=3000)
-    except Exception as e:
-        raise AssertionError(str(page.evaluate("__dbg.log"))) from None
 
 
 def _reveal(page: Page, event_id: str) -> None:
@@ -262,38 +199,39 @@ def _wait_for_animations(page: Page) -> None:
 # --------------------------------------------------------------------------- scenarios
 
 
-def test_one_marker_per_located_event(browser_thread: BrowserThread, shipped: ServedSite) -> None:
+def test_one_marker_per_located_event(browser: Browser, shipped: ServedSite) -> None:
     located = sorted(_located_in_content())
     in_data = sorted(str(f["id"]) for f in shipped.features())
     assert in_data == located
     assert len(located) >= 3, "the shipped content should have several events with coordinates"
 
-    def scenario(page: Page) -> None:
+    with _page(browser, shipped) as page:
         _open_map(page, shipped)
         _assert_shown(page, located)
         expect(page.locator("#map")).to_have_attribute("aria-label", re.compile(r"\S"))
         expect(page.locator("#map-filters")).to_be_visible()
         attribution = page.locator(".leaflet-control-attribution")
         expect(attribution).to_contain_text("© OpenStreetMap contributors")
-        expect(attribution.locator("a[href='https://www.openstreetmap.org/copyright']")).to_be_visible()
+        expect(
+            attribution.locator("a[href='https://www.openstreetmap.org/copyright']")
+        ).to_be_visible()
         expect(page.locator(".briefing-map-credit")).to_contain_text("OpenStreetMap contributors")
         data_link = page.locator("article a[href$='data/events.geojson']").first
         assert data_link.evaluate("a => a.pathname") == "/data/events.geojson"
         box = page.locator("#map").bounding_box()
         assert box is not None and box["width"] > 600 and box["height"] > 250
-        # The map is drawn with Leaflet's stylesheet (not a page of unstyled images).
-        assert page.locator("#map").evaluate("m => getComputedStyle(m).overflow") == "hidden"
+        # Drawn with Leaflet's stylesheet (panes stacked, not a page of unstyled images), and
+        # clipped so that a focused marker cannot scroll the map (see map.css).
+        pane = page.locator("#map .leaflet-map-pane")
+        assert pane.evaluate("p => getComputedStyle(p).position") == "absolute"
+        assert page.locator("#map").evaluate("m => getComputedStyle(m).overflow") == "clip"
         _screenshot(page, "all")
 
-    browser_thread.run(shipped, scenario)
 
-
-def test_map_tab_with_instant_navigation(
-    browser_thread: BrowserThread, shipped: ServedSite
-) -> None:
+def test_map_tab_with_instant_navigation(browser: Browser, shipped: ServedSite) -> None:
     located = sorted(_located_in_content())
 
-    def scenario(page: Page) -> None:
+    with _page(browser, shipped) as page:
         page.goto(f"{shipped.url}/")
         page.evaluate("() => { window.mapTestSamePage = true }")
         tab = page.locator(".md-tabs__link", has_text=re.compile(r"^\s*Map\s*$"))
@@ -313,13 +251,11 @@ def test_map_tab_with_instant_navigation(
                 page.wait_for_url(f"{shipped.url}/")
                 expect(page.locator("#map")).to_have_count(0)
 
-    browser_thread.run(shipped, scenario)
 
-
-def test_marker_popup_links_to_brief(browser_thread: BrowserThread, shipped: ServedSite) -> None:
+def test_marker_popup_links_to_brief(browser: Browser, shipped: ServedSite) -> None:
     features = {str(f["id"]): f["properties"] for f in shipped.features()}
 
-    def scenario(page: Page) -> None:
+    with _page(browser, shipped) as page:
         for number, (event_id, title) in enumerate(sorted(_located_in_content().items())):
             properties = features[event_id]
             _open_map(page, shipped)
@@ -327,7 +263,6 @@ def test_marker_popup_links_to_brief(browser_thread: BrowserThread, shipped: Ser
             marker = page.get_by_role("button", name=title, exact=True)
             expect(marker).to_be_visible()
             marker.click()
-            _dbg(page)
             popup = page.locator(".leaflet-popup")
             expect(popup).to_be_visible()
             link = popup.get_by_role("link", name=title, exact=True)
@@ -336,60 +271,63 @@ def test_marker_popup_links_to_brief(browser_thread: BrowserThread, shipped: Ser
             expect(popup).to_contain_text(properties["type_label"])
             assert link.evaluate("a => a.pathname") == f"/briefs/{event_id}/"
             if number == 0:
+                expect(popup).to_have_css("opacity", "1")  # faded in
                 _screenshot(page, "popup", full_page=False)
             link.click()
             page.wait_for_url(f"**/briefs/{event_id}/")
             expect(page.locator("article h1")).to_have_text(_heading(title))
 
-    browser_thread.run(shipped, scenario)
 
+def test_clicking_clusters_zooms_in_to_markers(browser: Browser, shipped: ServedSite) -> None:
+    """A reader's way in, without the test hook: click a cluster until its markers show."""
+    titles = set(_located_in_content().values())
 
-def test_clicking_clusters_zooms_in_to_markers(
-    browser_thread: BrowserThread, shipped: ServedSite
-) -> None:
-    """A reader's way in, without the test hook: click clusters until every marker shows."""
-    located = _located_in_content()
-
-    def scenario(page: Page) -> None:
+    with _page(browser, shipped) as page:
         _open_map(page, shipped)
-        clusters = page.locator(".leaflet-marker-pane .marker-cluster")
+        pane = page.locator(".leaflet-marker-pane")
+        clusters = pane.locator(".marker-cluster")
+        singles = pane.locator(".leaflet-marker-icon:not(.marker-cluster)")
+
+        def single_titles() -> set[str]:
+            return {str(singles.nth(i).get_attribute("alt")) for i in range(singles.count())}
+
         assert clusters.count() >= 1, "the shipped events at one place start as a cluster"
         expect(clusters.first).to_have_attribute("role", "button")
-        biggest = max(
-            range(clusters.count()),
-            key=lambda i: int(re.sub(r"\D", "", clusters.nth(i).inner_text()) or 0),
-        )
-        clusters.nth(biggest).click()
-        for _ in range(20):
+        expect(clusters.first).to_have_accessible_name(re.compile(r"^\d+ events$"))
+        before = single_titles()
+        size = max(int(text.split()[0]) for text in clusters.all_inner_texts())
+        for _ in range(5):  # zoom in (markercluster zooms to the cluster), then spiderfy
+            numbers = [int(text.split()[0]) for text in clusters.all_inner_texts()]
+            clusters.nth(numbers.index(max(numbers))).click()
             _wait_for_animations(page)
-            singles = page.locator(".leaflet-marker-pane .leaflet-marker-icon:not(.marker-cluster)")
-            titles = {t for t in (singles.nth(i).get_attribute("alt") for i in range(singles.count())) if t}
-            if titles and (page.locator(".leaflet-marker-pane .marker-cluster").count() == 0 or len(titles) >= 2):
+            if len(single_titles() - before) >= size:
                 break
-            page.locator(".leaflet-marker-pane .marker-cluster").first.click()
-        assert titles, "no single marker after zooming into the clusters"
-        assert titles <= set(located.values())
-        _screenshot(page, "clusters-opened", full_page=False)
-
-    browser_thread.run(shipped, scenario)
+        opened = single_titles() - before
+        assert len(opened) == size, f"expected the {size} markers of the cluster, found {opened}"
+        assert opened <= titles
+        _screenshot(page, "cluster-opened", full_page=False)
 
 
-def test_filters(browser_thread: BrowserThread, shipped: ServedSite) -> None:
+def test_filters(browser: Browser, shipped: ServedSite) -> None:
     features = [f["properties"] for f in shipped.features()]
     every = sorted(str(p["id"]) for p in features)
     per_type = Counter(str(p["type"]) for p in features)
     site = build_site(ROOT / "content")
-    types = [t for t in site.vocabulary.event_types if any(e.record.type == t.id for e in site.events)]
+    types = [
+        t for t in site.vocabulary.event_types if any(e.record.type == t.id for e in site.events)
+    ]
     years = sorted({e.record.date.start.year for e in site.events}, reverse=True)
 
-    def scenario(page: Page) -> None:
+    with _page(browser, shipped) as page:
         _open_map(page, shipped)
         _assert_shown(page, every)
         boxes = page.locator("#map-filters input[type=checkbox][name=type]")
         expect(boxes).to_have_count(len(types))
         for term in types:
             # Labelled, with how many located events have the type.
-            box = page.get_by_role("checkbox", name=f"{term.label} ({per_type[term.id]})", exact=True)
+            box = page.get_by_role(
+                "checkbox", name=f"{term.label} ({per_type[term.id]})", exact=True
+            )
             expect(box).to_be_checked()
             box.uncheck()
             _assert_shown(page, [str(p["id"]) for p in features if p["type"] != term.id])
@@ -431,35 +369,33 @@ def test_filters(browser_thread: BrowserThread, shipped: ServedSite) -> None:
         _assert_shown(page, every)
         expect(year).to_have_value("")
 
-    browser_thread.run(shipped, scenario)
-
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_accessibility(browser_thread: BrowserThread, shipped: ServedSite, scheme: str) -> None:
+def test_accessibility(browser: Browser, shipped: ServedSite, scheme: str) -> None:
     event_id, title = sorted(_located_in_content().items())[-1]
 
-    def scenario(page: Page) -> list[str]:
+    with _page(browser, shipped, color_scheme=scheme) as page:
         _open_map(page, shipped)
         expected_scheme = {"light": "default", "dark": "slate"}[scheme]
         expect(page.locator("body")).to_have_attribute("data-md-color-scheme", expected_scheme)
         # The form, the map, its controls and an open popup are all checked.
         _reveal(page, event_id)
         page.get_by_role("button", name=title, exact=True).click()
-        _dbg(page)
-        expect(page.locator(".leaflet-popup")).to_be_visible()
+        expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")
         page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
         violations = _serious_violations(page)
         _screenshot(page, f"a11y-{scheme}", full_page=False)
-        return violations
-
-    violations = browser_thread.run(shipped, scenario, color_scheme=scheme)
     assert not violations, "\n".join(violations)
 
 
-def test_mobile_has_no_horizontal_overflow(
-    browser_thread: BrowserThread, shipped: ServedSite
-) -> None:
-    def scenario(page: Page) -> None:
+def test_mobile_has_no_horizontal_overflow(browser: Browser, shipped: ServedSite) -> None:
+    with _page(
+        browser,
+        shipped,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    ) as page:
         _open_map(page, shipped)
         width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert width[1] == 390
@@ -468,21 +404,11 @@ def test_mobile_has_no_horizontal_overflow(
         assert box is not None and box["height"] > 200
         _screenshot(page, "mobile")
 
-    browser_thread.run(
-        shipped,
-        scenario,
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-    )
 
-
-def test_without_javascript_lists_the_events(
-    browser_thread: BrowserThread, shipped: ServedSite
-) -> None:
+def test_without_javascript_lists_the_events(browser: Browser, shipped: ServedSite) -> None:
     located = _located_in_content()
 
-    def scenario(page: Page) -> None:
+    with _page(browser, shipped, java_script_enabled=False) as page:
         page.goto(f"{shipped.url}/map/")
         for hidden in ("#map", "#map-filters", "#map-count", "#map-list"):
             expect(page.locator(hidden)).to_be_hidden()
@@ -493,33 +419,27 @@ def test_without_javascript_lists_the_events(
         expect(page.locator("article a[href$='data/events.geojson']").last).to_be_visible()
         _screenshot(page, "no-javascript")
 
-    browser_thread.run(shipped, scenario, java_script_enabled=False)
 
-
-def test_record_text_stays_text(
-    browser_thread: BrowserThread, tmp_path: Path
-) -> None:
+def test_record_text_stays_text(browser: Browser, tmp_path: Path) -> None:
     """A title that looks like HTML shows as text, in the marker, the popup and the list."""
-    event = EVENT.replace(
-        "title: Suspected ballistic missile launch", f"title: '{HOSTILE_TITLE}'"
-    )
+    event = EVENT.replace("title: Suspected ballistic missile launch", f"title: '{HOSTILE_TITLE}'")
     assert HOSTILE_TITLE in event
-    content = write_tree(tmp_path / "content", {"launch": event, "claim": EVENT_2}, ACTORS, VOCABULARY)
+    content = write_tree(
+        tmp_path / "content", {"launch": event, "claim": EVENT_2}, ACTORS, VOCABULARY
+    )
     with _built_and_served(tmp_path, content) as site:
         assert [f["properties"]["title"] for f in site.features()] == [HOSTILE_TITLE]
 
-        def scenario(page: Page) -> None:
+        with _page(browser, site) as page:
             _open_map(page, site)
             _assert_shown(page, ["launch"])
             marker = page.get_by_role("button", name=HOSTILE_TITLE, exact=True)
             marker.click()
-            _dbg(page)
             popup = page.locator(".leaflet-popup")
             expect(popup.get_by_role("link", name=HOSTILE_TITLE, exact=True)).to_be_visible()
             expect(page.locator("#map-list li a")).to_have_text(HOSTILE_TITLE)
             assert popup.locator("img, b").count() == 0
             assert page.locator("#map-list img, #map-list b").count() == 0
             assert page.evaluate("() => window.mapInjected") is None
+            expect(popup).to_have_css("opacity", "1")
             _screenshot(page, "hostile-title", full_page=False)
-
-        browser_thread.run(site, scenario)

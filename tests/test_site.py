@@ -241,3 +241,4 @@ def test_serve_refreshes_a_brief_when_its_record_is_saved(served: tuple[str, Pat
     )
     _fetch(f"{url}/briefs/exercise/", "Exercise, edited")
     _fetch(f"{url}/timeline/2023/", "Exercise, edited")
+    _fetch(f"{url}/pagefind/pagefind-entry.json", "version")  # search still works after the rebuild

@@ -39,7 +39,9 @@ def timed_build(config: Path, site: Path) -> tuple[float, float]:
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
         "sys.exit(r.returncode)\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=ENV, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=ENV, check=True
+    )
     seconds, peak = out.stdout.split()
     return float(seconds), float(peak)
 
@@ -50,7 +52,9 @@ def plain_config(folder: Path, pages: Path) -> Path:
     text = config.read_text(encoding="utf-8")
     head, _, rest = text.partition("plugins:\n")
     _, _, tail = rest.partition("nav:\n")
-    text = f"{head}plugins: []\nnav:\n{tail}".replace(f"docs_dir: {(pages.parent / 'unused-content' / 'pages').resolve()}", f"docs_dir: {pages}")
+    text = f"{head}plugins: []\nnav:\n{tail}".replace(
+        f"docs_dir: {(pages.parent / 'unused-content' / 'pages').resolve()}", f"docs_dir: {pages}"
+    )
     config.write_text(text, encoding="utf-8")
     return config
 
@@ -80,11 +84,25 @@ def edit_latency(folder: Path, content: Path) -> float:
     config = config_for(folder / "serve", content)
     log = (folder / "serve.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}", "-f", str(config)],
-        stdout=log, stderr=subprocess.STDOUT, env=ENV,
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "serve",
+            "--dirty",
+            "-a",
+            f"127.0.0.1:{port}",
+            "-f",
+            str(config),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=ENV,
     )
     try:
-        record = sorted((content / "events").rglob("*.yaml"))[len(list((content / "events").rglob("*.yaml"))) // 2]
+        record = sorted((content / "events").rglob("*.yaml"))[
+            len(list((content / "events").rglob("*.yaml"))) // 2
+        ]
         url = f"http://127.0.0.1:{port}/briefs/{record.stem}/"
         text = record.read_text(encoding="utf-8")
         title = next(line for line in text.splitlines() if line.startswith("title:"))
@@ -116,11 +134,15 @@ def run(events: int, tmp: Path) -> dict[str, float]:
     plain = folder / "plain" / "docs"
     write_pages(pages, plain)
     row["pages"] = len(pages)
-    row["build"], row["memory"] = timed_build(config_for(folder / "ours", content), folder / "ours" / "site")
+    row["build"], row["memory"] = timed_build(
+        config_for(folder / "ours", content), folder / "ours" / "site"
+    )
     row["plain"], _ = timed_build(plain_config(folder / "plain", plain), folder / "plain" / "site")
     html = list((folder / "ours" / "site").rglob("*.html"))
     row["largest"] = max(p.stat().st_size for p in html) / 1024
-    row["size"] = sum(p.stat().st_size for p in (folder / "ours" / "site").rglob("*") if p.is_file()) / 1e6
+    row["size"] = (
+        sum(p.stat().st_size for p in (folder / "ours" / "site").rglob("*") if p.is_file()) / 1e6
+    )
     shutil.rmtree(folder / "plain" / "site")
     row["edit"] = edit_latency(folder, content)
     return row
@@ -144,7 +166,9 @@ def main() -> None:
                 flush=True,
             )
             shutil.rmtree(Path(tmp) / str(events))
-    print("targets at 10k: check ratio <= 1.5, build ratio <= 1.3, peak <= 1500 MB, largest <= 500 KB, site <= 500 MB, edit <= 3 s")
+    print(
+        "targets at 10k: check ratio <= 1.5, build ratio <= 1.3, peak <= 1500 MB, largest <= 500 KB, site <= 500 MB, edit <= 3 s"
+    )
     _ = resource
 
 

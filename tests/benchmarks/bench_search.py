@@ -26,7 +26,14 @@ from generator.synth import generate
 from tests.sitebuild import config_for, mkdocs_build
 
 TERM = "missile"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 class Quiet(SimpleHTTPRequestHandler):
@@ -40,12 +47,16 @@ def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def measure(page: Page, url: str, run: Callable[[Page], None], is_search: Callable[[str], bool]) -> tuple[int, float, float]:
+def measure(
+    page: Page, url: str, run: Callable[[Page], None], is_search: Callable[[str], bool]
+) -> tuple[int, float, float]:
     sizes: list[int] = []
 
     def finished(request: Request) -> None:
         if is_search(request.url):
-            sizes.append(request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"])
+            sizes.append(
+                request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"]
+            )
 
     page.on("requestfinished", finished)
     opened = time.perf_counter()
@@ -88,16 +99,29 @@ def main() -> None:
         print(f"built with Material search in {time.perf_counter() - started:.0f} s")
         index = base / "site" / "search" / "search_index.json"
         print(f"Material search_index.json: {index.stat().st_size / 1e6:.1f} MB")
-        (ours_server, ours_url), (base_server, base_url) = serve(ours / "site"), serve(base / "site")
+        (ours_server, ours_url), (base_server, base_url) = (
+            serve(ours / "site"),
+            serve(base / "site"),
+        )
         rows = []
         with sync_playwright() as driver:
             browser = driver.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             for name, url, run, is_search in (
                 ("Pagefind", f"{ours_url}/search/", pagefind, lambda u: "/pagefind/" in u),
-                ("Material (lunr)", f"{base_url}/", material, lambda u: "/search/" in u or "search_index" in u),
+                (
+                    "Material (lunr)",
+                    f"{base_url}/",
+                    material,
+                    lambda u: "/search/" in u or "search_index" in u,
+                ),
             ):
                 context = browser.new_context()
-                context.route("**/*", lambda route: route.abort() if "127.0.0.1" not in route.request.url else route.continue_())
+                context.route(
+                    "**/*",
+                    lambda route: (
+                        route.abort() if "127.0.0.1" not in route.request.url else route.continue_()
+                    ),
+                )
                 page = context.new_page()
                 rows.append((name, *measure(page, url, run, is_search)))
                 context.close()

@@ -204,7 +204,7 @@
         { maxWidth: 280 }
       );
     });
-    clusters.addTo(map); window.__dbg = { map: map, clusters: clusters, log: [] }; ["mousedown","click","scroll"].forEach(function (n) { document.addEventListener(n, function (e) { var t = e.target; var m = document.querySelector(".leaflet-marker-pane img[alt^=\"North Korea fires\"]"); var r = m && m.getBoundingClientRect(); window.__dbg.log.push(n + ":" + (t.className && t.className.baseVal === undefined ? t.className : t.nodeName) + " at " + e.clientX + "," + e.clientY + " marker " + (r ? [Math.round(r.left), Math.round(r.top), Math.round(r.width), Math.round(r.height)].join(",") : "none") + " sy " + window.scrollY + " @" + Math.round(performance.now())); }, true); }); ["zoomstart","zoomend","moveend","click","popupopen","popupclose"].forEach(function (n) { map.on(n, function () { window.__dbg.log.push(n + "@" + map.getZoom() + "@" + Math.round(performance.now())); }); }); ["spiderfied","unspiderfied","animationend"].forEach(function (n) { clusters.on(n, function () { window.__dbg.log.push(n + "@" + Math.round(performance.now())); }); });
+    clusters.addTo(map);
     if (entries.length) {
       var bounds = L.latLngBounds(
         entries.map(function (entry) {

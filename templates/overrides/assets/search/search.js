@@ -9,9 +9,11 @@ const list = root.querySelector(".briefing-search__results");
 const FACETS = ["section", "type", "status", "year", "actor", "country", "tag"];
 const LABELS = { section: "Section", type: "Type", status: "Status", year: "Year", actor: "Actor", country: "Country", tag: "Tag" };
 const chosen = {};
+const PAGE = 10;
 let pagefind = null;
 let totals = {};
 let run = 0;
+let pending = [];
 
 function el(tag, props, ...children) {
   const node = document.createElement(tag);
@@ -74,21 +76,36 @@ async function search() {
   }
   const response = await pagefind.search(query || null, { filters: active, sort: query ? undefined : { date: "desc" } });
   if (mine !== run) return;
-  const shown = response.results.slice(0, 50);
-  const items = await Promise.all(shown.map(renderResult));
+  // Only the results on screen are fetched (each is a small fragment file).
+  pending = response.results.slice();
+  const first = await Promise.all(pending.splice(0, PAGE).map(renderResult));
   if (mine !== run) return;
-  list.replaceChildren(...items);
-  renderFacets(response.filters);
+  more.remove();
+  list.replaceChildren(...first);
+  if (pending.length) list.after(more);
   const n = response.results.length;
-  statusLine.textContent = `${n} result${n === 1 ? "" : "s"}${n > shown.length ? `, showing the first ${shown.length}` : ""}`;
+  statusLine.textContent = `${n} result${n === 1 ? "" : "s"}`;
+  renderFacets(response.filters);
   root.dataset.ready = "true";
+  if (!facetsLoading) loadFacets();
 }
+
+async function showMore(mine) {
+  const next = pending.splice(0, PAGE);
+  const items = await Promise.all(next.map(renderResult));
+  if (mine !== run) return;
+  more.remove();
+  list.append(...items);
+  if (pending.length) list.after(more);
+}
+
+const more = el("button", { type: "button", className: "briefing-search__more", textContent: "Show more results" });
+more.addEventListener("click", () => showMore(run));
 
 async function start() {
   try {
     pagefind = await import(new URL(`${root.dataset.root}pagefind/pagefind.js`, location.href).href);
     await pagefind.options({ excerptLength: 30 });
-    totals = await pagefind.filters();
   } catch (error) {
     statusLine.textContent =
       "The search index is missing. It is built at the end of `mkdocs build` and when `mkdocs serve` starts; rebuild the site to search.";
@@ -105,10 +122,31 @@ async function start() {
     event.preventDefault();
     search();
   });
-  renderFacets(null);
   statusLine.textContent = "Type a word, or choose filters.";
   root.dataset.ready = "true";
   if (input.value) await search();
+  else {
+    const browse = el("button", { type: "button", className: "briefing-search__more", textContent: "Browse by filters" });
+    browse.addEventListener("click", () => {
+      browse.remove();
+      loadFacets();
+    });
+    facetBox.append(browse);
+  }
+}
+
+// The facet lists are loaded once the first results are on screen (or the page is idle with
+// no query), so that a reader's first search downloads and computes as little as possible.
+let facetsLoading = null;
+function loadFacets() {
+  facetsLoading =
+    facetsLoading ||
+    pagefind.filters().then((all) => {
+      totals = all;
+      renderFacets(null);
+      if (input.value.trim()) return search();
+    });
+  return facetsLoading;
 }
 
 start();
