@@ -405,18 +405,17 @@ def test_mobile_has_no_horizontal_overflow(browser: Browser, shipped: ServedSite
         _screenshot(page, "mobile")
 
 
-def test_without_javascript_lists_the_events(browser: Browser, shipped: ServedSite) -> None:
-    located = _located_in_content()
-
+def test_without_javascript_points_to_the_data(browser: Browser, shipped: ServedSite) -> None:
+    """No script: no empty map or dead controls, and a way to the same events instead."""
     with _page(browser, shipped, java_script_enabled=False) as page:
         page.goto(f"{shipped.url}/map/")
         for hidden in ("#map", "#map-filters", "#map-count", "#map-list"):
             expect(page.locator(hidden)).to_be_hidden()
-        fallback = page.locator("article ul li a[href*='briefs/']")
-        expect(fallback).to_have_count(len(located))
-        paths = sorted(fallback.evaluate_all("links => links.map(a => a.pathname)"))
-        assert paths == sorted(f"/briefs/{i}/" for i in located)
-        expect(page.locator("article a[href$='data/events.geojson']").last).to_be_visible()
+        fallback = page.locator(".briefing-map p").filter(has_text="needs JavaScript")
+        expect(fallback).to_be_visible()
+        data = fallback.locator("a[href$='data/events.geojson']")
+        assert data.evaluate("a => a.pathname") == "/data/events.geojson"
+        assert fallback.locator("a[href*='timeline']").evaluate("a => a.pathname") == "/timeline/"
         _screenshot(page, "no-javascript")
 
 
