@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Material 9.7+ prints a banner about MkDocs 2.0 on every build; it is not about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install check test lint site serve bench bench-search golden schema docs clean
+.PHONY: install check test lint site serve bench bench-check bench-search golden schema docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -45,10 +45,13 @@ golden: $(STAMP)
 	$(BIN)/pytest tests/test_golden.py --update-golden
 
 bench: $(STAMP)
-	$(BIN)/python tests/benchmarks/bench_check.py
+	$(BIN)/python -m tests.benchmarks.bench_scale
+
+bench-check: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.bench_check
 
 bench-search: $(STAMP)
-	$(BIN)/python tests/benchmarks/bench_search.py
+	$(BIN)/python -m tests.benchmarks.bench_search
 
 clean:
 	rm -rf site .cache

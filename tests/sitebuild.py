@@ -42,6 +42,7 @@ def config_for(folder: Path, content: Path, **plugin: object) -> Path:
     Hand-written pages come from ``content/pages`` when it exists (an empty folder otherwise);
     templates and theme overrides are the repository's own.
     """
+    folder.mkdir(parents=True, exist_ok=True)
     with (ROOT / "mkdocs.yml").open(encoding="utf-8") as handle:
         config = yaml_load(handle)  # resolves !ENV as MkDocs does
     pages = content / "pages"

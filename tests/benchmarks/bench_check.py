@@ -1,6 +1,6 @@
 """Benchmark: `briefing check` against a bare yaml.CSafeLoader loop over the same files.
 
-Run with `make bench` (or `python tests/benchmarks/bench_check.py [EVENTS]`). Both are measured
+Run with `make bench-check` (or `python -m tests.benchmarks.bench_check [EVENTS]`). Both are measured
 side by side in one run, alternating, best of three each; the ratio is what the target is about.
 """
 

@@ -5,7 +5,7 @@ yaml.CSafeLoader loop over the same files; page generation (render to Markdown);
 `mkdocs build` with Pagefind and a baseline `mkdocs build` of the very same Markdown as plain
 pages with the same theme and nav (no plugin, no search); the build's peak memory; the site's
 size and largest page; and the time from saving one record to its rebuilt page under
-`mkdocs serve --dirty`. Sizes can be given: `python tests/benchmarks/bench_scale.py 1000 3000`.
+`mkdocs serve --dirty`. Sizes can be given: `python -m tests.benchmarks.bench_scale 1000 3000`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ built-in lunr search and no Pagefind), serves both on 127.0.0.1 and, in headless
 measures for one common term: the bytes the search downloads, and the time from typing the
 query to the first result on screen (and from opening the page, since lunr must first fetch
 and index everything). Run with `make bench-search` or
-`python tests/benchmarks/bench_search.py [EVENTS]`.
+`python -m tests.benchmarks.bench_search [EVENTS]`.
 """
 
 from __future__ import annotations
@@ -23,17 +23,10 @@ from typing import Any
 from playwright.sync_api import Page, Request, sync_playwright
 
 from generator.synth import generate
+from tests.browser_support import CHROMIUM_ARGS as ARGS
 from tests.sitebuild import config_for, mkdocs_build
 
 TERM = "missile"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 class Quiet(SimpleHTTPRequestHandler):
