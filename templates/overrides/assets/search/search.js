@@ -141,10 +141,16 @@ let facetsLoading = null;
 function loadFacets() {
   facetsLoading =
     facetsLoading ||
-    pagefind.filters().then((all) => {
+    pagefind.filters().then(async (all) => {
       totals = all;
       renderFacets(null);
-      if (input.value.trim()) return search();
+      const query = input.value.trim();
+      if (!query) return;
+      // Counts for the results on screen; the results themselves (and the reader's focus in
+      // them) stay as they are.
+      const mine = run;
+      const response = await pagefind.search(query, { filters: filters() });
+      if (mine === run) renderFacets(response.filters);
     });
   return facetsLoading;
 }
