@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +74,6 @@ def _columns(model: type[BaseModel], prefix: str = "") -> list[str]:
 
 
 def _nested_model(annotation: Any) -> type[BaseModel] | None:
-    import typing
-
     for arg in (annotation, *typing.get_args(annotation)):
         if isinstance(arg, type) and issubclass(arg, BaseModel):
             return arg

@@ -8,6 +8,7 @@ unless ``BRIEFING_REQUIRE_BROWSER=1`` (set in CI), in which case they fail.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -141,10 +142,10 @@ def context_options() -> dict[str, Any]:
     return {"color_scheme": "light"}
 
 
-@pytest.fixture
-def page(browser: Browser, site_url: str, context_options: dict[str, Any]) -> Iterator[Page]:
+@contextlib.contextmanager
+def open_page(browser: Browser, site_url: str, **options: Any) -> Iterator[Page]:
     """A fresh page in its own context (no shared storage); fails on uncaught script errors."""
-    context = _open_context(browser, site_url, **context_options)
+    context = _open_context(browser, site_url, **options)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -153,6 +154,12 @@ def page(browser: Browser, site_url: str, context_options: dict[str, Any]) -> It
     finally:
         context.close()
     assert not errors, f"uncaught errors in the page: {errors}"
+
+
+@pytest.fixture
+def page(browser: Browser, site_url: str, context_options: dict[str, Any]) -> Iterator[Page]:
+    with open_page(browser, site_url, **context_options) as opened:
+        yield opened
 
 
 def _serious_violations(page: Page) -> list[str]:

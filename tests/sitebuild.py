@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import IO
 
 import yaml
 from mkdocs.utils.yaml import yaml_load
@@ -33,6 +35,33 @@ def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess[st
         text=True,
         check=False,
         env=env,
+    )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def mkdocs_serve(config: Path, port: int, log: IO[str]) -> subprocess.Popen[bytes]:
+    """Start `mkdocs serve --dirty` (as `make serve` does) on 127.0.0.1:port, output to ``log``."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "serve",
+            "--dirty",
+            "-a",
+            f"127.0.0.1:{port}",
+            "-f",
+            str(config),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
 
 

@@ -30,9 +30,9 @@ from generator.link import build_site
 from tests.browser_support import (
     SCREENSHOTS,
     _heading,
-    _open_context,
     _QuietHandler,
     _serious_violations,
+    open_page,
 )
 from tests.conftest import ACTORS, EVENT, EVENT_2, VOCABULARY, write_tree
 from tests.sitebuild import ROOT, config_for, mkdocs_build
@@ -114,18 +114,11 @@ def _located_in_content() -> dict[str, str]:
 # --------------------------------------------------------------------------- the browser
 
 
-@contextlib.contextmanager
-def _page(browser: Browser, site: ServedSite, **options: Any) -> Iterator[Page]:
+def _page(
+    browser: Browser, site: ServedSite, **options: Any
+) -> contextlib.AbstractContextManager[Page]:
     """A fresh page in its own context that reaches ``site`` only; fails on uncaught errors."""
-    context = _open_context(browser, site.url, **{"color_scheme": "light", **options})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        yield page
-    finally:
-        context.close()
-    assert not errors, f"uncaught errors in the page: {errors}"
+    return open_page(browser, site.url, **{"color_scheme": "light", **options})
 
 
 # --------------------------------------------------------------------------- page helpers

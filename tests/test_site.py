@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -16,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.link import build_site
-from tests.sitebuild import ROOT, config_for, mkdocs_build
+from tests.sitebuild import ROOT, config_for, free_port, mkdocs_build, mkdocs_serve
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 BUDGET = 500 * 1024
@@ -178,34 +176,13 @@ def test_render_command_writes_the_markdown_tree(tmp_path: Path) -> None:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     content = tmp_path / "content"
     shutil.copytree(FIXTURE, content)
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "serve.log").open("w", encoding="utf-8")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "serve",
-            "--dirty",
-            "-a",
-            f"127.0.0.1:{port}",
-            "-f",
-            str(config_for(tmp_path, content)),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    server = mkdocs_serve(config_for(tmp_path, content), port, log)
     try:
         yield f"http://127.0.0.1:{port}", content
     finally:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,7 +24,7 @@ from generator.link import build_site
 from generator.render import Settings, render_site, write_pages
 from generator.synth import generate
 from tests.benchmarks.bench_check import bare_loop
-from tests.sitebuild import ROOT, config_for
+from tests.sitebuild import ROOT, config_for, free_port, mkdocs_serve
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
@@ -59,12 +58,6 @@ def plain_config(folder: Path, pages: Path) -> Path:
     return config
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _wait_for(url: str, text: str, timeout: float) -> float:
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
@@ -80,25 +73,9 @@ def _wait_for(url: str, text: str, timeout: float) -> float:
 
 def edit_latency(folder: Path, content: Path) -> float:
     """Seconds from saving one record to the new text on its page under `mkdocs serve --dirty`."""
-    port = _port()
-    config = config_for(folder / "serve", content)
+    port = free_port()
     log = (folder / "serve.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "serve",
-            "--dirty",
-            "-a",
-            f"127.0.0.1:{port}",
-            "-f",
-            str(config),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=ENV,
-    )
+    server = mkdocs_serve(config_for(folder / "serve", content), port, log)
     try:
         record = sorted((content / "events").rglob("*.yaml"))[
             len(list((content / "events").rglob("*.yaml"))) // 2
