@@ -10,14 +10,48 @@ import csv
 import io
 import json
 import typing
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel
 
 from generator import schema
 from generator.link import ActorEntry, EventEntry, Site
 from generator.model import Event
+
+T = TypeVar("T")
+
+
+class Memo:
+    """Text made from one record, reused while the record object and the key are the same.
+
+    `mkdocs serve` keeps one across rebuilds: records of unchanged files are the same objects,
+    so after an edit only that record is serialised again, not ten thousand.
+    """
+
+    def __init__(self) -> None:
+        self._old: dict[int, tuple[object, dict[str, tuple[Hashable, Any]]]] = {}
+        self._new: dict[int, tuple[object, dict[str, tuple[Hashable, Any]]]] = {}
+
+    def get(
+        self, record: object, kind: str, key: Hashable, make: Callable[..., T], *args: Any
+    ) -> T:
+        """``make(*args)``, or what it returned last time for this record, kind and key."""
+        slot = self._new.get(id(record)) or self._old.get(id(record))
+        if slot is None or slot[0] is not record:
+            slot = (record, {})
+        self._new[id(record)] = slot
+        hit = slot[1].get(kind)
+        if hit is not None and hit[0] == key:
+            return cast(T, hit[1])
+        value = make(*args)
+        slot[1][kind] = (key, value)
+        return value
+
+    def forget_unused(self) -> None:
+        """Drop what was made from records not asked for since the last call."""
+        self._old, self._new = self._new, {}
 
 
 def _dump(record: BaseModel) -> dict[str, Any]:
@@ -80,64 +114,153 @@ def _nested_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def events_csv(site: Site, site_url: str) -> str:
-    columns = ["id", *_columns(Event), "url"]
+def _csv_line(cells: list[str]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for event in site.events:
-        data = _dump(event.record)
-        data["actors"] = [a.id for a in event.record.actors]  # "actors joined": ids only
-        row: dict[str, str] = {"id": event.id, "url": f"{site_url}briefs/{event.id}/"}
-        for key, value in data.items():
-            _flat(key, value, row)
-        writer.writerow({column: row.get(column, "") for column in columns})
+    csv.writer(out, lineterminator="\n").writerow(cells)
     return out.getvalue()
 
 
-def events_geojson(site: Site, site_url: str, type_labels: dict[str, str]) -> dict[str, Any]:
-    features = []
+def event_row(event: EventEntry, site_url: str, columns: list[str]) -> list[str]:
+    data = _dump(event.record)
+    data["actors"] = [a.id for a in event.record.actors]  # "actors joined": ids only
+    row: dict[str, str] = {"id": event.id, "url": f"{site_url}briefs/{event.id}/"}
+    for key, value in data.items():
+        _flat(key, value, row)
+    return [row.get(column, "") for column in columns]
+
+
+def _csv_row(event: EventEntry, site_url: str, columns: list[str]) -> str:
+    return _csv_line(event_row(event, site_url, columns))
+
+
+def events_csv(site: Site, site_url: str, memo: Memo) -> str:
+    columns = ["id", *_columns(Event), "url"]
+    lines = [_csv_line(columns)]
+    for e in site.events:
+        lines.append(
+            memo.get(
+                e.record,
+                "csv",
+                (e.id, site_url),
+                _csv_row,
+                e,
+                site_url,
+                columns,
+            )
+        )
+    return "".join(lines)
+
+
+def located(site: Site) -> Iterable[EventEntry]:
+    """Events with coordinates (the GeoJSON features)."""
     for event in site.events:
         where = event.record.location
-        if where is None or where.lat is None or where.lon is None:
-            continue
-        features.append(
-            {
-                "type": "Feature",
-                "id": event.id,
-                "geometry": {"type": "Point", "coordinates": [where.lon, where.lat]},
-                "properties": {
-                    "id": event.id,
-                    "title": event.record.title,
-                    "date": str(event.record.date),
-                    "date_display": event.record.date.display(),
-                    "year": event.record.date.start.year,
-                    "type": event.record.type,
-                    "type_label": type_labels[event.record.type],
-                    "status": event.record.status,
-                    "place": where.name,
-                    "precision": where.precision,
-                    "url": f"{site_url}briefs/{event.id}/",
-                },
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
+        if where is not None and where.lat is not None and where.lon is not None:
+            yield event
+
+
+def feature(event: EventEntry, site_url: str, type_label: str) -> dict[str, Any]:
+    where = event.record.location
+    assert where is not None and where.lat is not None and where.lon is not None
+    return {
+        "type": "Feature",
+        "id": event.id,
+        "geometry": {"type": "Point", "coordinates": [where.lon, where.lat]},
+        "properties": {
+            "id": event.id,
+            "title": event.record.title,
+            "date": str(event.record.date),
+            "date_display": event.record.date.display(),
+            "year": event.record.date.start.year,
+            "type": event.record.type,
+            "type_label": type_label,
+            "status": event.record.status,
+            "place": where.name,
+            "precision": where.precision,
+            "url": f"{site_url}briefs/{event.id}/",
+        },
+    }
 
 
 def _json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    return json.dumps(data, ensure_ascii=False)
 
 
-def files(site: Site, site_url: str) -> dict[str, str]:
+def _related_ids(event: EventEntry) -> tuple[tuple[str, ...], ...]:
+    return tuple((g.label, *(e.id for e in g.events)) for g in event.related)
+
+
+def _event_line(event: EventEntry, site_url: str) -> str:
+    return _json(event_json(event, site_url))
+
+
+def _actor_line(actor: ActorEntry, site_url: str) -> str:
+    return _json(actor_json(actor, site_url))
+
+
+def _feature_line(event: EventEntry, site_url: str, type_label: str) -> str:
+    return _json(feature(event, site_url, type_label))
+
+
+def _array(lines: Iterable[str]) -> str:
+    """A JSON array with one item per line: readable and diffable, and written by json's C
+    encoder (``indent`` switches json to its much slower pure-Python encoder)."""
+    return "[\n" + ",\n".join(lines) + "\n]"
+
+
+def files(site: Site, site_url: str, memo: Memo | None = None) -> dict[str, str]:
     """Path under the site root -> text of every data file."""
+    memo = memo or Memo()
     type_labels = {t.id: t.label for t in site.vocabulary.event_types}
+    events = (
+        memo.get(
+            e.record,
+            "json",
+            (e.id, site_url, e.timezone, _related_ids(e)),
+            _event_line,
+            e,
+            site_url,
+        )
+        for e in site.events
+    )
+    actors = (
+        memo.get(
+            a.record,
+            "json",
+            (
+                a.id,
+                site_url,
+                tuple(m.id for m in a.members),
+                tuple(i.event.id for i in a.involvement),
+            ),
+            _actor_line,
+            a,
+            site_url,
+        )
+        for a in site.actors
+    )
+    features = (
+        memo.get(
+            e.record,
+            "geojson",
+            (e.id, site_url, type_labels[e.record.type]),
+            _feature_line,
+            e,
+            site_url,
+            type_labels[e.record.type],
+        )
+        for e in located(site)
+    )
     out = {
-        "data/events.json": _json([event_json(e, site_url) for e in site.events]),
-        "data/actors.json": _json([actor_json(a, site_url) for a in site.actors]),
-        "data/vocabulary.json": _json(_dump(site.vocabulary)),
-        "data/events.csv": events_csv(site, site_url),
-        "data/events.geojson": _json(events_geojson(site, site_url, type_labels)),
+        "data/events.json": _array(events) + "\n",
+        "data/actors.json": _array(actors) + "\n",
+        "data/vocabulary.json": _json(_dump(site.vocabulary)) + "\n",
+        "data/events.csv": events_csv(site, site_url, memo),
+        "data/events.geojson": (
+            f'{{"type": "FeatureCollection", "features": {_array(features)}}}\n'
+        ),
     }
+    memo.forget_unused()
     for name, text in schema.render(site.vocabulary).items():
         out[f"schema/{name}"] = text
     return out

@@ -121,16 +121,22 @@ def _record_files(folder: Path, errors: list[ContentError]) -> dict[str, tuple[P
     if not folder.is_dir():
         return found
     base = display_path(folder)
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.name.startswith("."):
-            continue
-        where = os.path.join(base, path.relative_to(folder))
-        if path.suffix == ".yml":
+    names = []  # os.walk rather than Path.rglob: this runs on every `mkdocs serve` rebuild
+    for top, _, files in os.walk(folder):
+        shown = os.path.normpath(os.path.join(base, os.path.relpath(top, folder)))
+        names += [
+            (os.path.join(top, name), os.path.join(shown, name), name)
+            for name in files
+            if not name.startswith(".")
+        ]
+    for name, where, filename in sorted(names):
+        stem, suffix = os.path.splitext(filename)
+        if suffix == ".yml":
             errors.append(ContentError(where, 1, 1, "", "use the .yaml extension"))
             continue
-        if path.suffix != ".yaml":
+        if suffix != ".yaml":
             continue
-        stem = path.stem
+        path = Path(name)
         if stem in RESERVED_IDS:
             errors.append(
                 ContentError(where, 1, 1, "", f"'{stem}' is reserved; choose another file name")

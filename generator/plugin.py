@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from generator import exports, feeds, render, search
+from generator import changes, exports, feeds, render, search
 from generator.errors import ContentErrors
 from generator.link import RecordCache, Site, build_site
 
@@ -44,6 +45,21 @@ class BriefingConfig(base.Config):
     """Branch that "edit this record" links open."""
 
 
+@dataclass(frozen=True)
+class _Generated:
+    """What the cache folder holds after a build: the Site and settings it was rendered from."""
+
+    site: Site
+    settings: render.Settings
+    templates: tuple[tuple[str, int, int], ...]
+    paths: frozenset[str]
+
+
+def _stamp(templates: Path) -> tuple[tuple[str, int, int], ...]:
+    stats = ((p, p.stat()) for p in sorted(templates.rglob("*.j2")))
+    return tuple((str(p), s.st_mtime_ns, s.st_size) for p, s in stats)
+
+
 class BriefingPlugin(BasePlugin[BriefingConfig]):
     site: Site
 
@@ -53,6 +69,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.serving = command == "serve"
         self.records: RecordCache = {}
         self.search_copy: Path | None = None
+        self.generated: _Generated | None = None
+        self.exported = exports.Memo()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
@@ -82,17 +100,30 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         except ContentErrors as exc:
             raise PluginError(f"the content has errors:\n{exc}") from None
         self.site = site
-        pages = render.render_site(site, self.settings, self.templates)
-        written = render.write_pages(pages, self.cache)
-        log.info("briefing: %d pages generated, %d changed", len(pages), written)
-        for rel in pages:
+        templates = _stamp(self.templates)
+        before = self.generated
+        units = None
+        if before and before.settings == self.settings and before.templates == templates:
+            # Serving, after an edit of records only: render the pages it can change.
+            units = changes.affected(before.site, site)
+        out = render.render_pages(site, self.settings, self.templates, units)
+        written = render.write_pages(out.pages, self.cache, complete=units is None)
+        paths = frozenset(out.paths)
+        if before is not None and units is not None:
+            render.remove_pages(before.paths - paths, self.cache)
+        if self.serving:
+            self.generated = _Generated(site, self.settings, templates, paths)
+        log.info(
+            "briefing: %d pages, %d rendered, %d changed", len(out.paths), len(out.pages), written
+        )
+        for rel in out.paths:
             files.append(File(rel, str(self.cache), config.site_dir, config.use_directory_urls))
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Feeds and open data, next to the HTML."""
         out = Path(config.site_dir)
-        exports.write(out, exports.files(self.site, self.settings.site_url))
+        exports.write(out, exports.files(self.site, self.settings.site_url, self.exported))
         (out / "feed.xml").write_bytes(feeds.briefs_feed(self.site, self.settings))
         (out / "updates.xml").write_bytes(feeds.updates_feed(self.site, self.settings))
         if not self.config.pagefind:

@@ -28,6 +28,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator import docs
+from generator.changes import Unit
 from generator.link import ActorEntry, EventEntry, Site
 
 log = logging.getLogger("briefing.render")
@@ -321,18 +322,34 @@ def _environment(templates: Path) -> jinja2.Environment:
     return env
 
 
+@dataclass(frozen=True)
+class Rendered:
+    pages: dict[str, str]
+    """Text of the pages rendered, by path (relative, ``.md``)."""
+    paths: list[str]
+    """Every page of the site, rendered this time or not."""
+
+
 class _Renderer:
-    def __init__(self, site: Site, settings: Settings, templates: Path) -> None:
+    def __init__(
+        self, site: Site, settings: Settings, templates: Path, units: set[Unit] | None
+    ) -> None:
         self.site = site
         self.settings = settings
         self.env = _environment(templates)
+        self.units = units
         self.pages: dict[str, str] = {}
+        self.paths: list[str] = []
         self.terms = {
             kind: {t.id: t for t in getattr(site.vocabulary, kind)}
             for kind in ("event_types", "actor_kinds", "statuses", "confidence")
         }
 
-    def page(self, path: str, template: str, **context: Any) -> None:
+    def page(self, path: str, template: str, unit: Unit | None = None, **context: Any) -> None:
+        """Render one page, unless it belongs to a ``unit`` that is not wanted this time."""
+        self.paths.append(path)
+        if unit is not None and self.units is not None and unit not in self.units:
+            return
         depth = path.count("/")
         root = Md("../" * depth)
         self.pages[path] = self.env.get_template(template).render(
@@ -351,19 +368,24 @@ class _Renderer:
         prefix = self.settings.content_prefix.strip("/")
         return f"{self.settings.repo_url}/edit/{self.settings.edit_branch}/{prefix}/{relative}"
 
-    def run(self) -> dict[str, str]:
+    def run(self) -> Rendered:
         site, size = self.site, self.settings.page_size
         newest = list(reversed(site.events))
         years = _years(newest)
         for event in site.events:
             self.page(
-                f"briefs/{event.id}.md", "brief.md.j2", event=event, edit_url=self.edit_url(event)
+                f"briefs/{event.id}.md",
+                "brief.md.j2",
+                ("brief", event.id),
+                event=event,
+                edit_url=self.edit_url(event),
             )
         for actor in site.actors:
             for pager in paginate(actor.involvement, f"actors/{actor.id}", size):
                 self.page(
                     pager.path(pager.number),
                     "actor.md.j2",
+                    ("actor", actor.id),
                     actor=actor,
                     pager=pager,
                     edit_url=self.edit_url(actor),
@@ -376,13 +398,19 @@ class _Renderer:
         self.page("timeline/index.md", "timeline.md.j2", years=years)
         for year, events in years.items():
             for pager in paginate(list(reversed(events)), f"timeline/{year}", size):
-                self.page(pager.path(pager.number), "timeline_year.md.j2", year=year, pager=pager)
+                self.page(
+                    pager.path(pager.number),
+                    "timeline_year.md.j2",
+                    ("year", str(year)),
+                    year=year,
+                    pager=pager,
+                )
         self.page("briefs/index.md", "briefs.md.j2", years=years, latest=newest[:20])
         self.page("tags/index.md", "tags.md.j2")
         self.page("search.md", "search.md.j2")
         for tag, events in site.tags.items():
             for pager in paginate(events, f"tags/{tag}", size):
-                self.page(pager.path(pager.number), "tag.md.j2", tag=tag, pager=pager)
+                self.page(pager.path(pager.number), "tag.md.j2", ("tag", tag), tag=tag, pager=pager)
         models = [
             {"name": m.__name__, "doc": m.__doc__ or "", "rows": docs.rows(m)} for m in docs.MODELS
         ]
@@ -401,21 +429,29 @@ class _Renderer:
         self.page(
             "index.md", "home.md.j2", latest=newest[:10], developing=developing, chart=chart(site)
         )
-        return self.pages
+        return Rendered(self.pages, self.paths)
+
+
+def render_pages(
+    site: Site, settings: Settings, templates: Path, units: set[Unit] | None = None
+) -> Rendered:
+    """The site's pages; with ``units`` (see `generator.changes`), only hubs and those units."""
+    return _Renderer(site, settings, templates, units).run()
 
 
 def render_site(
     site: Site, settings: Settings, templates: Path = Path("templates")
 ) -> dict[str, str]:
     """Every generated page: path (relative, ``.md``) -> Markdown text."""
-    return _Renderer(site, settings, templates).run()
+    return render_pages(site, settings, templates).pages
 
 
-def write_pages(pages: dict[str, str], out: Path) -> int:
-    """Write ``pages`` under ``out``: rewrite a file only when its text changed, remove the rest.
+def write_pages(pages: dict[str, str], out: Path, *, complete: bool = True) -> int:
+    """Write ``pages`` under ``out``: rewrite a file only when its text changed.
 
-    Unchanged files keep their modification time, so `mkdocs serve --dirty` skips them.
-    Returns how many files were written.
+    Unchanged files keep their modification time, so `mkdocs serve --dirty` skips them. When
+    ``pages`` is the ``complete`` site, other files under ``out`` are removed. Returns how many
+    files were written.
     """
     written = 0
     out.mkdir(parents=True, exist_ok=True)
@@ -429,6 +465,8 @@ def write_pages(pages: dict[str, str], out: Path) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         written += 1
+    if not complete:
+        return written
     wanted = {out / rel for rel in pages}
     for path in sorted(out.rglob("*.md")):
         if path not in wanted:
@@ -437,3 +475,9 @@ def write_pages(pages: dict[str, str], out: Path) -> int:
         if not any(folder.iterdir()):
             folder.rmdir()
     return written
+
+
+def remove_pages(paths: Iterable[str], out: Path) -> None:
+    """Delete the generated pages ``paths`` (of removed records) under ``out``."""
+    for rel in paths:
+        (out / rel).unlink(missing_ok=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+import re
 import shutil
 import subprocess
 import sys
@@ -9,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -105,6 +109,56 @@ def test_brief_page_shows_the_record(shipped: Path) -> None:
     nav = [a.get_text(strip=True) for a in page.select("nav.md-tabs a, nav.md-nav a")]
     assert "Timeline" in nav
     assert not any("suspected" in n.lower() for n in nav), "briefs must stay out of the nav"
+
+
+def search_fragments(site: Path) -> dict[str, dict[str, Any]]:
+    """Pagefind's stored text of every indexed page, by URL (each file is gzipped JSON)."""
+    out = {}
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        out[data["url"]] = data
+    return out
+
+
+def test_search_indexes_a_briefs_own_words_not_its_links_and_apparatus(shipped: Path) -> None:
+    model = build_site(ROOT / "content")
+    fragments = search_fragments(shipped)
+    checked = 0
+    for event in model.events:
+        text = fragments[f"/briefs/{event.id}/"]["content"]
+        record = event.record
+        assert record.title in text
+        for involvement in event.actors:
+            assert involvement.actor.record.name in text
+            if involvement.role:
+                assert involvement.role in text
+        for claim in record.claims:
+            assert claim.said.split()[0] in text
+        # Other briefs' titles (related, previous, next), sources, citation and change log are
+        # not this brief's words.
+        others = [o for g in event.related for o in g.events] + [event.previous, event.next]
+        for other in others:
+            if other is not None and other.record.title not in record.title:
+                assert other.record.title not in text, (event.id, other.id)
+        for source in record.sources:
+            assert source.title not in text, (event.id, source.title)
+        assert "Cite this brief" not in text and "First published" not in text
+        assert "claims are not established facts" not in text
+        checked += bool(others)
+    assert checked >= 10
+
+
+def test_search_indexes_an_actors_names_not_its_involvement(shipped: Path) -> None:
+    model = build_site(ROOT / "content")
+    fragments = search_fragments(shipped)
+    actor = model.actor_by_id["kim-jong-un"]
+    text = fragments["/actors/kim-jong-un/"]["content"]
+    assert actor.record.native_name and actor.record.native_name in text
+    assert all(alias in text for alias in actor.record.aliases)
+    assert actor.record.summary.split()[0] in text
+    assert actor.involvement
+    for involvement in actor.involvement:
+        assert involvement.event.record.title not in text
 
 
 def test_no_page_over_budget_and_nav_holds_hubs_only(shipped: Path) -> None:
@@ -206,6 +260,12 @@ def _fetch(url: str, until: str, timeout: float = 60) -> str:
     raise AssertionError(f"{url} never showed {until!r}")
 
 
+def _next_brief(content: Path) -> str:
+    after = build_site(content).event_by_id["exercise"].next
+    assert after is not None
+    return after.id
+
+
 def test_serve_refreshes_a_brief_when_its_record_is_saved(served: tuple[str, Path]) -> None:
     url, content = served
     _fetch(f"{url}/briefs/exercise/", "Exercise over several days")
@@ -217,5 +277,13 @@ def test_serve_refreshes_a_brief_when_its_record_is_saved(served: tuple[str, Pat
         encoding="utf-8",
     )
     _fetch(f"{url}/briefs/exercise/", "Exercise, edited")
+    # The pages that show the brief's title are rendered again too, and nothing else is.
     _fetch(f"{url}/timeline/2023/", "Exercise, edited")
+    _fetch(f"{url}/actors/rok-jcs/", "Exercise, edited")
+    _fetch(f"{url}/briefs/{_next_brief(content)}/", "Exercise, edited")
+    log = (content.parent / "serve.log").read_text(encoding="utf-8")
+    counts = re.findall(r"briefing: (\d+) pages, (\d+) rendered", log)
+    assert len(counts) >= 2, log
+    (pages, first), (_, again) = (tuple(map(int, c)) for c in (counts[0], counts[-1]))
+    assert first == pages > again
     _fetch(f"{url}/pagefind/pagefind-entry.json", "version")  # search still works after the rebuild

@@ -1,0 +1,89 @@
+"""Which generated pages an edit can change: the incremental part of `mkdocs serve`.
+
+Pages are grouped in *units*: one brief, one actor (all its pages), one timeline year, one tag.
+Hubs (home, indexes, map, search, data) belong to no unit and are always rendered. Comparing the
+Site before and after an edit gives the units whose text may differ; everything else is left as
+it was on disk. What a page shows, and so what it depends on:
+
+- a brief: its record, the names of its actors and claimants, the titles and dates of its
+  related, previous and next briefs;
+- an actor: its record, its affiliation's and members' names, the titles and dates of the events
+  it is involved in or made claims on, and the names of the actors it appears alongside;
+- a timeline year or a tag: title, date, type, status, summary and actor names of its events.
+
+A vocabulary or template change can touch any page: then everything is rendered again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
+
+from generator.link import ActorEntry, EventEntry, Site
+
+Unit = tuple[str, str]
+"""("brief", id), ("actor", id), ("year", "2024") or ("tag", name)."""
+Entry = TypeVar("Entry", EventEntry, ActorEntry)
+
+
+def _changed(old: Mapping[str, Entry], new: Mapping[str, Entry]) -> set[str]:
+    """Ids added, removed or edited (unchanged files keep their record object when cached)."""
+    changed = set(old.keys() ^ new.keys())
+    for key in old.keys() & new.keys():
+        before, after = old[key].record, new[key].record
+        if before is not after and before != after:
+            changed.add(key)
+    return changed
+
+
+def _event_units(event: EventEntry) -> Iterable[Unit]:
+    """Units whose pages show something of ``event``."""
+    yield ("brief", event.id)
+    for neighbour in (event.previous, event.next):
+        if neighbour is not None:
+            yield ("brief", neighbour.id)
+    for group in event.related:
+        for other in group.events:
+            yield ("brief", other.id)
+    for involvement in event.actors:
+        yield ("actor", involvement.actor.id)
+    for claim in event.record.claims:
+        yield ("actor", claim.by)
+    yield ("year", str(event.record.date.start.year))
+    for tag in event.record.tags:
+        yield ("tag", tag)
+
+
+def _actor_events(actor: ActorEntry) -> Iterable[EventEntry]:
+    """Events whose pages or entries show the actor's name."""
+    yield from (i.event for i in actor.involvement)
+    yield from (event for event, _ in actor.claims)
+
+
+def _actor_units(actor: ActorEntry) -> Iterable[Unit]:
+    yield ("actor", actor.id)
+    if actor.affiliation is not None:
+        yield ("actor", actor.affiliation.id)
+    for other in actor.members:
+        yield ("actor", other.id)
+    # The actors it appears alongside are involved in its events: _event_units adds them.
+
+
+def affected(old: Site, new: Site) -> set[Unit] | None:
+    """Units to render again after the content went from ``old`` to ``new`` (None: all)."""
+    if old.vocabulary != new.vocabulary:
+        return None
+    units: set[Unit] = set()
+    events = _changed(old.event_by_id, new.event_by_id)
+    for actor_id in _changed(old.actor_by_id, new.actor_by_id):
+        for site in (old, new):
+            actor = site.actor_by_id.get(actor_id)
+            if actor is not None:
+                units.update(_actor_units(actor))
+                events.update(e.id for e in _actor_events(actor))
+    for event_id in events:
+        for site in (old, new):
+            event = site.event_by_id.get(event_id)
+            if event is not None:
+                units.update(_event_units(event))
+    return units
