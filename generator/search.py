@@ -29,7 +29,11 @@ def index(site_dir: Path) -> None:
         "pagefind",
         "--silent",
     ]
-    command += ["--exclude-selectors", ".headerlink"]  # the toc's permalink signs
+    # The toc's permalink signs, and the column labels of the key-facts and claims tables (the
+    # same words on every page). Navigation-like parts of briefs and profiles are marked
+    # `data-pagefind-ignore` in their templates.
+    for selector in (".headerlink", ".key-facts thead", ".claims thead"):
+        command += ["--exclude-selectors", selector]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise BriefingError(

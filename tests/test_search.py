@@ -94,6 +94,33 @@ def test_search_is_usable_by_keyboard_alone(page: Page, site_url: str) -> None:
     page.wait_for_url(re.compile(re.escape(href) + "$"))
 
 
+def test_search_downloads_wait_for_the_reader_and_filters_wait_for_results(
+    page: Page, site_url: str
+) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{site_url}/search/")
+    expect(page.locator("#briefing-search")).to_have_attribute("data-ready", "true")
+    page.wait_for_load_state("networkidle")
+    # Opening the page fetches Pagefind's script only; the index waits for the reader.
+    assert [u.split("/pagefind/")[1] for u in requested if "/pagefind/" in u] == ["pagefind.js"]
+    with page.expect_request(lambda request: ".pf_meta" in request.url):
+        page.focus("#briefing-search-input")
+    page.keyboard.type("missile")
+    expect(page.locator(".briefing-search__facet").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert not any("pagefind-worker" in u for u in requested)  # no second copy of Pagefind
+    timing = page.evaluate(
+        """() => performance.getEntriesByType("resource").map(
+            (e) => [e.name, e.startTime, e.responseEnd])"""
+    )
+    fragments = [end for name, _, end in timing if "/fragment/" in name]
+    filters = [start for name, start, _ in timing if "/filter/" in name]
+    assert fragments and filters
+    # The filter lists are fetched only once the first results are on screen.
+    assert min(filters) > max(fragments[:10])
+
+
 def test_search_page_accessibility(page: Page, site_url: str) -> None:
     _search(page, site_url, "missile")
     violations = _serious_violations(page)
