@@ -85,8 +85,9 @@ def edit_latency(folder: Path, content: Path) -> float:
         title = next(line for line in text.splitlines() if line.startswith("title:"))
         _wait_for(url, "<h1", 900)
         time.sleep(2)
-        record.write_text(text.replace(title, "title: Edited for the benchmark"), encoding="utf-8")
-        return _wait_for(url, "Edited for the benchmark", 300)
+        edited = f"Edited for the benchmark {time.time_ns()}"
+        record.write_text(text.replace(title, f"title: {edited}"), encoding="utf-8")
+        return _wait_for(url, edited, 300)
     finally:
         server.terminate()
         server.wait(timeout=30)
