@@ -3,7 +3,10 @@
 Pages are grouped in *units*: one brief, one actor (all its pages), one timeline year, one tag.
 Hubs (home, indexes, map, search, data) belong to no unit and are always rendered. Comparing the
 Site before and after an edit gives the units whose text may differ; everything else is left as
-it was on disk. What a page shows, and so what it depends on:
+it was on disk. A listing unit (actor, year, tag) whose list of events kept its order is narrowed
+to the events that changed, ``("tag", name, event id)``: only the pages of the listing that show
+those events are rendered (and an actor's first page, which also shows its claims and the actors
+it appears alongside). What a page shows, and so what it depends on:
 
 - a brief: its record, the names of its actors and claimants, the titles and dates of its
   related, previous and next briefs;
@@ -21,8 +24,10 @@ from typing import TypeVar
 
 from generator.link import ActorEntry, EventEntry, Site
 
-Unit = tuple[str, str]
-"""("brief", id), ("actor", id), ("year", "2024") or ("tag", name)."""
+Unit = tuple[str, ...]
+"""("brief", id), ("actor", id), ("year", "2024") or ("tag", name): every page of the unit;
+("actor", id, event id), ("year", "2024", event id) or ("tag", name, event id): its pages that
+list that event."""
 Entry = TypeVar("Entry", EventEntry, ActorEntry)
 
 
@@ -81,9 +86,32 @@ def affected(old: Site, new: Site) -> set[Unit] | None:
             if actor is not None:
                 units.update(_actor_units(actor))
                 events.update(e.id for e in _actor_events(actor))
+    listed: dict[Unit, set[str]] = {}
     for event_id in events:
         for site in (old, new):
             event = site.event_by_id.get(event_id)
             if event is not None:
-                units.update(_event_units(event))
+                for unit in _event_units(event):
+                    if unit[0] == "brief":
+                        units.add(unit)
+                    else:
+                        listed.setdefault(unit, set()).add(event_id)
+    for unit, ids in listed.items():
+        if unit in units:
+            continue
+        if _listing(old, unit) == _listing(new, unit):
+            units.update((*unit, event_id) for event_id in ids)
+        else:
+            units.add(unit)
     return units
+
+
+def _listing(site: Site, unit: Unit) -> list[str] | None:
+    """The events an actor, year or tag lists, in order (None: there is no such unit)."""
+    kind, key = unit
+    if kind == "actor":
+        actor = site.actor_by_id.get(key)
+        return None if actor is None else [i.event.id for i in actor.involvement]
+    if kind == "tag":
+        return [e.id for e in site.tags[key]] if key in site.tags else None
+    return [e.id for e in site.events if str(e.record.date.start.year) == key] or None

@@ -63,7 +63,7 @@ def _render(args: argparse.Namespace) -> int:
     written = render.write_pages(
         render.render_site(site, render.Settings.load(args.config)), args.out
     )
-    print(f"rendered {written} pages into {args.out}")
+    print(f"rendered {len(written)} pages into {args.out}")
     return 0
 
 

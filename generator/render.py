@@ -298,9 +298,10 @@ def _years(events: Iterable[EventEntry]) -> dict[int, list[EventEntry]]:
     return years
 
 
-def _environment(templates: Path) -> jinja2.Environment:
+def _environment(templates: Path, compiled: jinja2.BytecodeCache | None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
+        bytecode_cache=compiled,
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
         trim_blocks=True,
@@ -333,12 +334,18 @@ class Rendered:
 
 class _Renderer:
     def __init__(
-        self, site: Site, settings: Settings, templates: Path, units: set[Unit] | None
+        self,
+        site: Site,
+        settings: Settings,
+        templates: Path,
+        units: set[Unit] | None,
+        compiled: jinja2.BytecodeCache | None,
     ) -> None:
         self.site = site
         self.settings = settings
-        self.env = _environment(templates)
+        self.env = _environment(templates, compiled)
         self.units = units
+        self.narrowed = {u[:2] for u in units or () if len(u) > 2}
         self.pages: dict[str, str] = {}
         self.paths: list[str] = []
         self.terms = {
@@ -346,10 +353,21 @@ class _Renderer:
             for kind in ("event_types", "actor_kinds", "statuses", "confidence")
         }
 
-    def page(self, path: str, template: str, unit: Unit | None = None, **context: Any) -> None:
-        """Render one page, unless it belongs to a ``unit`` that is not wanted this time."""
+    def page(
+        self,
+        path: str,
+        template: str,
+        unit: Unit | None = None,
+        events: Iterable[str] | None = (),
+        **context: Any,
+    ) -> None:
+        """Render one page, unless it belongs to a ``unit`` that is not wanted this time.
+
+        ``events``: the ids of the events the page lists, for a unit narrowed to some events
+        (see `generator.changes`); None if the page shows something of every event of the unit.
+        """
         self.paths.append(path)
-        if unit is not None and self.units is not None and unit not in self.units:
+        if unit is not None and self.units is not None and not self._wanted(unit, events):
             return
         depth = path.count("/")
         root = Md("../" * depth)
@@ -361,6 +379,14 @@ class _Renderer:
             path=path,
             **context,
         )
+
+    def _wanted(self, unit: Unit, events: Iterable[str] | None) -> bool:
+        assert self.units is not None
+        if unit in self.units:
+            return True
+        if events is None:
+            return unit in self.narrowed
+        return any((*unit, event) in self.units for event in events)
 
     def edit_url(self, entry: EventEntry | ActorEntry) -> str:
         if not self.settings.repo_url:
@@ -387,6 +413,8 @@ class _Renderer:
                     pager.path(pager.number),
                     "actor.md.j2",
                     ("actor", actor.id),
+                    # the first page also shows the claims and the actors alongside
+                    None if pager.number == 1 else (i.event.id for i in pager.items),
                     actor=actor,
                     pager=pager,
                     edit_url=self.edit_url(actor),
@@ -403,6 +431,7 @@ class _Renderer:
                     pager.path(pager.number),
                     "timeline_year.md.j2",
                     ("year", str(year)),
+                    (e.id for e in pager.items),
                     year=year,
                     pager=pager,
                 )
@@ -411,7 +440,14 @@ class _Renderer:
         self.page("search.md", "search.md.j2")
         for tag, events in site.tags.items():
             for pager in paginate(events, f"tags/{tag}", size):
-                self.page(pager.path(pager.number), "tag.md.j2", ("tag", tag), tag=tag, pager=pager)
+                self.page(
+                    pager.path(pager.number),
+                    "tag.md.j2",
+                    ("tag", tag),
+                    (e.id for e in pager.items),
+                    tag=tag,
+                    pager=pager,
+                )
         models = [
             {"name": m.__name__, "doc": m.__doc__ or "", "rows": docs.rows(m)} for m in docs.MODELS
         ]
@@ -434,10 +470,17 @@ class _Renderer:
 
 
 def render_pages(
-    site: Site, settings: Settings, templates: Path, units: set[Unit] | None = None
+    site: Site,
+    settings: Settings,
+    templates: Path,
+    units: set[Unit] | None = None,
+    compiled: jinja2.BytecodeCache | None = None,
 ) -> Rendered:
-    """The site's pages; with ``units`` (see `generator.changes`), only hubs and those units."""
-    return _Renderer(site, settings, templates, units).run()
+    """The site's pages; with ``units`` (see `generator.changes`), only hubs and those units.
+
+    ``compiled`` keeps the templates' compiled code between calls (`mkdocs serve`).
+    """
+    return _Renderer(site, settings, templates, units, compiled).run()
 
 
 def render_site(
@@ -447,14 +490,14 @@ def render_site(
     return render_pages(site, settings, templates).pages
 
 
-def write_pages(pages: dict[str, str], out: Path, *, complete: bool = True) -> int:
+def write_pages(pages: dict[str, str], out: Path, *, complete: bool = True) -> set[str]:
     """Write ``pages`` under ``out``: rewrite a file only when its text changed.
 
     Unchanged files keep their modification time, so `mkdocs serve --dirty` skips them. When
-    ``pages`` is the ``complete`` site, other files under ``out`` are removed. Returns how many
-    files were written.
+    ``pages`` is the ``complete`` site, other files under ``out`` are removed. Returns the
+    paths written.
     """
-    written = 0
+    written: set[str] = set()
     out.mkdir(parents=True, exist_ok=True)
     for rel, text in pages.items():
         path = out / rel
@@ -465,7 +508,7 @@ def write_pages(pages: dict[str, str], out: Path, *, complete: bool = True) -> i
         except FileNotFoundError:
             path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-        written += 1
+        written.add(rel)
     if not complete:
         return written
     wanted = {out / rel for rel in pages}

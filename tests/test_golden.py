@@ -78,11 +78,11 @@ def test_long_lists_are_paginated() -> None:
 
 def test_write_pages_rewrites_only_changed_files_and_removes_stale_ones(tmp_path: Path) -> None:
     pages = {"a.md": "one\n", "sub/b.md": "two\n"}
-    assert write_pages(pages, tmp_path) == 2
+    assert write_pages(pages, tmp_path) == {"a.md", "sub/b.md"}
     stamp = (tmp_path / "a.md").stat().st_mtime_ns
     (tmp_path / "a.md").touch()  # make sure a rewrite would change the time
     before = (tmp_path / "a.md").stat().st_mtime_ns
-    assert write_pages({"a.md": "one\n", "sub/b.md": "changed\n"}, tmp_path) == 1
+    assert write_pages({"a.md": "one\n", "sub/b.md": "changed\n"}, tmp_path) == {"sub/b.md"}
     assert (tmp_path / "a.md").stat().st_mtime_ns == before >= stamp
-    assert write_pages({"a.md": "one\n"}, tmp_path) == 0
+    assert write_pages({"a.md": "one\n"}, tmp_path) == set()
     assert not (tmp_path / "sub").exists()

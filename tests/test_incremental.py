@@ -19,7 +19,8 @@ from generator.render import Settings, render_pages
 from generator.synth import generate
 from tests.sitebuild import ROOT
 
-SETTINGS = Settings(site_url="https://example.org/", repo_url="https://github.com/o/r")
+# Small pages, so that years, tags and actors run to several pages each.
+SETTINGS = Settings(site_url="https://example.org/", repo_url="https://github.com/o/r", page_size=4)
 TEMPLATES = ROOT / "templates"
 
 
@@ -100,6 +101,31 @@ def claim_by_an_outsider(content: Path, rng: random.Random) -> None:
     _write(path, data)
 
 
+def _claimed_by_outsider(content: Path) -> Path:
+    return next(p for p in _events(content) if "claimed-by-outsider" in _read(p)["title"])
+
+
+def _add_outsider_claim(content: Path, rng: random.Random) -> None:
+    path = rng.choice(_events(content))
+    data = _read(path)
+    involved = {_actor_id(a) for a in data["actors"]}
+    outsider = rng.choice([p.stem for p in _actors(content) if p.stem not in involved])
+    data.setdefault("claims", []).append({"by": outsider, "said": "Soon withdrawn."})
+    data["title"] += " (claimed-by-outsider)"
+    _write(path, data)
+
+
+def drop_claims(content: Path, rng: random.Random) -> None:
+    """Claims gone, one by an actor not involved (its first page listed it)."""
+    path = _claimed_by_outsider(content)
+    data = _read(path)
+    data["claims"] = []
+    _write(path, data)
+
+
+drop_claims.prepare = _add_outsider_claim  # type: ignore[attr-defined]
+
+
 def delete_event(content: Path, rng: random.Random) -> None:
     path = rng.choice(_events(content))
     path.unlink()
@@ -149,6 +175,7 @@ EDITS = [
     add_tags,
     relate,
     claim_by_an_outsider,
+    drop_claims,
     delete_event,
     add_event,
     rename_actor,
@@ -170,6 +197,8 @@ def test_rendering_the_affected_units_equals_a_full_render(
 ) -> None:
     content = tmp_path / "content"
     shutil.copytree(synthetic, content)
+    if prepare := getattr(edit, "prepare", None):
+        prepare(content, random.Random(seed))
     cache: RecordCache = {}
     before = build_site(content, cache=cache)
     pages_before = render_pages(before, SETTINGS, TEMPLATES).pages
@@ -213,3 +242,27 @@ def test_a_vocabulary_change_renders_everything(synthetic: Path, tmp_path: Path)
     vocabulary["event_types"][0]["label"] = "Renamed type"
     _write(content / "vocabulary.yaml", vocabulary)
     assert affected(before, build_site(content)) is None
+
+
+def test_a_retitle_renders_only_the_listing_pages_that_show_the_brief(
+    synthetic: Path, tmp_path: Path
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    cache: RecordCache = {}
+    before = build_site(content, cache=cache)
+    # The brief with the most tags whose tags each run to several pages.
+    event = max(before.events, key=lambda e: len(e.record.tags))
+    path = event.source
+    data = _read(path)
+    data["title"] = "Retitled"
+    _write(path, data)
+    after = build_site(content, cache=cache)
+    units = affected(before, after)
+    assert units is not None
+    partial = render_pages(after, SETTINGS, TEMPLATES, units).pages
+    tag_pages = [p for p in partial if p.startswith("tags/") and p != "tags/index.md"]
+    assert len(tag_pages) == len(event.record.tags)
+    assert all("Retitled" in partial[p] for p in tag_pages)
+    year_pages = [p for p in partial if p.startswith(f"timeline/{event.record.date.start.year}")]
+    assert len(year_pages) == 1 and "Retitled" in partial[year_pages[0]]

@@ -281,7 +281,12 @@ def test_serve_refreshes_a_brief_when_its_record_is_saved(served: tuple[str, Pat
     _fetch(f"{url}/timeline/2023/", "Exercise, edited")
     _fetch(f"{url}/actors/rok-jcs/", "Exercise, edited")
     _fetch(f"{url}/briefs/{_next_brief(content)}/", "Exercise, edited")
+    # Links from the rebuilt pages to pages MkDocs did not rebuild still resolve.
+    for page in ("briefs/exercise/", "timeline/2023/", "actors/rok-jcs/"):
+        html = _fetch(f"{url}/{page}", "Exercise, edited")
+        assert not re.search(r'href="[^"]*\.md[#"]', html), page
     log = (content.parent / "serve.log").read_text(encoding="utf-8")
+    assert "not found among documentation files" not in log
     counts = re.findall(r"briefing: (\d+) pages, (\d+) rendered", log)
     assert len(counts) >= 2, log
     (pages, first), (_, again) = (tuple(map(int, c)) for c in (counts[0], counts[-1]))
