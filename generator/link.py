@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import itertools
 import logging
@@ -76,7 +77,7 @@ class EventEntry:
     previous: EventEntry | None = None
     next: EventEntry | None = None
 
-    @property
+    @functools.cached_property
     def sort_key(self) -> tuple[Any, ...]:
         return (*self.record.date.sort_key, self.record.time or "", self.id)
 
@@ -115,9 +116,9 @@ class Site:
 # -- reading ---------------------------------------------------------------------------------
 
 
-def _record_files(folder: Path, errors: list[ContentError]) -> dict[str, tuple[Path, str]]:
-    """Record files by id (the file stem), checking names and duplicates."""
-    found: dict[str, tuple[Path, str]] = {}
+def _record_files(folder: Path, errors: list[ContentError]) -> dict[str, tuple[str, str]]:
+    """Record files (path, path shown) by id (the file stem), checking names and duplicates."""
+    found: dict[str, tuple[str, str]] = {}
     if not folder.is_dir():
         return found
     base = display_path(folder)
@@ -136,7 +137,6 @@ def _record_files(folder: Path, errors: list[ContentError]) -> dict[str, tuple[P
             continue
         if suffix != ".yaml":
             continue
-        path = Path(name)
         if stem in RESERVED_IDS:
             errors.append(
                 ContentError(where, 1, 1, "", f"'{stem}' is reserved; choose another file name")
@@ -157,17 +157,25 @@ def _record_files(folder: Path, errors: list[ContentError]) -> dict[str, tuple[P
                 ContentError(where, 1, 1, "", f"duplicate id '{stem}': also {found[stem][1]}")
             )
         else:
-            found[stem] = (path, where)
+            found[stem] = (name, where)
     return found
 
 
-RecordCache = dict[Path, tuple[tuple[int, int], Document, Any]]
-"""Valid records by file, with the (mtime, size) they were read at: `mkdocs serve` keeps one
-across rebuilds so that an edit re-reads only the files that changed."""
+@dataclass(eq=False)
+class RecordCache:
+    """What `mkdocs serve` keeps across rebuilds, so that an edit re-reads and re-checks only
+    the files that changed."""
+
+    files: dict[str, tuple[tuple[int, int], Document, Any]] = field(default_factory=dict)
+    """Valid records by file, with the (mtime, size) they were read at."""
+    context: tuple[Any, ...] | None = None
+    """The vocabulary and the event and actor ids the events in ``checked`` were checked with."""
+    checked: dict[str, Event] = field(default_factory=dict)
+    """Events (by id) that passed the checks across records in that context."""
 
 
 def _load_all(
-    paths: dict[str, tuple[Path, str]],
+    paths: dict[str, tuple[str, str]],
     record_type: type[Any],
     errors: list[ContentError],
     cache: RecordCache | None,
@@ -176,14 +184,14 @@ def _load_all(
     for record_id, (path, where) in paths.items():
         stamp = None
         if cache is not None:
-            stat = path.stat()
+            stat = os.stat(path)
             stamp = (stat.st_mtime_ns, stat.st_size)
-            hit = cache.get(path)
+            hit = cache.files.get(path)
             if hit is not None and hit[0] == stamp and isinstance(hit[2], record_type):
                 loaded[record_id] = (hit[1], hit[2])
                 continue
         try:
-            doc = load_file(path, where)
+            doc = load_file(Path(path), where)
         except ContentErrors as exc:
             errors.extend(exc.errors)
             continue
@@ -191,7 +199,7 @@ def _load_all(
         if record is not None:
             loaded[record_id] = (doc, record)
             if cache is not None and stamp is not None:
-                cache[path] = (stamp, doc, record)
+                cache.files[path] = (stamp, doc, record)
     return loaded
 
 
@@ -233,10 +241,21 @@ def _build_site(content_dir: Path, timezone: str, cache: RecordCache | None) -> 
     if vocabulary is None or vocab_doc is None:
         raise ContentErrors(errors)
     checker = _Checker(vocabulary, vocab_doc, set(events), set(actors), errors)
+    # An unchanged event checked with the same vocabulary and ids passes again: skip it.
+    context = (vocabulary, checker.event_ids, checker.actor_ids)
+    passed = cache.checked if cache is not None and cache.context == context else {}
+    checked: dict[str, Event] = {}
     for record_id, (doc, event) in events.items():
-        checker.event(record_id, doc, event)
+        if passed.get(record_id) is not event:
+            found = len(errors)
+            checker.event(record_id, doc, event)
+            if len(errors) > found:
+                continue
+        checked[record_id] = event
     for record_id, (doc, actor) in actors.items():
         checker.actor(record_id, doc, actor, actors)
+    if cache is not None:
+        cache.context, cache.checked = context, checked
     if errors:
         raise ContentErrors(errors)
     return _link(content_dir, vocabulary, events, actors, timezone)

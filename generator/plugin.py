@@ -103,7 +103,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds (MkDocs
         # documents this), so the record cache and the search index survive between edits.
         self.serving = command == "serve"
-        self.records: RecordCache = {}
+        self.records = RecordCache()
         self.search_copy: Path | None = None
         self.generated: _Generated | None = None
         self.exported = exports.Memo()

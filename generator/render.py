@@ -249,11 +249,11 @@ class Chart:
 
 
 def chart(site: Site, months: int = 24) -> Chart | None:
+    # site.events is sorted by first day: the chart reads the newest events only.
     dated = [e for e in site.events if e.record.date.precision != "year"]
     if not dated:
         return None
-    first = min(e.record.date.first for e in dated)
-    last = max(e.record.date.first for e in dated)
+    first, last = dated[0].record.date.first, dated[-1].record.date.first
     span = (last.year - first.year) * 12 + last.month - first.month + 1
     keys: list[tuple[int, int]] = []
     year, month = last.year, last.month
@@ -262,10 +262,11 @@ def chart(site: Site, months: int = 24) -> Chart | None:
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     keys.reverse()
     counts: dict[tuple[int, int], Counter[str]] = {k: Counter() for k in keys}
-    for event in dated:
+    for event in reversed(dated):
         start = event.record.date.first
-        if (start.year, start.month) in counts:
-            counts[(start.year, start.month)][event.record.type] += 1
+        if (start.year, start.month) < keys[0]:
+            break
+        counts[(start.year, start.month)][event.record.type] += 1
     used = [t for t in site.vocabulary.event_types if any(c[t.id] for c in counts.values())]
     peak = max([sum(c.values()) for c in counts.values()] + [1])
     width, height, plot = 720, 240, 200
@@ -359,16 +360,20 @@ class _Renderer:
         template: str,
         unit: Unit | None = None,
         events: Iterable[str] | None = (),
+        record: EventEntry | ActorEntry | None = None,
         **context: Any,
     ) -> None:
         """Render one page, unless it belongs to a ``unit`` that is not wanted this time.
 
         ``events``: the ids of the events the page lists, for a unit narrowed to some events
         (see `generator.changes`); None if the page shows something of every event of the unit.
+        ``record``: the entry whose file the page's "edit" link opens.
         """
         self.paths.append(path)
         if unit is not None and self.units is not None and not self._wanted(unit, events):
             return
+        if record is not None:
+            context["edit_url"] = self.edit_url(record)
         depth = path.count("/")
         root = Md("../" * depth)
         self.pages[path] = self.env.get_template(template).render(
@@ -405,7 +410,7 @@ class _Renderer:
                 "brief.md.j2",
                 ("brief", event.id),
                 event=event,
-                edit_url=self.edit_url(event),
+                record=event,
             )
         for actor in site.actors:
             for pager in paginate(actor.involvement, f"actors/{actor.id}", size):
@@ -417,7 +422,7 @@ class _Renderer:
                     None if pager.number == 1 else (i.event.id for i in pager.items),
                     actor=actor,
                     pager=pager,
-                    edit_url=self.edit_url(actor),
+                    record=actor,
                 )
         kinds = [
             (k, [a for a in site.actors if a.record.kind == k.id])

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from generator.errors import ContentErrors
-from generator.link import build_site
+from generator.link import RecordCache, build_site
 from tests.conftest import EVENT, ContentFactory
 
 P = "content/events/2024/bad.yaml"
@@ -287,9 +286,9 @@ def test_shipped_content_passes() -> None:
 
 def test_record_cache_rereads_only_changed_files(make_content: ContentFactory) -> None:
     root = make_content()
-    cache: dict[Path, Any] = {}
+    cache = RecordCache()
     first = build_site(root, cache=cache)
-    assert len(cache) == 5
+    assert len(cache.files) == 5
     path = root / "events" / "2024" / "claim.yaml"
     path.write_text(
         path.read_text(encoding="utf-8").replace("Claim of a", "Edited claim of a"),
@@ -301,3 +300,18 @@ def test_record_cache_rereads_only_changed_files(make_content: ContentFactory) -
     path.write_text("title: [broken\n", encoding="utf-8")
     with pytest.raises(ContentErrors):
         build_site(root, cache=cache)  # a cached good version never hides a broken file
+
+
+def test_record_cache_checks_unchanged_events_again_when_what_they_refer_to_changes(
+    make_content: ContentFactory,
+) -> None:
+    root = make_content()
+    cache = RecordCache()
+    build_site(root, cache=cache)
+    (root / "actors" / "rok-jcs.yaml").unlink()  # the unchanged events name it
+    for _ in range(2):  # a failed event is not remembered as checked either
+        with pytest.raises(ContentErrors) as caught:
+            build_site(root, cache=cache)
+        assert "content/events/2024/launch.yaml:16:5: actors[1]: unknown actor 'rok-jcs'" in str(
+            caught.value
+        )

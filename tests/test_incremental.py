@@ -199,7 +199,7 @@ def test_rendering_the_affected_units_equals_a_full_render(
     shutil.copytree(synthetic, content)
     if prepare := getattr(edit, "prepare", None):
         prepare(content, random.Random(seed))
-    cache: RecordCache = {}
+    cache = RecordCache()
     before = build_site(content, cache=cache)
     pages_before = render_pages(before, SETTINGS, TEMPLATES).pages
     memo = exports.Memo()
@@ -223,7 +223,7 @@ def test_rendering_the_affected_units_equals_a_full_render(
 
 
 def test_an_unchanged_site_renders_only_the_hubs(synthetic: Path) -> None:
-    cache: RecordCache = {}
+    cache = RecordCache()
     before = build_site(synthetic, cache=cache)
     after = build_site(synthetic, cache=cache)
     assert affected(before, after) == set()
@@ -249,7 +249,7 @@ def test_a_retitle_renders_only_the_listing_pages_that_show_the_brief(
 ) -> None:
     content = tmp_path / "content"
     shutil.copytree(synthetic, content)
-    cache: RecordCache = {}
+    cache = RecordCache()
     before = build_site(content, cache=cache)
     # The brief with the most tags whose tags each run to several pages.
     event = max(before.events, key=lambda e: len(e.record.tags))
