@@ -91,33 +91,28 @@ def relate(content: Path, rng: random.Random) -> None:
     _write(path, data)
 
 
-def claim_by_an_outsider(content: Path, rng: random.Random) -> None:
-    """A claim by an actor not involved in the event (its profile lists the claims it made)."""
+def _claim_by_outsider(content: Path, rng: random.Random, said: str, mark: str = "") -> None:
     path = rng.choice(_events(content))
     data = _read(path)
     involved = {_actor_id(a) for a in data["actors"]}
     outsider = rng.choice([p.stem for p in _actors(content) if p.stem not in involved])
-    data.setdefault("claims", []).append({"by": outsider, "said": "Outsider's claim."})
+    data.setdefault("claims", []).append({"by": outsider, "said": said})
+    data["title"] += mark
     _write(path, data)
 
 
-def _claimed_by_outsider(content: Path) -> Path:
-    return next(p for p in _events(content) if "claimed-by-outsider" in _read(p)["title"])
+def claim_by_an_outsider(content: Path, rng: random.Random) -> None:
+    """A claim by an actor not involved in the event (its profile lists the claims it made)."""
+    _claim_by_outsider(content, rng, "Outsider's claim.")
 
 
 def _add_outsider_claim(content: Path, rng: random.Random) -> None:
-    path = rng.choice(_events(content))
-    data = _read(path)
-    involved = {_actor_id(a) for a in data["actors"]}
-    outsider = rng.choice([p.stem for p in _actors(content) if p.stem not in involved])
-    data.setdefault("claims", []).append({"by": outsider, "said": "Soon withdrawn."})
-    data["title"] += " (claimed-by-outsider)"
-    _write(path, data)
+    _claim_by_outsider(content, rng, "Soon withdrawn.", " (claimed-by-outsider)")
 
 
 def drop_claims(content: Path, rng: random.Random) -> None:
     """Claims gone, one by an actor not involved (its first page listed it)."""
-    path = _claimed_by_outsider(content)
+    path = next(p for p in _events(content) if "claimed-by-outsider" in _read(p)["title"])
     data = _read(path)
     data["claims"] = []
     _write(path, data)
