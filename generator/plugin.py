@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 from generator import changes, exports, feeds, render, search
 from generator.errors import ContentErrors
@@ -103,6 +105,11 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds (MkDocs
         # documents this), so the record cache and the search index survive between edits.
         self.serving = command == "serve"
+        self.dirty = dirty
+        self.whole = True  # this build writes every page (set in on_files)
+        self.indexer: search.Indexer | None = None
+        self.background: render.Background | None = None
+        self.collector: threading.Timer | None = None
         self.records = RecordCache()
         self.search_copy: Path | None = None
         self.generated: _Generated | None = None
@@ -135,35 +142,52 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         built, self.built = self.built, False
+        if self.collector is not None:
+            self.collector.cancel()  # (or it is collecting: the rebuild waits for it)
         try:
             site = build_site(self.content, timezone=self.settings.timezone, cache=self.records)
         except ContentErrors as exc:
             raise PluginError(f"the content has errors:\n{exc}") from None
         self.site = site
+        if not self.serving:
+            # The records live until the end of the build: out of the collector's sight, every
+            # full collection while MkDocs builds pages is shorter. (Undone in on_post_build.)
+            gc.freeze()
         templates = _stamp(self.templates)
         before = self.generated
         units = None
         if before and before.settings == self.settings and before.templates == templates:
             # Serving, after an edit of records only: render the pages it can change.
             units = changes.affected(before.site, site)
-        out = render.render_pages(site, self.settings, self.templates, units, self.compiled)
-        written = render.write_pages(out.pages, self.cache, complete=units is None)
-        paths = frozenset(out.paths)
+        # MkDocs builds every page unless dirty, and a dirty build into an empty folder too (the
+        # first build of `mkdocs serve`). A dirty build compares each page's file with its HTML
+        # before reading it, so pages there must be written before MkDocs starts.
+        self.whole = not self.dirty or not any(Path(config.site_dir).glob("*"))
+        if units is None and self.whole and render.can_fork():
+            # Every page, rendered on the other core while MkDocs reads them (see
+            # on_page_read_source) and written to the cache folder.
+            self.background = render.Background(site, self.settings, self.templates, self.cache)
+            paths = frozenset(self.background.paths)
+            listed, written = self.background.paths, set(paths)
+        else:
+            out = render.render_pages(site, self.settings, self.templates, units, self.compiled)
+            written = render.write_pages(out.pages, self.cache, complete=units is None)
+            paths, listed = frozenset(out.paths), out.paths
+            log.info(
+                "briefing: %d pages, %d rendered, %d changed",
+                len(paths),
+                len(out.pages),
+                len(written),
+            )
         if before is not None and units is not None:
             render.remove_pages(before.paths - paths, self.cache)
         if self.serving:
             self.generated = _Generated(site, self.settings, templates, paths)
-        log.info(
-            "briefing: %d pages, %d rendered, %d changed",
-            len(out.paths),
-            len(out.pages),
-            len(written),
-        )
         if built and config.nav is not None:  # (without a nav setting, every page is in it)
             pages: set[str] | frozenset[str] = written | _nav_paths(config.nav)
         else:
             pages = paths
-        for rel in out.paths:
+        for rel in listed:
             if rel in pages:
                 files.append(File(rel, str(self.cache), config.site_dir, config.use_directory_urls))
             else:
@@ -185,30 +209,70 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             )
         return self.targets[key]
 
+    def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.background is not None:
+            self.background.ready(page.file.src_uri)
+        return None  # MkDocs reads the file
+
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
+        if self.background is not None:
+            done, self.background = self.background.finish(), None
+            pages = done.rendered  # (all of them)
+            log.info("briefing: %d pages, %d rendered, %d changed", pages, pages, len(done.written))
         if self.serving:
             env.bytecode_cache = self.compiled  # the theme's templates, compiled once
+        # Pages go to Pagefind as they are built when every page is. (Later `mkdocs serve`
+        # rebuilds keep the first build's index.)
+        if self.config.pagefind and self.search_copy is None and self.whole:
+            self.indexer = search.Indexer()
         return env
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if self.indexer is not None:
+            self.indexer.add("/" + page.url, output)
+        return output
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if not self.serving:
+            gc.unfreeze()
+        elif not gc.isenabled():
+            self._collect_later()
+        if self.background is not None:
+            self.background.stop()
+            self.background = None
+        if self.indexer is not None:
+            self.indexer.close()
+            self.indexer = None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Feeds and open data, next to the HTML."""
         out = Path(config.site_dir)
+        bundle = out / "pagefind"
+        indexer, self.indexer = self.indexer, None
+        if indexer is not None:
+            indexer.write(bundle)  # Pagefind writes its bundle while the data is exported
         exports.write(out, exports.files(self.site, self.settings.site_url, self.exported))
         (out / "feed.xml").write_bytes(feeds.briefs_feed(self.site, self.settings))
         (out / "updates.xml").write_bytes(feeds.updates_feed(self.site, self.settings))
         self.built = self.serving
+        if not self.serving:
+            gc.unfreeze()
+        elif not gc.isenabled():
+            self._collect_later()
         if not self.config.pagefind:
             return
-        bundle = out / "pagefind"
         if self.serving and self.search_copy is not None:
             # Indexing every page again would cost seconds per edit: serve keeps the index
             # built at start (restart `mkdocs serve` to refresh search).
             if not bundle.exists():
                 shutil.copytree(self.search_copy, bundle)
             return
-        search.index(out)
+        if indexer is not None:
+            indexer.wait()
+        else:
+            search.index(out)
         if self.serving:
             self.search_copy = self.cache.with_name(self.cache.name + "-pagefind")
             shutil.rmtree(self.search_copy, ignore_errors=True)
@@ -223,4 +287,14 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # edit, is the only thing this keeps for good.
         gc.collect()
         gc.freeze()
+        # From now on the collector runs between rebuilds, not during them: each rebuild leaves
+        # the last Site as garbage, and a full collection that fell inside a rebuild added up
+        # to 0.8 s to an edit. It runs in a timer thread a second after each rebuild.
+        gc.disable()
         return server
+
+    def _collect_later(self) -> None:
+        """Serving: one full garbage collection a second from now, unless a rebuild comes first."""
+        self.collector = threading.Timer(1.0, gc.collect)
+        self.collector.daemon = True
+        self.collector.start()

@@ -15,10 +15,13 @@ import logging
 import math
 import os
 import re
+import signal
 import subprocess
+import threading
+import traceback
 import zoneinfo
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,6 +32,7 @@ from markupsafe import Markup
 
 from generator import docs
 from generator.changes import Unit
+from generator.errors import BriefingError
 from generator.link import ActorEntry, EventEntry, Site
 
 log = logging.getLogger("briefing.render")
@@ -341,14 +345,19 @@ class _Renderer:
         templates: Path,
         units: set[Unit] | None,
         compiled: jinja2.BytecodeCache | None,
+        emit: Callable[[str, str], None] | None = None,
+        listing: bool = False,
     ) -> None:
         self.site = site
+        self.listing = listing  # only list the paths, render nothing
         self.settings = settings
         self.env = _environment(templates, compiled)
         self.units = units
         self.narrowed = {u[:2] for u in units or () if len(u) > 2}
         self.pages: dict[str, str] = {}
         self.paths: list[str] = []
+        self.emit = self.pages.__setitem__ if emit is None else emit
+        """Called with each page rendered: path and text."""
         self.terms = {
             kind: {t.id: t for t in getattr(site.vocabulary, kind)}
             for kind in ("event_types", "actor_kinds", "statuses", "confidence")
@@ -370,13 +379,15 @@ class _Renderer:
         ``record``: the entry whose file the page's "edit" link opens.
         """
         self.paths.append(path)
+        if self.listing:
+            return
         if unit is not None and self.units is not None and not self._wanted(unit, events):
             return
         if record is not None:
             context["edit_url"] = self.edit_url(record)
         depth = path.count("/")
         root = Md("../" * depth)
-        self.pages[path] = self.env.get_template(template).render(
+        text = self.env.get_template(template).render(
             root=root,
             site=self.site,
             settings=self.settings,
@@ -384,6 +395,7 @@ class _Renderer:
             path=path,
             **context,
         )
+        self.emit(path, text)
 
     def _wanted(self, unit: Unit, events: Iterable[str] | None) -> bool:
         assert self.units is not None
@@ -502,28 +514,129 @@ def write_pages(pages: dict[str, str], out: Path, *, complete: bool = True) -> s
     ``pages`` is the ``complete`` site, other files under ``out`` are removed. Returns the
     paths written.
     """
-    written: set[str] = set()
     out.mkdir(parents=True, exist_ok=True)
-    for rel, text in pages.items():
-        path = out / rel
-        data = text.encode("utf-8")
-        try:
-            if path.read_bytes() == data:
-                continue
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        written.add(rel)
-    if not complete:
-        return written
-    wanted = {out / rel for rel in pages}
+    written = {rel for rel, text in pages.items() if _write(out / rel, text)}
+    if complete:
+        _keep_only(pages, out)
+    return written
+
+
+def _write(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` unless the file holds it already; True if written."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True
+
+
+def _keep_only(paths: Iterable[str], out: Path) -> None:
+    """Remove the pages under ``out`` that are not in ``paths``, and the folders left empty."""
+    wanted = {out / rel for rel in paths}
     for path in sorted(out.rglob("*.md")):
         if path not in wanted:
             path.unlink()
     for folder in sorted((p for p in out.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
         if not any(folder.iterdir()):
             folder.rmdir()
-    return written
+
+
+@dataclass(frozen=True)
+class Written:
+    rendered: int
+    """How many pages were rendered."""
+    written: set[str]
+    """The paths of the pages whose files changed."""
+
+
+def can_fork() -> bool:
+    """Whether `Background` may be used: os.fork exists and no other thread runs."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+class Background:
+    """Every page of the site, rendered and written under ``out`` by a forked child process.
+
+    The child writes the pages in the order of `paths` (the order MkDocs reads them in) and
+    reports each one on a pipe. MkDocs converts a page in about ten times the time it takes to
+    render, so, with rendering on the other core, a build waits for the first page only.
+    `ready` blocks until a page is on disk; `finish` waits for the rest. Only where `can_fork`.
+    """
+
+    def __init__(self, site: Site, settings: Settings, templates: Path, out: Path) -> None:
+        self.paths = _Renderer(site, settings, templates, None, None, listing=True).run().paths
+        self.order = {path: number for number, path in enumerate(self.paths)}
+        self.done = 0  # pages on disk, in order
+        self.summary: dict[str, Any] | None = None
+        out.mkdir(parents=True, exist_ok=True)
+        read, write = os.pipe()
+        self.child = os.fork()
+        if self.child == 0:
+            os.close(read)
+            _render_and_report(site, settings, templates, out, write)
+        os.close(write)
+        self.pipe = os.fdopen(read, encoding="utf-8")
+
+    def ready(self, path: str) -> None:
+        """Return once page ``path`` is written (at once for a path that is not generated)."""
+        number = self.order.get(path)
+        while number is not None and self.done <= number and self.summary is None:
+            self._read()
+
+    def finish(self) -> Written:
+        """Wait for every page and for the child; what was rendered and written."""
+        while self.summary is None:
+            self._read()
+        self.stop()
+        return Written(self.summary["rendered"], set(self.summary["written"]))
+
+    def stop(self) -> None:
+        """End the child (done, or the build failed) and close the pipe."""
+        if self.child:
+            if self.summary is None:
+                os.kill(self.child, signal.SIGKILL)
+            os.waitpid(self.child, 0)
+            self.child = 0
+        self.pipe.close()
+
+    def _read(self) -> None:
+        line = self.pipe.readline()
+        kind, _, rest = line.partition(" ")
+        if kind == "page\n":
+            self.done += 1
+        elif kind == "done":
+            self.summary = json.loads(rest)
+        else:
+            self.stop()
+            problem = json.loads(rest) if kind == "error" else "the process stopped"
+            raise BriefingError(f"rendering failed: {problem}")
+
+
+def _render_and_report(site: Site, settings: Settings, templates: Path, out: Path, fd: int) -> None:
+    """The child of `Background`: render and write every page, report each on ``fd``; exit."""
+    status = 1
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", buffering=1) as pipe:  # a flush every line
+            try:
+                written: list[str] = []
+
+                def emit(path: str, text: str) -> None:
+                    if _write(out / path, text):
+                        written.append(path)
+                    pipe.write("page\n")
+
+                renderer = _Renderer(site, settings, templates, None, None, emit)
+                paths = renderer.run().paths
+                _keep_only(paths, out)
+                pipe.write(f"done {json.dumps({'rendered': len(paths), 'written': written})}\n")
+                status = 0
+            except Exception:
+                pipe.write(f"error {json.dumps(traceback.format_exc())}\n")
+    finally:
+        os._exit(status)
 
 
 def remove_pages(paths: Iterable[str], out: Path) -> None:

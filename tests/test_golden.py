@@ -5,12 +5,14 @@ Refresh with `make golden` after an intended change, and review the diff.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+from generator.errors import BriefingError
 from generator.link import build_site
-from generator.render import Settings, render_site, write_pages
+from generator.render import Background, Settings, render_site, write_pages
 
 ROOT = Path(__file__).parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
@@ -86,3 +88,39 @@ def test_write_pages_rewrites_only_changed_files_and_removes_stale_ones(tmp_path
     assert (tmp_path / "a.md").stat().st_mtime_ns == before >= stamp
     assert write_pages({"a.md": "one\n"}, tmp_path) == set()
     assert not (tmp_path / "sub").exists()
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.md")}
+
+
+def test_background_writes_each_page_before_reporting_it(tmp_path: Path) -> None:
+    site, pages = build_site(FIXTURE), rendered()
+    out = tmp_path / "out"
+    (out / "stale").mkdir(parents=True)
+    (out / "stale" / "old.md").write_text("gone\n", encoding="utf-8")
+    background = Background(site, SETTINGS, ROOT / "templates", out)
+    assert background.paths == list(pages)  # the order MkDocs will read them in
+    for path, text in pages.items():
+        background.ready(path)
+        assert (out / path).read_text(encoding="utf-8") == text
+    background.ready("index.md")  # (a page that is not generated does not wait)
+    done = background.finish()
+    assert done.rendered == len(pages) and done.written == set(pages)
+    assert _tree(out) == {path: text.encode("utf-8") for path, text in pages.items()}
+    again = Background(site, SETTINGS, ROOT / "templates", out).finish()
+    assert again.written == set() and again.rendered == len(pages)
+
+
+def test_an_error_in_the_background_stops_the_build(tmp_path: Path) -> None:
+    site = build_site(FIXTURE)
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    brief = templates / "brief.md.j2"
+    failing = f'{{% if event.id == "{site.events[1].id}" %}}{{{{ no_such.value }}}}{{% endif %}}\n'
+    brief.write_text(failing + brief.read_text(encoding="utf-8"), encoding="utf-8")
+    background = Background(site, SETTINGS, templates, tmp_path / "out")
+    background.ready(f"briefs/{site.events[0].id}.md")  # the first page is written
+    with pytest.raises(BriefingError, match=r"rendering failed:[\s\S]*no_such"):
+        background.ready(f"briefs/{site.events[1].id}.md")
+    assert background.child == 0  # the child is gone

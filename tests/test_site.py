@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
+from generator import search
 from generator.link import build_site
 from tests.sitebuild import ROOT, config_for, free_port, mkdocs_build, mkdocs_serve
 
@@ -159,6 +160,28 @@ def test_search_indexes_an_actors_names_not_its_involvement(shipped: Path) -> No
     assert actor.involvement
     for involvement in actor.involvement:
         assert involvement.event.record.title not in text
+
+
+def test_search_index_streamed_during_the_build_equals_pagefind_over_the_site(
+    shipped: Path, tmp_path: Path
+) -> None:
+    # The build hands each page to Pagefind's service as it is written, trimmed to its head and
+    # search body; the Pagefind CLI reads the finished files whole. Every page must come out
+    # the same: words, metadata, filters, anchors and language.
+    copy = tmp_path / "site"
+    shutil.copytree(shipped, copy, ignore=shutil.ignore_patterns("pagefind"))
+    search.index(copy)
+    streamed, walked = search_fragments(shipped), search_fragments(copy)
+    assert len(streamed) > 40
+    assert streamed == walked
+
+    def languages(site: Path) -> dict[str, int]:
+        entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+        return {code: lang["page_count"] for code, lang in entry["languages"].items()}
+
+    assert languages(shipped) == languages(copy) == {"en": len(streamed)}
+    assert any(f["filters"].get("actor") for f in streamed.values())
+    assert any(f["meta"].get("date") for f in streamed.values())
 
 
 def test_no_page_over_budget_and_nav_holds_hubs_only(shipped: Path) -> None:
