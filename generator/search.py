@@ -18,6 +18,7 @@ import contextlib
 import json
 import logging
 import os
+import queue
 import subprocess
 import sys
 import threading
@@ -79,6 +80,11 @@ class Indexer:
         self.arrived = threading.Condition()
         self.reader = threading.Thread(target=self._read, daemon=True, name="pagefind")
         self.reader.start()
+        # Requests are encoded and written by a thread of their own: the pipe's writes wait
+        # for the service to read, and that waiting is no longer the build's.
+        self.outbox: queue.SimpleQueue[tuple[int, dict[str, Any]] | None] = queue.SimpleQueue()
+        self.sender = threading.Thread(target=self._deliver, daemon=True, name="pagefind-send")
+        self.sender.start()
         config = {"exclude_selectors": list(EXCLUDED)}
         try:
             self.index_id = self._ask({"type": "NewIndex", "config": config})["index_id"]
@@ -137,6 +143,8 @@ class Indexer:
     def close(self) -> None:
         """Stop the service (after `write`, or when the build failed)."""
         assert self.process.stdin is not None and self.process.stdout is not None
+        self.outbox.put(None)
+        self.sender.join(timeout=30)
         # The service ends at the end of its input. (Closing fails to flush the last requests
         # if it has stopped already.)
         with contextlib.suppress(OSError):
@@ -150,15 +158,25 @@ class Indexer:
         self.process.stdout.close()
 
     def _send(self, payload: dict[str, Any]) -> int:
+        if self.failure:
+            raise BriefingError(self.failure)
         self.sent += 1
-        message = json.dumps({"message_id": self.sent, "payload": payload}, ensure_ascii=False)
+        self.outbox.put((self.sent, payload))
+        return self.sent
+
+    def _deliver(self) -> None:
         assert self.process.stdin is not None
         try:
-            self.process.stdin.write(base64.b64encode(message.encode("utf-8")) + b",")
+            while (item := self.outbox.get()) is not None:
+                number, payload = item
+                message = json.dumps({"message_id": number, "payload": payload}, ensure_ascii=False)
+                self.process.stdin.write(base64.b64encode(message.encode("utf-8")) + b",")
+                if self.outbox.empty():
+                    self.process.stdin.flush()
         except OSError as exc:
-            self.close()
-            raise BriefingError(f"Pagefind stopped: {exc}") from None
-        return self.sent
+            with self.arrived:
+                self.failure = f"Pagefind stopped: {exc}"
+                self.arrived.notify_all()
 
     def _ask(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Send ``payload`` and wait for its answer."""
@@ -168,15 +186,12 @@ class Indexer:
 
     def _wait(self, message: int) -> None:
         """Wait until messages 1 to ``message`` are all answered."""
-        assert self.process.stdin is not None
-        try:
-            self.process.stdin.flush()
-        except OSError as exc:
-            raise BriefingError(f"Pagefind stopped: {exc}") from None
         with self.arrived:
-            self.arrived.wait_for(lambda: self.answered >= message or not self.reader.is_alive())
+            self.arrived.wait_for(
+                lambda: self.answered >= message or self.failure or not self.reader.is_alive()
+            )
         if self.answered < message:
-            raise BriefingError("Pagefind stopped:\n" + "\n".join(self.errors))
+            raise BriefingError(self.failure or "Pagefind stopped:\n" + "\n".join(self.errors))
 
     def _read(self) -> None:
         assert self.process.stdout is not None
