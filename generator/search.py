@@ -61,8 +61,8 @@ class Indexer:
     The service reads requests and writes responses as base64-encoded JSON, each followed by
     a comma, on its stdin and stdout: the protocol of Pagefind's own Node and Python clients.
     Their Python client waits a tenth of a second for every response, which would make 11,000
-    pages take twenty minutes; this one writes requests as they come and a thread collects the
-    responses.
+    pages take twenty minutes; here one thread writes the requests as they come and another
+    collects the responses.
     """
 
     def __init__(self) -> None:
