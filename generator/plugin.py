@@ -8,13 +8,15 @@ resolves links to them but spends nothing on them (no page object, no rendering)
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import shutil
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import jinja2
 from mkdocs.config import base
@@ -26,10 +28,31 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator import changes, exports, feeds, render, search
-from generator.errors import ContentErrors
+from generator.errors import BriefingError, ContentErrors
 from generator.link import RecordCache, Site, build_site
 
 log = logging.getLogger("mkdocs.plugins.briefing")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _reported(
+    event: Callable[Concatenate[BriefingPlugin, P], R],
+) -> Callable[Concatenate[BriefingPlugin, P], R]:
+    """An event whose errors meant for people (a template's line, Pagefind's message) end the
+    build as MkDocs' own errors do: one message, no traceback."""
+
+    @functools.wraps(event)
+    def run(plugin: BriefingPlugin, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return event(plugin, *args, **kwargs)
+        except ContentErrors as exc:
+            raise PluginError(f"the content has errors:\n{exc}") from None
+        except BriefingError as exc:
+            raise PluginError(str(exc)) from None
+
+    return run
 
 
 class BriefingConfig(base.Config):
@@ -140,14 +163,12 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         )
         return config
 
+    @_reported
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         built, self.built = self.built, False
         if self.collector is not None:
             self.collector.cancel()  # (or it is collecting: the rebuild waits for it)
-        try:
-            site = build_site(self.content, timezone=self.settings.timezone, cache=self.records)
-        except ContentErrors as exc:
-            raise PluginError(f"the content has errors:\n{exc}") from None
+        site = build_site(self.content, timezone=self.settings.timezone, cache=self.records)
         self.site = site
         if not self.serving:
             # The records live until the end of the build: out of the collector's sight, every
@@ -209,11 +230,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             )
         return self.targets[key]
 
+    @_reported
     def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.background is not None:
             self.background.ready(page.file.src_uri)
         return None  # MkDocs reads the file
 
+    @_reported
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
@@ -229,6 +252,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.indexer = search.Indexer()
         return env
 
+    @_reported
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         if self.indexer is not None:
             self.indexer.add("/" + page.url, output)
@@ -246,6 +270,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.indexer.close()
             self.indexer = None
 
+    @_reported
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Feeds and open data, next to the HTML."""
         out = Path(config.site_dir)

@@ -32,7 +32,7 @@ from markupsafe import Markup
 
 from generator import docs
 from generator.changes import Unit
-from generator.errors import BriefingError
+from generator.errors import BriefingError, display_path
 from generator.link import ActorEntry, EventEntry, Site
 
 log = logging.getLogger("briefing.render")
@@ -329,6 +329,22 @@ def _environment(templates: Path, compiled: jinja2.BytecodeCache | None) -> jinj
     return env
 
 
+def _template_error(exc: Exception, page: str) -> Exception:
+    """A `BriefingError` naming the template line where rendering ``page`` failed; ``exc`` itself
+    when no template is on its traceback (a fault of ours, to be seen with its traceback)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        where: tuple[str, int | None] = (exc.filename, exc.lineno)
+    else:
+        frames = traceback.extract_tb(exc.__traceback__)
+        lines = [(f.filename, f.lineno) for f in frames if f.filename.endswith(".j2")]
+        if not lines:
+            return exc
+        where = lines[-1]
+    message = exc.message if isinstance(exc, jinja2.TemplateSyntaxError) else str(exc)
+    file = display_path(Path(where[0]))
+    return BriefingError(f"{file}:{where[1]}: {type(exc).__name__}: {message} (page {page})")
+
+
 @dataclass(frozen=True)
 class Rendered:
     pages: dict[str, str]
@@ -387,14 +403,17 @@ class _Renderer:
             context["edit_url"] = self.edit_url(record)
         depth = path.count("/")
         root = Md("../" * depth)
-        text = self.env.get_template(template).render(
-            root=root,
-            site=self.site,
-            settings=self.settings,
-            terms=self.terms,
-            path=path,
-            **context,
-        )
+        try:
+            text = self.env.get_template(template).render(
+                root=root,
+                site=self.site,
+                settings=self.settings,
+                terms=self.terms,
+                path=path,
+                **context,
+            )
+        except Exception as exc:
+            raise _template_error(exc, path) from exc
         self.emit(path, text)
 
     def _wanted(self, unit: Unit, events: Iterable[str] | None) -> bool:
@@ -633,6 +652,8 @@ def _render_and_report(site: Site, settings: Settings, templates: Path, out: Pat
                 _keep_only(paths, out)
                 pipe.write(f"done {json.dumps({'rendered': len(paths), 'written': written})}\n")
                 status = 0
+            except BriefingError as exc:  # (a template's error, with its position)
+                pipe.write(f"error {json.dumps(str(exc))}\n")
             except Exception:
                 pipe.write(f"error {json.dumps(traceback.format_exc())}\n")
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -15,8 +16,9 @@ from mkdocs.utils.yaml import yaml_load
 ROOT = Path(__file__).parent.parent
 
 
-def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
-    """Run `mkdocs build --strict` as a subprocess, exactly as `make site` does."""
+def mkdocs_build(config: Path, site_dir: Path, *more: str) -> subprocess.CompletedProcess[str]:
+    """Run `mkdocs build --strict` as a subprocess, exactly as `make site` does (with options
+    ``more`` added)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [
@@ -30,6 +32,7 @@ def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess[st
             str(config),
             "-d",
             str(site_dir),
+            *more,
         ],
         capture_output=True,
         text=True,
@@ -97,3 +100,14 @@ def config_for(folder: Path, content: Path, **plugin: object) -> Path:
     path = folder / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def failing_templates(folder: Path, event_id: str) -> Path:
+    """A copy of the templates in ``folder`` whose brief template fails, on its line 2, for the
+    event ``event_id``."""
+    templates = folder / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    brief = templates / "brief.md.j2"
+    failing = f'{{% if event.id == "{event_id}" %}}\n{{{{ no_such.value }}}}{{% endif %}}\n'
+    brief.write_text(failing + brief.read_text(encoding="utf-8"), encoding="utf-8")
+    return templates

@@ -5,7 +5,6 @@ Refresh with `make golden` after an intended change, and review the diff.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ import pytest
 from generator.errors import BriefingError
 from generator.link import build_site
 from generator.render import Background, Settings, render_site, write_pages
+from tests.sitebuild import failing_templates
 
 ROOT = Path(__file__).parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
@@ -114,13 +114,27 @@ def test_background_writes_each_page_before_reporting_it(tmp_path: Path) -> None
 
 def test_an_error_in_the_background_stops_the_build(tmp_path: Path) -> None:
     site = build_site(FIXTURE)
-    templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
-    brief = templates / "brief.md.j2"
-    failing = f'{{% if event.id == "{site.events[1].id}" %}}{{{{ no_such.value }}}}{{% endif %}}\n'
-    brief.write_text(failing + brief.read_text(encoding="utf-8"), encoding="utf-8")
+    templates = failing_templates(tmp_path, site.events[1].id)
     background = Background(site, SETTINGS, templates, tmp_path / "out")
     background.ready(f"briefs/{site.events[0].id}.md")  # the first page is written
-    with pytest.raises(BriefingError, match=r"rendering failed:[\s\S]*no_such"):
+    with pytest.raises(BriefingError) as caught:
         background.ready(f"briefs/{site.events[1].id}.md")
+    assert str(caught.value) == (
+        f"rendering failed: {templates / 'brief.md.j2'}:2: UndefinedError: "
+        f"'no_such' is undefined (page briefs/{site.events[1].id}.md)"
+    )
     assert background.child == 0  # the child is gone
+
+
+def test_a_template_error_names_the_template_line(tmp_path: Path) -> None:
+    site = build_site(FIXTURE)
+    templates = failing_templates(tmp_path, site.events[1].id)
+    with pytest.raises(BriefingError) as caught:
+        render_site(site, SETTINGS, templates)
+    assert str(caught.value) == (
+        f"{templates / 'brief.md.j2'}:2: UndefinedError: "
+        f"'no_such' is undefined (page briefs/{site.events[1].id}.md)"
+    )
+    (templates / "brief.md.j2").write_text("\n{% if %}\n", encoding="utf-8")
+    with pytest.raises(BriefingError, match=r"brief\.md\.j2:2: TemplateSyntaxError: "):
+        render_site(site, SETTINGS, templates)

@@ -19,7 +19,14 @@ from bs4 import BeautifulSoup
 
 from generator import search
 from generator.link import build_site
-from tests.sitebuild import ROOT, config_for, free_port, mkdocs_build, mkdocs_serve
+from tests.sitebuild import (
+    ROOT,
+    config_for,
+    failing_templates,
+    free_port,
+    mkdocs_build,
+    mkdocs_serve,
+)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 BUDGET = 500 * 1024
@@ -210,6 +217,25 @@ def test_bad_content_aborts_the_build_with_positions(tmp_path: Path) -> None:
     )
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "site" / "index.html").exists()
+
+
+@pytest.mark.parametrize("dirty", [False, True], ids=["rendered-aside", "rendered-in-line"])
+def test_a_template_error_aborts_the_build_with_its_line(tmp_path: Path, dirty: bool) -> None:
+    # A whole build renders pages in a forked process; a dirty build into a site folder that
+    # has files renders them before MkDocs starts. Either way: one message, no traceback.
+    event = build_site(FIXTURE).events[1].id
+    templates = failing_templates(tmp_path, event)
+    site = tmp_path / "site"
+    if dirty:
+        site.mkdir()
+        (site / "old.html").write_text("from before\n", encoding="utf-8")
+    config = config_for(tmp_path, FIXTURE, templates_dir=str(templates))
+    result = mkdocs_build(config, site, *(["--dirty"] if dirty else []))
+    assert result.returncode == 1
+    message = f"{templates / 'brief.md.j2'}:2: UndefinedError: 'no_such' is undefined"
+    assert f"{message} (page briefs/{event}.md)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (site / "index.html").exists()
 
 
 def test_deleted_record_loses_its_page(tmp_path: Path) -> None:
