@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import re
@@ -279,19 +280,26 @@ def test_render_command_writes_the_markdown_tree(tmp_path: Path) -> None:
     )
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    content = tmp_path / "content"
+@contextlib.contextmanager
+def serving(folder: Path, **plugin: object) -> Iterator[tuple[str, Path]]:
+    """`mkdocs serve --dirty` of a copy of the fixture in ``folder``: its address and content."""
+    content = folder / "content"
     shutil.copytree(FIXTURE, content)
     port = free_port()
-    log = (tmp_path / "serve.log").open("w", encoding="utf-8")
-    server = mkdocs_serve(config_for(tmp_path, content), port, log)
+    log = (folder / "serve.log").open("w", encoding="utf-8")
+    server = mkdocs_serve(config_for(folder, content, **plugin), port, log)
     try:
         yield f"http://127.0.0.1:{port}", content
     finally:
         server.terminate()
         server.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    with serving(tmp_path) as (url, content):
+        yield url, content
 
 
 def _fetch(url: str, until: str, timeout: float = 60) -> str:
@@ -341,3 +349,21 @@ def test_serve_refreshes_a_brief_when_its_record_is_saved(served: tuple[str, Pat
     (pages, first), (_, again) = (tuple(map(int, c)) for c in (counts[0], counts[-1]))
     assert first == pages > again
     _fetch(f"{url}/pagefind/pagefind-entry.json", "version")  # search still works after the rebuild
+    if sys.platform == "linux":
+        assert "edits noticed through file notifications (InotifyObserver)" in log
+    # One save, one rebuild: the rebuild reading the records is not taken for an edit.
+    time.sleep(3)
+    log = (content.parent / "serve.log").read_text(encoding="utf-8")
+    assert log.count("Detected file changes") == 1, log
+
+
+def test_serve_polls_for_edits_when_asked(tmp_path: Path) -> None:
+    # For folders where file notifications do not arrive: MkDocs' own polling watcher.
+    with serving(tmp_path, poll=True) as (url, content):
+        _fetch(f"{url}/briefs/exercise/", "Exercise over several days")
+        record = content / "events" / "2023" / "exercise.yaml"
+        text = record.read_text(encoding="utf-8")
+        record.write_text(text.replace("over several days", "polled"), encoding="utf-8")
+        _fetch(f"{url}/briefs/exercise/", "Exercise polled")
+    log = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert "file notifications" not in log and "Detected file changes" in log
