@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from generator import cli, docs
+from generator.plugin import BriefingConfig
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -25,3 +26,8 @@ def test_every_command_and_option_is_documented() -> None:
             for option in action.option_strings:
                 if option not in ("-h", "--help"):
                     assert option in README, f"briefing {name} {option} is not in the README"
+
+
+def test_every_plugin_option_is_documented() -> None:
+    for name, _ in BriefingConfig._schema:
+        assert f"`{name}`" in README, f"the plugin option {name} is not in the README"
