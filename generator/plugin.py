@@ -185,6 +185,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.whole = True  # this build writes every page (set in on_files)
         self.indexer: search.Indexer | None = None
         self.background: render.Background | None = None
+        self.published = False  # the open data and feeds of this build are written
         self.collector: threading.Timer | None = None
         self.records = RecordCache()
         self.search_copy: Path | None = None
@@ -219,6 +220,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     @_reported
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         built, self.built = self.built, False
+        self.published = False
         if self.collector is not None:
             self.collector.cancel()  # (or it is collecting: the rebuild waits for it)
         site = build_site(self.content, timezone=self.settings.timezone, cache=self.records)
@@ -240,7 +242,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if units is None and self.whole and render.can_fork():
             # Every page, rendered on the other core while MkDocs reads them (see
             # on_page_read_source) and written to the cache folder.
-            self.background = render.Background(site, self.settings, self.templates, self.cache)
+            # A build (not serve, which keeps what it exported for the next edit) has the
+            # child write the open data and feeds too, into the site folder MkDocs has cleaned.
+            publish = None if self.serving else functools.partial(self._publish, config)
+            self.background = render.Background(
+                site, self.settings, self.templates, self.cache, publish
+            )
+            self.published = publish is not None
             paths = frozenset(self.background.paths)
             listed, written = self.background.paths, set(paths)
         else:
@@ -325,15 +333,14 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     @_reported
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Feeds and open data, next to the HTML."""
+        """The search index; the open data and feeds, unless the rendering child wrote them."""
         out = Path(config.site_dir)
         bundle = out / "pagefind"
         indexer, self.indexer = self.indexer, None
         if indexer is not None:
             indexer.write(bundle)  # Pagefind writes its bundle while the data is exported
-        exports.write(out, exports.files(self.site, self.settings.site_url, self.exported))
-        (out / "feed.xml").write_bytes(feeds.briefs_feed(self.site, self.settings))
-        (out / "updates.xml").write_bytes(feeds.updates_feed(self.site, self.settings))
+        if not self.published:
+            self._publish(config)
         self.built = self.serving
         if not self.serving:
             gc.unfreeze()
@@ -355,6 +362,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.search_copy = self.cache.with_name(self.cache.name + "-pagefind")
             shutil.rmtree(self.search_copy, ignore_errors=True)
             shutil.copytree(bundle, self.search_copy)
+
+    def _publish(self, config: MkDocsConfig) -> None:
+        """The open data and the feeds, in the site folder."""
+        out = Path(config.site_dir)
+        exports.write(out, exports.files(self.site, self.settings.site_url, self.exported))
+        (out / "feed.xml").write_bytes(feeds.briefs_feed(self.site, self.settings))
+        (out / "updates.xml").write_bytes(feeds.updates_feed(self.site, self.settings))
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.content))

@@ -585,7 +585,15 @@ class Background:
     `ready` blocks until a page is on disk; `finish` waits for the rest. Only where `can_fork`.
     """
 
-    def __init__(self, site: Site, settings: Settings, templates: Path, out: Path) -> None:
+    def __init__(
+        self,
+        site: Site,
+        settings: Settings,
+        templates: Path,
+        out: Path,
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """``then``: more work for the child, done after the pages are written."""
         self.paths = _Renderer(site, settings, templates, None, None, listing=True).run().paths
         self.order = {path: number for number, path in enumerate(self.paths)}
         self.done = 0  # pages on disk, in order
@@ -595,7 +603,7 @@ class Background:
         self.child = os.fork()
         if self.child == 0:
             os.close(read)
-            _render_and_report(site, settings, templates, out, write)
+            _render_and_report(site, settings, templates, out, write, then)
         os.close(write)
         self.pipe = os.fdopen(read, encoding="utf-8")
 
@@ -634,8 +642,16 @@ class Background:
             raise BriefingError(f"rendering failed: {problem}")
 
 
-def _render_and_report(site: Site, settings: Settings, templates: Path, out: Path, fd: int) -> None:
-    """The child of `Background`: render and write every page, report each on ``fd``; exit."""
+def _render_and_report(
+    site: Site,
+    settings: Settings,
+    templates: Path,
+    out: Path,
+    fd: int,
+    then: Callable[[], None] | None,
+) -> None:
+    """The child of `Background`: render and write every page, report each on ``fd``, run
+    ``then``; exit."""
     status = 1
     try:
         with os.fdopen(fd, "w", encoding="utf-8", buffering=1) as pipe:  # a flush every line
@@ -650,6 +666,8 @@ def _render_and_report(site: Site, settings: Settings, templates: Path, out: Pat
                 renderer = _Renderer(site, settings, templates, None, None, emit)
                 paths = renderer.run().paths
                 _keep_only(paths, out)
+                if then is not None:
+                    then()
                 pipe.write(f"done {json.dumps({'rendered': len(paths), 'written': written})}\n")
                 status = 0
             except BriefingError as exc:  # (a template's error, with its position)

@@ -99,7 +99,12 @@ def test_background_writes_each_page_before_reporting_it(tmp_path: Path) -> None
     out = tmp_path / "out"
     (out / "stale").mkdir(parents=True)
     (out / "stale" / "old.md").write_text("gone\n", encoding="utf-8")
-    background = Background(site, SETTINGS, ROOT / "templates", out)
+    after = tmp_path / "after.txt"
+
+    def then() -> None:  # (in the child, once every page is written)
+        after.write_text(str(len(list(out.rglob("*.md")))), encoding="utf-8")
+
+    background = Background(site, SETTINGS, ROOT / "templates", out, then)
     assert background.paths == list(pages)  # the order MkDocs will read them in
     for path, text in pages.items():
         background.ready(path)
@@ -107,6 +112,7 @@ def test_background_writes_each_page_before_reporting_it(tmp_path: Path) -> None
     background.ready("index.md")  # (a page that is not generated does not wait)
     done = background.finish()
     assert done.rendered == len(pages) and done.written == set(pages)
+    assert after.read_text(encoding="utf-8") == str(len(pages))
     assert _tree(out) == {path: text.encode("utf-8") for path, text in pages.items()}
     again = Background(site, SETTINGS, ROOT / "templates", out).finish()
     assert again.written == set() and again.rendered == len(pages)

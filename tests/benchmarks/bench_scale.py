@@ -3,9 +3,9 @@
 For each size (actors = events / 10) it prints one row: `briefing check` and a bare
 yaml.CSafeLoader loop over the same files; page generation (render to Markdown); the full
 `mkdocs build` with Pagefind and a baseline `mkdocs build` of the very same Markdown as plain
-pages with the same theme and nav (no plugin, no search), alternated, best of two each; the
+pages with the same theme and nav (no plugin, no search), alternated, best of three each; the
 build's peak memory; the site's size and largest page; and the time from saving one record to
-its rebuilt page under `mkdocs serve --dirty` (the median of three edits). Sizes can be given:
+its rebuilt page under `mkdocs serve --dirty` (the median of five edits). Sizes can be given:
 `python -m tests.benchmarks.bench_scale 1000 3000`.
 """
 
@@ -29,7 +29,7 @@ from tests.benchmarks.bench_check import bare_loop
 from tests.sitebuild import ROOT, config_for, free_port, mkdocs_serve
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-BUILDS = 2
+BUILDS = 3
 """Timings of the full build and of the plain baseline, alternated; the best of each is shown."""
 
 
@@ -75,7 +75,7 @@ def _wait_for(url: str, text: str, timeout: float) -> float:
     raise TimeoutError(f"{url} never showed {text!r}")
 
 
-def edit_latency(folder: Path, content: Path, edits: int = 3) -> float:
+def edit_latency(folder: Path, content: Path, edits: int = 5) -> float:
     """Seconds from saving one record to the new text on its page under `mkdocs serve --dirty`:
     the median of ``edits`` edits of different records, one after the other."""
     port = free_port()
@@ -119,7 +119,7 @@ def run(events: int, tmp: Path) -> dict[str, float]:
     plain = folder / "plain" / "docs"
     write_pages(pages, plain)
     row["pages"] = len(pages)
-    # The two builds alternate, best of two each: one timing of either swings by a fifth on a
+    # The two builds alternate, best of three each: one timing of either swings by a fifth on a
     # shared machine. Each of ours starts cold, without the plugin's page cache.
     ours, baseline = config_for(folder / "ours", content), plain_config(folder / "plain", plain)
     builds, plains, peaks = [], [], []
