@@ -151,7 +151,7 @@ def _notified(server: Any) -> str | None:
 
     observer = Notified()
     try:
-        for watch, handlers in list(polling._handlers.items()):
+        for watch, handlers in list(polling._handlers.items()):  # (watchdog keeps no public list)
             for handler in handlers:
                 observer.schedule(handler, watch.raw_path, recursive=watch.is_recursive)
     except OSError as exc:  # (out of inotify watches, say)
@@ -338,7 +338,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         bundle = out / "pagefind"
         indexer, self.indexer = self.indexer, None
         if indexer is not None:
-            indexer.write(bundle)  # Pagefind writes its bundle while the data is exported
+            indexer.write(bundle)  # (while this process exports the data, if it does)
         if not self.published:
             self._publish(config)
         self.built = self.serving
