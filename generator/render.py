@@ -330,8 +330,8 @@ def _environment(templates: Path, compiled: jinja2.BytecodeCache | None) -> jinj
 
 
 def _template_error(exc: Exception, page: str) -> Exception:
-    """A `BriefingError` naming the template line where rendering ``page`` failed; ``exc`` itself
-    when no template is on its traceback (a fault of ours, to be seen with its traceback)."""
+    """A `BriefingError` naming the template line where rendering ``page`` failed (an error in a
+    filter the template called included); ``exc`` itself when no template is on its traceback."""
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         where: tuple[str, int | None] = (exc.filename, exc.lineno)
     else:

@@ -73,7 +73,8 @@ class Indexer:
             [str(executable), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )
         self.sent = 0
-        self.responses: dict[int, dict[str, Any]] = {}
+        self.replies: dict[int, dict[str, Any]] = {}  # (pages indexed are only counted)
+        self.indexed = 0
         self.answered = 0
         self.failure = ""
         self.errors: list[str] = []
@@ -124,9 +125,8 @@ class Indexer:
         if self.errors or self.failure:
             problems = [*self.errors, self.failure] if self.failure else self.errors
             raise BriefingError("Pagefind failed:\n" + "\n".join(problems))
-        indexed = sum(1 for r in self.responses.values() if r.get("type") == "IndexedFile")
-        log.info("briefing: search index of %d pages written to %s", indexed, self.bundle)
-        return indexed
+        log.info("briefing: search index of %d pages written to %s", self.indexed, self.bundle)
+        return self.indexed
 
     def _write(self) -> None:
         try:
@@ -182,7 +182,7 @@ class Indexer:
         """Send ``payload`` and wait for its answer."""
         sent = self._send(payload)
         self._wait(sent)
-        return self.responses[sent]
+        return self.replies[sent]
 
     def _wait(self, message: int) -> None:
         """Wait until messages 1 to ``message`` are all answered."""
@@ -210,7 +210,9 @@ class Indexer:
         if payload.get("type") == "Error":
             self.errors.append(str(payload.get("message")))
         with self.arrived:  # every request has one response; an unreadable one has no id
-            if response.get("message_id") is not None:
-                self.responses[response["message_id"]] = payload
+            if payload.get("type") == "IndexedFile":
+                self.indexed += 1
+            elif response.get("message_id") is not None:
+                self.replies[response["message_id"]] = payload
             self.answered += 1
             self.arrived.notify_all()
