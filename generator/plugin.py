@@ -209,6 +209,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             timezone=self.config.timezone,
             page_size=self.config.page_size,
             licence=self.config.licence,
+            directory_urls=config.use_directory_urls,
             content_prefix=(
                 self.content.relative_to(root).as_posix()
                 if self.content.is_relative_to(root)

@@ -30,7 +30,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from generator import docs
+from generator import docs, safe
 from generator.changes import Unit
 from generator.errors import BriefingError, display_path
 from generator.link import ActorEntry, EventEntry, Site
@@ -39,17 +39,13 @@ log = logging.getLogger("briefing.render")
 T = TypeVar("T")
 
 
-# Text that is already Markdown (template output, validated record Markdown): written as is.
+# Text that is already Markdown (template output, and record text made safe by `generator.safe`).
 Md = Markup
-
-# Characters that can start Markdown syntax in the middle of a line, in the extensions we enable,
-# get a backslash; & becomes an entity. (str.translate: this runs on every value of every page.)
-_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>|#~^="} | {"&": "&amp;"})
 
 
 def md_escape(value: Any) -> Md:
-    """Plain text made safe for Markdown: every character Markdown could act on is escaped."""
-    return Md(str(value).translate(_MD_ESCAPES))
+    """Plain text made safe for Markdown (`safe.escape`): shown exactly as written."""
+    return Md(safe.escape(value))
 
 
 def _finalize(value: Any) -> Any:
@@ -77,6 +73,8 @@ class Settings:
     """Licence of the published content and data (shown on the Data page)."""
     content_prefix: str = "content"
     """Path of the content folder inside the repository (for "edit this record" links)."""
+    directory_urls: bool = True
+    """MkDocs' `use_directory_urls`: pages at ``briefs/x/`` rather than ``briefs/x.html``."""
 
     @classmethod
     def load(cls, config_file: Path) -> Settings:
@@ -97,6 +95,7 @@ class Settings:
             page_size=int(options.get("page_size", cls.page_size)),
             licence=options.get("licence", cls.licence),
             content_prefix=options.get("content_dir", cls.content_prefix),
+            directory_urls=bool(config.get("use_directory_urls", cls.directory_urls)),
         )
 
 
@@ -144,27 +143,31 @@ def when(event: EventEntry) -> str:
     return f"{text}, {local:%H:%M} {zone} ({utc:%H:%M} UTC{on})"
 
 
-def markdown(value: str | None) -> Md:
-    """Record Markdown (already validated: no raw HTML, no attribute lists, safe links)."""
-    return Md(value or "")
+def _url_root(context: Any) -> str:
+    """The path from the page being rendered to the site root, as its URL sees it."""
+    path: str = context["path"]
+    if context["settings"].directory_urls and not path.endswith("index.md"):
+        path = path[: -len(".md")] + "/"
+    return "../" * path.count("/")
 
 
-def demote(value: str) -> Md:
-    """Push Markdown headings one level down (a record's `##` sits under the page's `##`)."""
-    out, fence = [], ""
-    for line in value.split("\n"):
-        marker = re.match(r"^\s*(```|~~~)", line)
-        if marker:
-            fence = "" if fence == marker[1] else (fence or marker[1])
-        elif not fence and re.match(r"^#{1,5} ", line):
-            line = "#" + line
-        out.append(line)
-    return Md("\n".join(out))
+@jinja2.pass_context
+def markdown(context: Any, value: str, shift: int = 0) -> Md:
+    """Record Markdown as a block of sanitized HTML (`safe.to_html`); ``shift`` demotes its
+    headings (a body's `##` sits under the page's `##`)."""
+    fragment = safe.page_html(safe.to_html(value, shift), _url_root(context))
+    return Md(f'<div class="record-text">{fragment}</div>')
 
 
-def cell(value: str) -> Md:
-    """Record Markdown squeezed into one table cell."""
-    return Md(" ".join(value.split()).replace("|", "\\|"))
+@jinja2.pass_context
+def cell(context: Any, value: str) -> Md:
+    """Record Markdown as sanitized HTML on one line (table cells, list items)."""
+    return Md(safe.page_html(safe.to_html(value, inline=True), _url_root(context)))
+
+
+def trusted(value: str) -> Md:
+    """Markdown written by this project (the schema's docstrings), printed as it is."""
+    return Md(value)
 
 
 def url(value: str) -> Md:
@@ -206,9 +209,8 @@ def meta(value: str) -> Md:
 
 
 def plain(value: str) -> str:
-    """Markdown reduced to one line of plain text (for descriptions and tooltips)."""
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", value)
-    return " ".join(re.sub(r"[*_`#>]", "", text).split())
+    """Record Markdown reduced to one line of plain text (descriptions and tooltips)."""
+    return safe.to_text(value)
 
 
 @dataclass(frozen=True)
@@ -316,7 +318,7 @@ def _environment(templates: Path, compiled: jinja2.BytecodeCache | None) -> jinj
     )
     env.filters.update(
         markdown=markdown,
-        demote=demote,
+        trusted=trusted,
         countries=countries,
         cell=cell,
         url=url,

@@ -45,8 +45,13 @@ def test_generated_markdown_matches_golden(request: pytest.FixtureRequest) -> No
 def test_plain_text_is_escaped_and_markdown_kept() -> None:
     pages = rendered()
     claim = pages["briefs/claim.md"]
-    assert "# Claim with \\*stars\\*, \\<b\\>tags\\</b\\> \\| pipes &amp; \\[brackets\\]" in claim
-    assert "the JCS said it *appeared to fail*." in pages["briefs/launch.md"]
+    # Character references: Markdown reads nothing in them, and readers see no backslashes.
+    assert (
+        "# Claim with &#42;stars&#42;, &#60;b&#62;tags&#60;/b&#62; &#124; pipes &amp; "
+        "&#91;brackets&#93;" in claim
+    )
+    # Record Markdown arrives as sanitized HTML.
+    assert "the JCS said it <em>appeared to fail</em>." in pages["briefs/launch.md"]
 
 
 def test_dates_respect_precision_and_zone() -> None:

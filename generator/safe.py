@@ -1,0 +1,377 @@
+"""Record text made safe for readers' browsers, by construction.
+
+Records arrive as pull requests, so their text is hostile until proven otherwise. Two rules, each
+enforced here and nowhere else:
+
+- **Plain text** (titles, names, places) is escaped on the way out (`escape`): every character that
+  Markdown or HTML could act on becomes a character reference, which both show as the character.
+- **Record Markdown** (summaries, claims, bodies) never reaches MkDocs' Markdown. `to_html`
+  converts it with our own restricted Python-Markdown (`RECORD_EXTENSIONS`: no raw HTML, no
+  attribute lists, no images), passes the result through the nh3 allow-list below (`TAGS`,
+  `ATTRIBUTES`, `url_allowed`), and armours the text so that the page's Markdown cannot read
+  anything in it (`_armour`). Pages embed the result as raw HTML.
+
+`problems` tells editors what the sanitizer would remove. It reads the tree of the same converter,
+and judges links with the same `url_allowed` the sanitizer applies, so `briefing check` and the
+build cannot disagree. The Content-Security-Policy (`csp`) is the second wall.
+
+Markdown's worst cases are bounded here too: link text is matched in linear time
+(`_LinearBrackets`), and `limits` refuses nesting deep enough to exhaust the parser's recursion.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import html
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Iterable
+from typing import Any
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_remainder
+from markdown.inlinepatterns import (
+    IMAGE_LINK_RE,
+    IMAGE_REFERENCE_RE,
+    LINK_RE,
+    REFERENCE_RE,
+    ImageInlineProcessor,
+    ImageReferenceInlineProcessor,
+    LinkInlineProcessor,
+    ReferenceInlineProcessor,
+    ShortImageReferenceInlineProcessor,
+    ShortReferenceInlineProcessor,
+)
+from markdown.treeprocessors import Treeprocessor
+
+# -- the allow-list: what record Markdown may become ---
+
+TAGS = frozenset(
+    {"p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a"}
+    | {"h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td"}
+)
+"""Elements record Markdown may produce. No images (a reader's visit would be reported to
+another site), no `h1` (the page's title is the only one), nothing that runs or embeds."""
+ATTRIBUTES = {"a": frozenset({"href"}), "ol": frozenset({"start"})}
+"""Attributes kept, by element. Never `style`, `id`, `class` or an event handler."""
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+"""Schemes a record's link may use; links without a scheme are to our own pages."""
+RECORD_EXTENSIONS = ["tables"]
+"""Python-Markdown extensions for record text, besides our own (`_RecordExtension`)."""
+
+MAX_NESTING = 20
+"""Lists and block quotes nest at most this deep in record Markdown (deeper nesting exhausts
+Python-Markdown's recursion): at most 20 `>` before a line's text, at most 80 columns of
+indentation."""
+
+MAX_LINK = 2_100
+"""Characters after `](` in which a link's target and title must end (targets are at most 2,000
+characters, like the `url` fields)."""
+MAX_LINKS = 1_000
+"""Inline links and images (`](`) in one field: each may scan `MAX_LINK` characters."""
+
+_ROOT = "./@root@/"
+"""Stands for the path from a page to the site root in links to our own pages (`page_html`)."""
+
+
+def url_allowed(url: str) -> bool:
+    """Whether a link target may be published: http(s) and mailto, or a relative link to our own
+    pages (not `//host`, not `/path`). Judged as a browser reads it: entities decoded, tabs and
+    newlines dropped, leading spaces and control characters ignored."""
+    target = re.sub(r"[\t\n\r]", "", html.unescape(url)).lstrip("".join(map(chr, range(33))))
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", target)
+    if scheme:
+        return scheme[1].lower() in URL_SCHEMES
+    return _OWN_PAGE.fullmatch(target) is not None
+
+
+# A path inside the site (no `//host`, no `/root`, no `..`) and an optional fragment, or a fragment.
+_OWN_PAGE = re.compile(r"(?!\.\./)(?:[A-Za-z0-9_~-][A-Za-z0-9._~/-]*)?(?:#[A-Za-z0-9._~-]*)?")
+
+
+def _attribute(tag: str, name: str, value: str) -> str | None:
+    if name == "href":
+        return value if url_allowed(value) else None
+    if name == "start":
+        return value if value.isascii() and value.isdigit() else None
+    return value
+
+
+_CLEANER = nh3.Cleaner(
+    tags=set(TAGS),
+    attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+    attribute_filter=_attribute,
+    url_schemes=set(URL_SCHEMES),
+    clean_content_tags={"script", "style"},
+    strip_comments=True,
+    link_rel="noopener noreferrer nofollow",
+)
+
+
+def sanitize(fragment: str) -> str:
+    """HTML reduced to the allow-list: only `TAGS`, only `ATTRIBUTES`, only allowed URLs."""
+    return _CLEANER.clean(fragment)
+
+
+# -- the restricted converter ---
+
+
+class _Findings(list[str]):
+    """What a conversion met that the sanitizer removes, in words for editors."""
+
+
+class _LinearBrackets:
+    """Link text found in linear time. Python-Markdown looks for the closing bracket of every `[`
+    by scanning the rest of the paragraph, so a paragraph of unmatched `[` took minutes; here the
+    closing positions of every bracket are computed once per text (`_closers`)."""
+
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:
+        end = _closers(data).get(index)
+        if end is None:
+            return "", len(data), False
+        return data[index : end - 1], end, True
+
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
+        # A target and title are looked for in the next MAX_LINK characters only.
+        link: tuple[str, str | None, int, bool] = super().getLink(  # type: ignore[misc]
+            data[: index + MAX_LINK], index
+        )
+        return link
+
+
+@functools.lru_cache(maxsize=8)
+def _closers(data: str) -> dict[int, int]:
+    """For each position, the index just past the `]` that closes a `[` opened right before it
+    (the balance of `[` over `]` first drops below its value there), as Python-Markdown's
+    `getText` counts them."""
+    balance = [0]
+    for char in data:
+        balance.append(balance[-1] + (char == "[") - (char == "]"))
+    found: dict[int, int] = {}
+    last: dict[int, int] = {}  # balance -> nearest position to the right with that balance
+    for position in range(len(data), -1, -1):
+        level = balance[position]
+        if level - 1 in last:
+            found[position] = last[level - 1]
+        last[level] = position
+    return found
+
+
+class _Link(_LinearBrackets, LinkInlineProcessor):
+    pass
+
+
+class _Image(_LinearBrackets, ImageInlineProcessor):
+    pass
+
+
+class _Reference(_LinearBrackets, ReferenceInlineProcessor):
+    pass
+
+
+class _ImageReference(_LinearBrackets, ImageReferenceInlineProcessor):
+    pass
+
+
+class _ShortReference(_LinearBrackets, ShortReferenceInlineProcessor):
+    pass
+
+
+class _ShortImageReference(_LinearBrackets, ShortImageReferenceInlineProcessor):
+    pass
+
+
+class _AttributeLists(AttrListTreeprocessor):
+    """Attribute lists (`{: .class onclick=…}`) are recognised as MkDocs would, then dropped."""
+
+    def assign_attrs(self, elem: etree.Element, attrs_string: str, *, strict: bool = False) -> str:
+        _, remainder = get_attrs_and_remainder(attrs_string)
+        if strict and remainder:
+            return remainder  # (not an attribute list: MkDocs leaves the text as it is)
+        self.md.findings.append(  # type: ignore[attr-defined]
+            f"the attribute list {{{_clip(attrs_string)}}} is removed: records cannot set "
+            "attributes"
+        )
+        return ""
+
+
+class _Inspect(Treeprocessor):
+    """Records what the sanitizer will remove (raw HTML, images, disallowed links), shifts
+    headings, and points links to our own pages at the site root."""
+
+    def run(self, root: etree.Element) -> None:
+        md: Any = self.md
+        raw = [str(block) for block in md.htmlStash.rawHtmlBlocks]
+        if raw:
+            more = f" (and {len(raw) - 1} more)" if len(raw) > 1 else ""
+            md.findings.append(
+                f"raw HTML {_clip(raw[0])!r}{more} is removed: write Markdown, or put it in `code`"
+            )
+        for element in root.iter():
+            tag = element.tag
+            if tag == "img":
+                md.findings.append(
+                    f"the image {_clip(element.get('src', ''))!r} is removed: link to it instead"
+                )
+            elif tag == "a":
+                href = element.get("href", "")
+                if not url_allowed(href):
+                    md.findings.append(
+                        f"the link to {_clip(href)!r} is removed: links must be http(s), mailto "
+                        "or to a page of this site (briefs/<id>.md, actors/<id>.md)"
+                    )
+                elif not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|#", href):
+                    element.set("href", _ROOT + _page_url(href))
+            elif md.shift and len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
+                element.tag = f"h{min(6, int(tag[1]) + md.shift)}"
+            elif tag == "h1":
+                element.tag = "h2"
+
+
+def _page_url(href: str) -> str:
+    """A link to a page's Markdown source (``briefs/x.md#y``) as its URL (``briefs/x/#y``)."""
+    path, hash_, fragment = href.partition("#")
+    if path.endswith(".md"):
+        path = path[:-3]
+        path = path[: -len("index")] if path == "index" or path.endswith("/index") else path + "/"
+    return path + hash_ + fragment
+
+
+def _clip(text: str, size: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+class _RecordExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        patterns = md.inlinePatterns
+        patterns.register(_Reference(REFERENCE_RE, md), "reference", 170)
+        patterns.register(_Link(LINK_RE, md), "link", 160)
+        patterns.register(_Image(IMAGE_LINK_RE, md), "image_link", 150)
+        patterns.register(_ImageReference(IMAGE_REFERENCE_RE, md), "image_reference", 140)
+        patterns.register(_ShortReference(REFERENCE_RE, md), "short_reference", 130)
+        patterns.register(_ShortImageReference(IMAGE_REFERENCE_RE, md), "short_image_ref", 125)
+        md.preprocessors.deregister("html_block")  # raw HTML is only ever inline: see `_Inspect`
+        md.treeprocessors.register(_AttributeLists(md), "attr_list", 8)
+        md.treeprocessors.register(_Inspect(md), "briefing_inspect", 7)
+
+
+def _converter() -> Any:
+    md: Any = markdown.Markdown(extensions=[*RECORD_EXTENSIONS, _RecordExtension()])
+    md.findings = _Findings()
+    md.shift = 0
+    return md
+
+
+_MD = _converter()
+
+
+def _convert(text: str, shift: int = 0) -> tuple[str, list[str]]:
+    md = _MD
+    md.reset()
+    md.findings = _Findings()
+    md.shift = shift
+    out = md.convert(text)
+    return out, list(md.findings)
+
+
+# -- embedding in pages ---
+
+# Characters that Markdown, MkDocs' extensions or HTML could act on, as character references.
+_TEXT = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_{}[]<>#|"} | {"&": "&amp;"})
+_INLINE = str.maketrans({"\n": "&#10;"})
+
+
+def escape(value: object) -> str:
+    """Plain text for a Markdown page: shown as written, whatever it holds."""
+    return str(value).translate(_TEXT)
+
+
+def _armour(fragment: str, inline: bool) -> str:
+    """Sanitized HTML whose text Markdown cannot read: its text nodes' characters that Markdown
+    acts on become character references (nh3 escapes ``<`` and ``>`` in text and attribute
+    values, so every ``<`` starts a tag)."""
+    parts = re.split(r"(<[^>]*>)", fragment)
+    parts[::2] = [html.unescape(text).translate(_TEXT) for text in parts[::2]]
+    out = "".join(parts)
+    return out.translate(_INLINE) if inline else out
+
+
+@functools.lru_cache(maxsize=100_000)
+def to_html(text: str, shift: int = 0, inline: bool = False) -> str:
+    """Record Markdown as safe HTML to embed in a page (links to our own pages still hold
+    `_ROOT`: see `page_html`). ``shift`` demotes headings; ``inline`` drops the paragraph and
+    keeps everything on one line (for table cells and list items)."""
+    converted, _ = _convert(text, shift)
+    if inline and converted.startswith("<p>") and converted.endswith("</p>"):
+        converted = converted[3:-4]
+    return _armour(sanitize(converted), inline)
+
+
+def page_html(fragment: str, root: str) -> str:
+    """``fragment`` (from `to_html`) on a page whose path to the site root is ``root``."""
+    return fragment.replace(f'href="{_ROOT}', f'href="{root}') if _ROOT in fragment else fragment
+
+
+@functools.lru_cache(maxsize=100_000)
+def to_text(text: str) -> str:
+    """Record Markdown as one line of plain text (descriptions, feeds, search summaries)."""
+    converted, _ = _convert(text)
+    text = re.sub(r"<[^>]*>", "", _BLOCK_END.sub(" ", sanitize(converted)))
+    return " ".join(html.unescape(text).split())
+
+
+_BLOCK_END = re.compile(r"</(?:p|li|h\d|pre|blockquote|td|th|tr)>|<br>|<hr>")
+
+
+# -- telling editors ---
+
+
+def problems(text: str) -> list[str]:
+    """What publishing ``text`` would remove, and limits it breaks; empty when it is published
+    as written. Text with none of ``<``, ``[``, ``{`` holds no HTML, link or attribute list, so
+    it is not parsed (a fast path for `briefing check`, which reads every record)."""
+    found = limits(text)
+    if found or not any(c in text for c in "<[{"):
+        return found
+    return _convert(text)[1]
+
+
+def limits(text: str) -> list[str]:
+    """Nesting beyond `MAX_NESTING`, links beyond `MAX_LINKS` (found in one pass each)."""
+    links = text.count("](")
+    if links > MAX_LINKS:
+        return [f"holds {links} links; a field holds at most {MAX_LINKS} (count of '](')"]
+    for number, line in enumerate(text.split("\n"), 1):
+        quotes = len(re.match(r"[ >]*", line)[0].replace(" ", ""))  # type: ignore[index]
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+        if quotes > MAX_NESTING or indent > 4 * MAX_NESTING:
+            return [
+                f"line {number} nests too deep: lists and quotes nest at most {MAX_NESTING} "
+                f"levels (at most {MAX_NESTING} '>' and {4 * MAX_NESTING} columns of indentation)"
+            ]
+    return []
+
+
+# -- the second wall ---
+
+
+def script_hashes(scripts: Iterable[str]) -> list[str]:
+    """CSP source expressions for inline scripts, by the hash of their text."""
+    return sorted(
+        {
+            "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+            for s in scripts
+        }
+    )
+
+
+def csp(hashes: Iterable[str]) -> str:
+    """The Content-Security-Policy of every page: scripts from the site itself and the given
+    inline ones only (Pagefind needs WebAssembly), no plugins, no `<base>` elsewhere."""
+    sources = " ".join(["'self'", "'wasm-unsafe-eval'", *hashes])
+    return f"script-src {sources}; object-src 'none'; base-uri 'self'; form-action 'self'"
