@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import html
 import logging
 import shutil
 import threading
@@ -30,7 +31,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator import changes, exports, feeds, render, search
+from generator import changes, exports, feeds, render, safe, search
 from generator.errors import BriefingError, ContentErrors
 from generator.link import RecordCache, Site, build_site
 
@@ -306,6 +307,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             done, self.background = self.background.finish(), None
             pages = done.rendered  # (all of them)
             log.info("briefing: %d pages, %d rendered, %d changed", pages, pages, len(done.written))
+        env.globals["briefing_csp"] = safe.POLICY  # (main.html writes it; on_post_page adds hashes)
         if self.serving:
             env.bytecode_cache = self.compiled  # the theme's templates, compiled once
         # Pages go to Pagefind as they are built when every page is. (Later `mkdocs serve`
@@ -314,11 +316,30 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.indexer = search.Indexer()
         return env
 
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        # Themes print these into HTML as they are; generated and hand-written pages alike.
+        for key in ("title", "description"):
+            if isinstance(page.meta.get(key), str):
+                page.meta[key] = html.escape(page.meta[key])
+        return markdown
+
     @_reported
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        output = safe.with_csp(output, page.content)
         if self.indexer is not None:
             self.indexer.add("/" + page.url, output)
         return output
+
+    def on_post_template(
+        self, output_content: str, /, *, template_name: str, config: MkDocsConfig
+    ) -> str:
+        return (
+            safe.with_csp(output_content, None)
+            if template_name.endswith(".html")
+            else output_content
+        )
 
     def on_build_error(self, *, error: Exception) -> None:
         if not self.serving:

@@ -201,11 +201,9 @@ def month_name(number: int) -> str:
 
 
 def meta(value: str) -> Md:
-    """A front-matter value (title, description): a quoted YAML string of HTML-escaped text.
-
-    Themes print page titles and descriptions into HTML without escaping them.
-    """
-    return Md(json.dumps(html.escape(str(value)), ensure_ascii=False))
+    """A front-matter value (title, description): a quoted YAML string. (Themes print titles
+    and descriptions into HTML unescaped: the plugin escapes them for every page.)"""
+    return Md(json.dumps(str(value), ensure_ascii=False))
 
 
 def plain(value: str) -> str:

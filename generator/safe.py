@@ -360,6 +360,34 @@ def limits(text: str) -> list[str]:
 # -- the second wall ---
 
 
+POLICY = (
+    "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+"""The Content-Security-Policy every page starts with (`templates/overrides/main.html`):
+scripts from the site itself only (Pagefind needs WebAssembly), no plugins, no `<base>`
+elsewhere. `with_csp` adds the hashes of the page's own inline scripts."""
+
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
+
+
+def with_csp(page: str, content: str | None) -> str:
+    """``page`` with the hashes of its inline scripts in its policy, except scripts inside
+    ``content`` (the part made from Markdown, where a record's text lands): those stay blocked.
+    """
+    outside = page.replace(content, "") if content else page
+    inline = [
+        body
+        for attributes, body in _SCRIPT.findall(outside)
+        if "src=" not in attributes and "application/json" not in attributes
+    ]
+    if not inline:
+        return page
+    policy = POLICY.replace(
+        "'wasm-unsafe-eval'", " ".join(["'wasm-unsafe-eval'", *script_hashes(inline)])
+    )
+    return page.replace(f'content="{POLICY}"', f'content="{policy}"', 1)
+
+
 def script_hashes(scripts: Iterable[str]) -> list[str]:
     """CSP source expressions for inline scripts, by the hash of their text."""
     return sorted(
@@ -368,10 +396,3 @@ def script_hashes(scripts: Iterable[str]) -> list[str]:
             for s in scripts
         }
     )
-
-
-def csp(hashes: Iterable[str]) -> str:
-    """The Content-Security-Policy of every page: scripts from the site itself and the given
-    inline ones only (Pagefind needs WebAssembly), no plugins, no `<base>` elsewhere."""
-    sources = " ".join(["'self'", "'wasm-unsafe-eval'", *hashes])
-    return f"script-src {sources}; object-src 'none'; base-uri 'self'; form-action 'self'"

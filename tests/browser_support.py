@@ -22,7 +22,14 @@ from typing import Any
 import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Dialog,
+    Page,
+    Playwright,
+    sync_playwright,
+)
 
 from tests.sitebuild import ROOT, config_for, mkdocs_build
 
@@ -101,6 +108,13 @@ def site_url(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     site = folder / "site"
     result = mkdocs_build(config_for(folder, ROOT / "content"), site)
     assert result.returncode == 0, result.stderr
+    with serve(site) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serve(site: Path) -> Iterator[str]:
+    """A built site served over HTTP on an ephemeral port of 127.0.0.1; its address."""
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -144,16 +158,42 @@ def context_options() -> dict[str, Any]:
 
 @contextlib.contextmanager
 def open_page(browser: Browser, site_url: str, **options: Any) -> Iterator[Page]:
-    """A fresh page in its own context (no shared storage); fails on uncaught script errors."""
+    """A fresh page in its own context (no shared storage); fails on uncaught script errors,
+    on anything the Content-Security-Policy refused and on any dialog (alert, confirm, prompt)."""
     context = _open_context(browser, site_url, **options)
+    # (Init scripts come from the browser's driver: the page's policy does not apply to them.)
+    context.add_init_script(CSP_REPORTER)
     page = context.new_page()
     errors: list[str] = []
+    refused: list[str] = []
+    dialogs: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: _refused(message.text, refused))
+    page.on("dialog", lambda dialog: _dismissed(dialog, dialogs))
     try:
         yield page
     finally:
         context.close()
     assert not errors, f"uncaught errors in the page: {errors}"
+    assert not refused, f"the Content-Security-Policy refused: {refused}"
+    assert not dialogs, f"dialogs opened: {dialogs}"
+
+
+CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI} ${event.sample}`);
+});
+"""
+
+
+def _dismissed(dialog: Dialog, found: list[str]) -> None:
+    found.append(dialog.message)
+    dialog.dismiss()
+
+
+def _refused(text: str, found: list[str]) -> None:
+    if text.startswith("CSP violation") or "Content Security Policy" in text:
+        found.append(text)
 
 
 @pytest.fixture

@@ -203,3 +203,68 @@ def test_accessibility(
     # The viewport only: the scenarios above keep full-page shots, and those cost a second each.
     _screenshot(page, f"a11y-{name}-{context_options['color_scheme']}", full_page=False)
     assert not violations, "\n".join(violations)
+
+
+# --------------------------------------------------------------------------- the second wall
+
+PAGE_TYPES = {
+    "home": ("/", "#briefing-header-q"),
+    "brief": (BRIEF_PATH, ".key-facts table"),
+    "profile": (f"/actors/{ACTOR_ID}/", "h1"),
+    "briefs": ("/briefs/", ".entry"),
+    "actors": ("/actors/", "h1"),
+    "timeline": ("/timeline/", "h1"),
+    "timeline year": ("/timeline/2024/", ".entry"),
+    "tags": ("/tags/", "h1"),
+    "tag": ("/tags/balloons/", ".entry"),
+    "search with results": ("/search/?q=launch", ".briefing-search__result"),
+    "map": ("/map/", ".leaflet-marker-icon, .marker-cluster"),
+    "404": ("/404.html", "#briefing-header-q"),
+}
+
+
+@pytest.mark.parametrize("path, ready", PAGE_TYPES.values(), ids=PAGE_TYPES.keys())
+def test_every_page_type_works_under_the_policy(
+    page: Page, site_url: str, path: str, ready: str
+) -> None:
+    """Each kind of page carries the policy, and works under it: `open_page` fails the test on
+    anything the policy refused (Material's own inline scripts are allowed by their hashes)."""
+    page.goto(site_url + path)
+    page.locator(ready).first.wait_for()
+    policy = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
+    assert policy is not None and "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "object-src 'none'" in policy
+    assert "base-uri 'self'" in policy
+    # Material's JavaScript ran: it replaces the `no-js` class on <html>.
+    assert "no-js" not in (page.locator("html").get_attribute("class") or "")
+
+
+def test_the_policy_refuses_inline_script(browser: Any, site_url: str) -> None:
+    """What the second wall is for: an inline script or handler that got into a page is refused
+    and reported (the report is how every browser test notices a refusal)."""
+    from tests.browser_support import CSP_REPORTER, _open_context
+
+    context = _open_context(browser, site_url)
+    context.add_init_script(CSP_REPORTER)
+    page = context.new_page()
+    reports: list[str] = []
+    page.on("console", lambda message: reports.append(message.text))
+    page.goto(f"{site_url}/")
+    refused = page.expect_console_message(
+        lambda m: m.text.startswith("CSP violation: script-src-attr")
+    )
+    with refused:
+        page.evaluate(
+            """() => {
+            const script = document.createElement("script");
+            script.textContent = "window.ran = true";
+            document.body.append(script);
+            const img = document.createElement("img");
+            img.setAttribute("onerror", "window.ran = true");
+            img.src = "data:,x";
+            document.body.append(img);
+        }"""
+        )
+    assert page.evaluate("window.ran === undefined")
+    assert any(r.startswith("CSP violation: script-src-elem") for r in reports), reports
+    context.close()

@@ -154,9 +154,9 @@ CASES = {
     "attribute list": (
         edit(
             "  text: A failure is likely.",
-            "  text: |-\n    A failure is likely.\n    {: onclick=\"alert(1)\" }",
+            '  text: |-\n    A failure is likely.\n    {: onclick="alert(1)" }',
         ),
-        f"{P}:23:9: assessment.text: the attribute list {{onclick=\"alert(1)\"}} is removed: records cannot set attributes",
+        f'{P}:23:9: assessment.text: the attribute list {{onclick="alert(1)"}} is removed: records cannot set attributes',
     ),
     "markdown javascript link": (
         edit("  text: A failure is likely.", "  text: '[click](javascript:alert(1))'"),
@@ -164,23 +164,37 @@ CASES = {
     ),
     # What Markdown itself reads, not what a pattern over the source guesses (issue 14's families)
     "escaped backtick before a tag": (
-        edit("summary: North Korea", "summary: Launch \\`<img src=x onerror=alert(1)>` today. North Korea"),
+        edit(
+            "summary: North Korea",
+            "summary: Launch \\`<img src=x onerror=alert(1)>` today. North Korea",
+        ),
         f"{P}:6:10: summary: raw HTML '<img src=x onerror=alert(1)>' is removed: write Markdown, or put it in `code`",
     ),
     "autolink-looking tag": (
-        edit("said: The launch", "said: KCNA said <mailto:x autofocus onfocus=alert(1)> it. The launch"),
+        edit(
+            "said: The launch",
+            "said: KCNA said <mailto:x autofocus onfocus=alert(1)> it. The launch",
+        ),
         f"{P}:19:11: claims[0].said: raw HTML '<mailto:x autofocus onfocus=alert(1)>' is removed: write Markdown, or put it in `code`",
     ),
     "two backticks are no fence": (
-        edit("  text: A failure is likely.", "  text: |-\n    ``\n    <img src=x onerror=alert(1)>"),
+        edit(
+            "  text: A failure is likely.", "  text: |-\n    ``\n    <img src=x onerror=alert(1)>"
+        ),
         f"{P}:23:9: assessment.text: raw HTML '<img src=x onerror=alert(1)>' is removed: write Markdown, or put it in `code`",
     ),
     "attribute list behind a quoted brace": (
-        edit("  text: A failure is likely.", """  text: '[a](https://example.com){1="}" onclick=alert(1)}'"""),
+        edit(
+            "  text: A failure is likely.",
+            """  text: '[a](https://example.com){1="}" onclick=alert(1)}'""",
+        ),
         f"""{P}:23:9: assessment.text: the attribute list {{1="}}" onclick=alert(1)}} is removed: records cannot set attributes""",
     ),
     "javascript reference in a quote": (
-        edit("  text: A failure is likely.", "  text: |-\n    > [a]: javascript:alert(1)\n    > [x][a]"),
+        edit(
+            "  text: A failure is likely.",
+            "  text: |-\n    > [a]: javascript:alert(1)\n    > [x][a]",
+        ),
         f"{P}:23:9: assessment.text: {LINK % 'javascript:alert(1)'}",
     ),
     "encoded scheme": (
