@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -201,6 +203,17 @@ def test_check_warns_and_strict_fails(
     out = capsys.readouterr()
     assert out.out == ""
     assert out.err.splitlines()[0].startswith(f"{P}:8:3: location: the coordinates name no source")
+
+
+def test_shipped_content_passes_the_strict_check() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--strict"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
 
 
 def test_methodology_page_lists_the_rules_as_the_code_states_them() -> None:
