@@ -12,6 +12,7 @@ from generator import cli, editorial
 from generator.editorial import Rule
 from generator.link import build_site
 from generator.render import when
+from generator.synth import generate
 from tests.conftest import EVENT, ContentFactory
 
 ROOT = Path(__file__).parent.parent
@@ -229,3 +230,9 @@ def test_approximate_time_is_shown_as_about(make_content: ContentFactory) -> Non
     assert when(build_site(root).event_by_id["launch"]) == (
         "26 June 2024, about 05:30 KST (20:30 UTC on 25 June)"
     )
+
+
+def test_synthetic_content_follows_the_rules(tmp_path: Path) -> None:
+    """Benchmarks time `briefing check` on synthetic content: it must not be full of warnings."""
+    generate(tmp_path, events=300, actors=30, seed=3)
+    assert editorial.lint(build_site(tmp_path)) == []
