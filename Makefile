@@ -40,6 +40,7 @@ schema: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m generator.docs
+	$(BIN)/python -m generator.editorial
 
 golden: $(STAMP)
 	$(BIN)/pytest tests/test_golden.py --update-golden

@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import scaffold, schema, synth
+from generator import editorial, scaffold, schema, synth
 from generator.errors import BriefingError, ContentErrors
 from generator.link import build_site
 
@@ -19,7 +19,15 @@ log = logging.getLogger("briefing")
 def _check(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     site = build_site(args.content, timezone=args.timezone)
+    warnings = editorial.lint(site)
     seconds = time.perf_counter() - started
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    if warnings:
+        files = len({w.path for w in warnings})
+        print(f"{len(warnings)} editorial warning(s) in {files} file(s)", file=sys.stderr)
+        if args.strict:
+            return 1
     print(
         f"ok: {len(site.events)} events, {len(site.actors)} actors, "
         f"{len(site.tags)} tags checked in {seconds:.2f} s"
@@ -82,6 +90,9 @@ def parser() -> argparse.ArgumentParser:
     p = commands.add_parser("check", help="validate every record and cross-reference")
     content(p)
     p.add_argument("--timezone", default="Asia/Seoul", help="default time zone of local dates")
+    p.add_argument(
+        "--strict", action="store_true", help="fail (exit 1) on editorial warnings as well"
+    )
     p.set_defaults(run=_check)
 
     p = commands.add_parser("new", help="write a valid record skeleton (never overwrites)")

@@ -322,6 +322,8 @@ class _Checker:
         self._unique(doc, ("sources",), (s.key for s in event.sources), "source key")
         self._unique(doc, ("tags",), event.tags, "tag")
         keys = {s.key for s in event.sources}
+        if loc is not None and loc.source is not None:
+            self._ref(doc, ("location", "source"), loc.source, keys, "source key")
         for i, claim in enumerate(event.claims):
             self._ref(doc, ("claims", i, "by"), claim.by, self.actor_ids, "actor")
             for j, key in enumerate(claim.sources):

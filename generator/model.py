@@ -218,6 +218,9 @@ class Location(Record):
     """Longitude in decimal degrees (-180 to 180); give it together with lat."""
     precision: Literal["exact", "approximate", "region"] | None = None
     """How precise the coordinates are."""
+    source: Slug | None = None
+    """Key of the source (in this record's `sources`) the coordinates come from, such as a
+    gazetteer or reference page."""
 
 
 class ActorRef(Record):
@@ -304,6 +307,8 @@ class Event(Record):
     or an interval A/B. The precision is part of the value."""
     time: LocalTime | None = None
     """Local time HH:MM (24 h); only with a single-day date."""
+    time_approximate: bool = False
+    """True when the time is approximate: it is then shown as "about HH:MM"."""
     timezone: Timezone | None = None
     """IANA time zone of the local date and time; defaults to the site setting."""
     type: Slug

@@ -140,7 +140,8 @@ def when(event: EventEntry) -> str:
     utc = local.astimezone(dt.UTC)
     zone = local.tzname() or event.timezone
     on = "" if utc.date() == local.date() else f" on {utc.day} {utc:%B}"
-    return f"{text}, {local:%H:%M} {zone} ({utc:%H:%M} UTC{on})"
+    about = "about " if record.time_approximate else ""
+    return f"{text}, {about}{local:%H:%M} {zone} ({utc:%H:%M} UTC{on})"
 
 
 def _url_root(context: Any) -> str:

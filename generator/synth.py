@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from generator import editorial
+
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 EVENT_TYPES = [
@@ -380,7 +382,11 @@ def generate(out: Path, *, events: int, actors: int, seed: int) -> None:
                 }
                 for _ in range(rng.choice([0, 0, 1, 2, 3]))
             ],
-            "facts": {f"Fact {k}": f"{rng.randint(1, 999)} km" for k in range(rng.randint(0, 4))},
+            # Figures name their source, as the editorial lint asks.
+            "facts": {
+                f"Fact {k}": f"{rng.randint(1, 999)} km ({sources[0]['publisher']})"
+                for k in range(rng.randint(0, 4))
+            },
             "tags": sorted(set(rng.choices(TAGS, tag_weights, k=rng.randint(0, 4)))),
             "sources": sources,
             "published": (day + dt.timedelta(days=1)).isoformat(),
@@ -392,12 +398,17 @@ def generate(out: Path, *, events: int, actors: int, seed: int) -> None:
                 "lat": str(lat),
                 "lon": str(lon),
                 "precision": "approximate",
+                "source": "ref",
                 **({"country": country} if country else {}),
             }
+            sources.append({"key": "ref", "publisher": "Gazetteer", "title": f"Entry for {name}"})
         if rng.random() < 0.6:
+            # No higher than the independent sources allow (the coordinates' source does not count).
+            origins = len({s["publisher"] for s in sources if s["key"] != "ref"})
+            allowed = [c for c in CONFIDENCE if editorial.MIN_SOURCES[c] <= origins]
             record["assessment"] = {
                 "text": prose.paragraph(2),
-                "confidence": rng.choice(CONFIDENCE),
+                "confidence": min(rng.choice(CONFIDENCE), allowed[-1], key=CONFIDENCE.index),
             }
         if ids and rng.random() < 0.5:
             targets = {rng.choice(ids[-50:]) for _ in range(rng.randint(1, 2))}

@@ -244,6 +244,10 @@ CASES = {
         edit("sources: [jcs]", "sources: [jsc]"),
         f"{P}:21:15: claims[0].sources[0]: unknown source key 'jsc' (did you mean 'jcs'?)",
     ),
+    "unknown coordinates source": (
+        edit("  precision: region\n", "  precision: region\n  source: atlas\n"),
+        f"{P}:13:11: location.source: unknown source key 'atlas'",
+    ),
     "unknown type": (
         edit("type: missile-launch", "type: missile-lunch"),
         f"{P}:4:7: type: unknown event type 'missile-lunch' (did you mean 'missile-launch'?)",

@@ -119,7 +119,7 @@ def test_every_page_announces_the_feeds_and_sharing_metadata(builds: tuple[Path,
     )
     cite = brief.select_one(".cite")
     assert cite is not None
-    assert "Version of 28 June 2024" in cite.get_text()
+    assert "Version of 28 November 2026" in cite.get_text()
     assert "/briefs/2024-06-26-suspected-ballistic-missile-launch/" in cite.get_text()
 
 

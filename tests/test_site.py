@@ -110,7 +110,7 @@ def test_inverse_relations_appear_on_the_other_brief(shipped: Path) -> None:
 def test_brief_page_shows_the_record(shipped: Path) -> None:
     page = soup(shipped / "briefs" / "2024-06-26-suspected-ballistic-missile-launch" / "index.html")
     text = page.get_text(" ")
-    assert "26 June 2024, 05:30 KST (20:30 UTC on 25 June)" in text
+    assert "26 June 2024, about 05:30 KST (20:30 UTC on 25 June)" in text
     assert page.select_one(".badge") is not None
     claims = page.find("h2", id="claims")
     assert claims is not None and claims.find_next("table") is not None
