@@ -97,6 +97,31 @@ def test_updates_feed_lists_change_log_entries(builds: tuple[Path, Path], model:
     assert len({entry.id for entry in feed.entries}) == len(feed.entries)
 
 
+def test_every_link_in_the_updates_feed_lands_on_an_element_of_its_brief(
+    builds: tuple[Path, Path], model: Site
+) -> None:
+    site = builds[0]
+    feed = feedparser.parse((site / "updates.xml").read_bytes())
+    site_url = feed.feed.link  # (the alternate link: the site's address)
+    targets = [(entry.link, entry.id) for entry in feed.entries]
+    assert len(targets) == min(50, sum(len(e.record.updates) for e in model.events)) > 0
+    for link, entry_id in targets:
+        for url in (link, entry_id):
+            address, _, anchor = url.partition("#")
+            assert address.startswith(site_url) and anchor.startswith("update-"), url
+            page = site / address.removeprefix(site_url) / "index.html"
+            html = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+            element = html.find(id=anchor)
+            assert element is not None, url
+            # ... on the update's own line, under the Updates heading.
+            item = element.find_parent("li")
+            assert item is not None and item.find_previous("h2", id="updates") is not None, url
+            number = int(anchor.removeprefix("update-"))
+            event = model.event_by_id[address.removeprefix(site_url).split("/")[1]]
+            day = event.record.updates[number - 1].date
+            assert f"{day.day} {day:%B %Y}" in item.get_text(), url
+
+
 def test_every_page_announces_the_feeds_and_sharing_metadata(builds: tuple[Path, Path]) -> None:
     site = builds[0]
     for page in [site / "index.html", *sorted((site / "briefs").glob("*/index.html"))]:
