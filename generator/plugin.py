@@ -30,8 +30,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator import changes, exports, feeds, render, search
-from generator.errors import BriefingError, ContentErrors
+from generator import addresses, changes, exports, feeds, render, search
+from generator.errors import BriefingError, ContentErrors, display_path
 from generator.link import RecordCache, Site, build_site
 
 log = logging.getLogger("mkdocs.plugins.briefing")
@@ -224,6 +224,14 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if self.collector is not None:
             self.collector.cancel()  # (or it is collecting: the rebuild waits for it)
         site = build_site(self.content, timezone=self.settings.timezone, cache=self.records)
+        handwritten = {
+            f.src_uri: display_path(Path(f.abs_src_path))
+            for f in files
+            if f.src_dir == config.docs_dir and f.abs_src_path
+        }
+        generated = render.page_paths(site, self.settings)
+        if clashes := addresses.clashes(generated, handwritten, config.use_directory_urls):
+            raise ContentErrors(clashes)
         self.site = site
         if not self.serving:
             # The records live until the end of the build: out of the collector's sight, every

@@ -519,6 +519,11 @@ def render_pages(
     return _Renderer(site, settings, templates, units, compiled).run()
 
 
+def page_paths(site: Site, settings: Settings) -> list[str]:
+    """Every page the site generates (relative, ``.md``), none rendered."""
+    return _Renderer(site, settings, Path("."), None, None, listing=True).run().paths
+
+
 def render_site(
     site: Site, settings: Settings, templates: Path = Path("templates")
 ) -> dict[str, str]:
