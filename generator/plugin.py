@@ -221,6 +221,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         built, self.built = self.built, False
         self.published = False
+        self.removed = False  # this build removed the HTML of pages no longer generated
         if self.collector is not None:
             self.collector.cancel()  # (or it is collecting: the rebuild waits for it)
         site = build_site(self.content, timezone=self.settings.timezone, cache=self.records)
@@ -247,6 +248,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # first build of `mkdocs serve`). A dirty build compares each page's file with its HTML
         # before reading it, so pages there must be written before MkDocs starts.
         self.whole = not self.dirty or not any(Path(config.site_dir).glob("*"))
+        last: frozenset[str] = frozenset()
         if units is None and self.whole and render.can_fork():
             # Every page, rendered on the other core while MkDocs reads them (see
             # on_page_read_source) and written to the cache folder.
@@ -260,6 +262,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             paths = frozenset(self.background.paths)
             listed, written = self.background.paths, set(paths)
         else:
+            # The pages the last build generated: what serve kept, else what the cache holds.
+            last = before.paths if before is not None else render.cached_paths(self.cache)
             out = render.render_pages(site, self.settings, self.templates, units, self.compiled)
             written = render.write_pages(out.pages, self.cache, complete=units is None)
             paths, listed = frozenset(out.paths), out.paths
@@ -269,8 +273,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 len(out.pages),
                 len(written),
             )
-        if before is not None and units is not None:
-            render.remove_pages(before.paths - paths, self.cache)
+        if not self.whole and (gone := last - paths):
+            # A dirty build keeps the site folder: the HTML of pages no longer generated (a
+            # deleted record, a tag no brief carries now) would stay, and be indexed.
+            render.remove_pages(gone, self.cache)
+            count = addresses.remove_html(gone, Path(config.site_dir), config.use_directory_urls)
+            log.info("briefing: %d pages no longer generated, removed from the site", count)
+            self.removed = True
         if self.serving:
             self.generated = _Generated(site, self.settings, templates, paths)
         if built and config.nav is not None:  # (without a nav setting, every page is in it)
@@ -356,15 +365,16 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self._collect_later()
         if not self.config.pagefind:
             return
-        if self.serving and self.search_copy is not None:
+        if self.serving and self.search_copy is not None and not self.removed:
             # Indexing every page again would cost seconds per edit: serve keeps the index
-            # built at start (restart `mkdocs serve` to refresh search).
+            # built at start (restart `mkdocs serve` to refresh search), unless pages went away.
             if not bundle.exists():
                 shutil.copytree(self.search_copy, bundle)
             return
         if indexer is not None:
             indexer.wait()
         else:
+            shutil.rmtree(bundle, ignore_errors=True)  # (of pages that may be gone)
             search.index(out)
         if self.serving:
             self.search_copy = self.cache.with_name(self.cache.name + "-pagefind")

@@ -683,6 +683,11 @@ def _render_and_report(
         os._exit(status)
 
 
+def cached_paths(out: Path) -> frozenset[str]:
+    """The pages written under ``out`` (by an earlier build)."""
+    return frozenset(p.relative_to(out).as_posix() for p in out.rglob("*.md"))
+
+
 def remove_pages(paths: Iterable[str], out: Path) -> None:
     """Delete the generated pages ``paths`` (of removed records) under ``out``."""
     for rel in paths:
