@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import json
 import logging
 import shutil
 import threading
@@ -24,6 +25,7 @@ import watchdog.observers
 import watchdog.observers.polling
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -35,6 +37,11 @@ from generator.errors import BriefingError, ContentErrors, display_path
 from generator.link import RecordCache, Site, build_site
 
 log = logging.getLogger("mkdocs.plugins.briefing")
+
+ERRORS = "briefing-errors.json"
+"""Under `mkdocs serve`, while the content has errors: the errors, a JSON list of lines."""
+SERVE_SCRIPT = "assets/briefing-serve.js"
+"""The script that shows them (templates/overrides/), on every page under serve only."""
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -215,6 +222,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 else "content"
             ),
         )
+        if self.serving:  # (shows content errors over the page: see _last_good)
+            config.extra_javascript.append(ExtraScriptValue(SERVE_SCRIPT))
         return config
 
     @_reported
@@ -222,8 +231,18 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         built, self.built = self.built, False
         self.published = False
         self.removed = False  # this build removed the HTML of pages no longer generated
+        self.failed = False  # serving the last good site: the content has errors
         if self.collector is not None:
             self.collector.cancel()  # (or it is collecting: the rebuild waits for it)
+        try:
+            return self._files(files, config, built)
+        except BriefingError as exc:
+            if not self.serving or self.generated is None:
+                raise
+            return self._last_good(files, config, exc)
+
+    def _files(self, files: Files, config: MkDocsConfig, built: bool) -> Files:
+        """Read the records, render the pages, and add them to MkDocs' files."""
         site = build_site(self.content, timezone=self.settings.timezone, cache=self.records)
         handwritten = {
             f.src_uri: display_path(Path(f.abs_src_path))
@@ -293,6 +312,40 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 files.append(self._target(rel, config))
         return files
 
+    def _last_good(self, files: Files, config: MkDocsConfig, exc: BriefingError) -> Files:
+        """Serving, when the content has errors: the last good site, and the errors for the
+        browser.
+
+        MkDocs' server holds every page request until a rebuild succeeds (its `LiveReloadServer`
+        waits for the site it started building), so a failed rebuild left the browser waiting
+        until the next good save. This rebuild succeeds instead, with the pages of the last good
+        build (their Markdown is still in the cache folder), and writes the errors, one
+        ``path:line:col: field: message`` each, to `ERRORS` in the site folder. The script that
+        `on_config` adds to every page under serve (a documented config setting,
+        ``extra_javascript``) shows them over the page, as text; MkDocs' livereload reloads the
+        pages after each rebuild, and the next good build removes the file. Nothing of MkDocs'
+        is patched.
+        """
+        assert self.generated is not None
+        problems = exc.errors if isinstance(exc, ContentErrors) else [exc]
+        lines = [str(problem) for problem in problems]
+        log.error("briefing: content errors; serving the last good site:\n%s", "\n".join(lines))
+        self.failed = True
+        self.site = self.generated.site
+        out = Path(config.site_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / ERRORS).write_text(json.dumps(lines, ensure_ascii=False), encoding="utf-8")
+        # A dirty rebuild keeps the site folder (its pages and data are the last good ones); a
+        # clean one emptied it, and builds every page again from the cached Markdown.
+        self.published = self.dirty
+        listed = _nav_paths(config.nav) if config.nav is not None else set(self.generated.paths)
+        for rel in sorted(self.generated.paths):
+            if rel in listed or not self.dirty:
+                files.append(File(rel, str(self.cache), config.site_dir, config.use_directory_urls))
+            else:
+                files.append(self._target(rel, config))
+        return files
+
     def _target(self, rel: str, config: MkDocsConfig) -> File:
         """Page ``rel``, whose HTML is current, as a link target only."""
         key = (rel, config.site_dir, config.use_directory_urls)
@@ -353,6 +406,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         """The search index; the open data and feeds, unless the rendering child wrote them."""
         out = Path(config.site_dir)
         bundle = out / "pagefind"
+        if self.serving and not self.failed:
+            (out / ERRORS).unlink(missing_ok=True)
         indexer, self.indexer = self.indexer, None
         if indexer is not None:
             indexer.write(bundle)  # (while this process exports the data, if it does)
