@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import editorial, scaffold, schema, synth
+from generator import addresses, editorial, render, scaffold, schema, synth
 from generator.errors import BriefingError, ContentErrors
 from generator.link import build_site
 
@@ -19,6 +19,10 @@ log = logging.getLogger("briefing")
 def _check(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     site = build_site(args.content, timezone=args.timezone)
+    generated = render.page_paths(site, render.Settings())
+    clashes = addresses.clashes(generated, addresses.files_in(args.content / "pages"))
+    if clashes:
+        raise ContentErrors(clashes)
     warnings = editorial.lint(site)
     seconds = time.perf_counter() - started
     for warning in warnings:
@@ -65,8 +69,6 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from generator import render
-
     site = build_site(args.content, timezone=args.timezone)
     written = render.write_pages(
         render.render_site(site, render.Settings.load(args.config)), args.out

@@ -11,14 +11,15 @@ import io
 import json
 import typing
 from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel
 
 from generator import schema
 from generator.link import ActorEntry, EventEntry, Site
-from generator.model import Event
+from generator.model import ActorRef, Event, Slug
 
 T = TypeVar("T")
 
@@ -83,35 +84,90 @@ def actor_json(actor: ActorEntry, site_url: str) -> dict[str, Any]:
     }
 
 
-def _flat(prefix: str, value: Any, row: dict[str, str]) -> None:
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            _flat(f"{prefix}.{key}", inner, row)
-    elif isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
-        row[prefix] = "; ".join(str(v) for v in value)
-    elif isinstance(value, list):
-        row[prefix] = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    else:
-        row[prefix] = "" if value is None else str(value)
+CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection)."""
 
 
-def _columns(model: type[BaseModel], prefix: str = "") -> list[str]:
-    """Column names in model order; nested records (like location) get dotted columns."""
-    out = []
-    for name, field in model.model_fields.items():
-        nested = _nested_model(field.annotation)
-        if nested is not None and name != "actors":
-            out += _columns(nested, f"{prefix}{name}.")
-        else:
-            out.append(f"{prefix}{name}")
-    return out
+def csv_cell(value: str) -> str:
+    """``value`` made inert for spreadsheets: prefixed with ``'`` when it starts with one of
+    `CSV_TRIGGERS`, or with quotes followed by one (so that `csv_value` reads every value back)."""
+    return f"'{value}" if value.lstrip("'")[:1] in CSV_TRIGGERS and value else value
 
 
-def _nested_model(annotation: Any) -> type[BaseModel] | None:
+def csv_value(cell: str) -> str:
+    """A cell of events.csv read back: one leading ``'`` removed when the cell starts with quotes
+    followed by one of `CSV_TRIGGERS`."""
+    return cell[1:] if cell[:1] == "'" and cell.lstrip("'")[:1] in CSV_TRIGGERS else cell
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of events.csv: where its value sits in the record's JSON, and how it is
+    written (``text``: as is; ``joined``: ids joined by "; "; ``json``: JSON, as in events.json)."""
+
+    name: str
+    path: tuple[str, ...]
+    form: Literal["text", "joined", "json"]
+
+
+def _single_model(annotation: Any) -> type[BaseModel] | None:
+    """The record type of a field holding one record (like location), else None."""
     for arg in (annotation, *typing.get_args(annotation)):
         if isinstance(arg, type) and issubclass(arg, BaseModel):
             return arg
     return None
+
+
+def _model_fields(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> Iterable[Column]:
+    """Columns in model order: a nested record (like location) gets dotted columns, a list of
+    ids is joined, and lists of records and mappings are JSON (their items have fields of their
+    own, which no fixed set of columns could hold)."""
+    for name, field in model.model_fields.items():
+        path = (*prefix, name)
+        annotation = field.annotation
+        origin = typing.get_origin(annotation)
+        if origin is list:
+            (item,) = typing.get_args(annotation)
+            yield Column(".".join(path), path, "joined" if item == Slug else "json")
+        elif origin is dict:
+            yield Column(".".join(path), path, "json")
+        elif (nested := _single_model(annotation)) is not None:
+            yield from _model_fields(nested, path)
+        else:
+            yield Column(".".join(path), path, "text")
+
+
+def csv_columns() -> list[Column]:
+    """The columns of events.csv, derived from the Event model. Actors are joined ids (one
+    column a spreadsheet can filter on), with their other fields as JSON lists beside them."""
+    columns = [Column("id", ("id",), "text")]
+    for column in _model_fields(Event):
+        if column.path == ("actors",):
+            columns.append(Column("actors", ("actors", "id"), "joined"))
+            columns += [
+                Column(f"actors.{name}", ("actors", name), "json")
+                for name in ActorRef.model_fields
+                if name != "id"
+            ]
+        else:
+            columns.append(column)
+    return [*columns, Column("url", ("url",), "text")]
+
+
+def _cell(data: dict[str, Any], column: Column) -> str:
+    value: Any = data
+    if column.path[0] == "actors":  # one value per actor
+        value = [ref.get(column.path[1]) for ref in data["actors"]]
+    else:
+        for key in column.path:
+            value = value.get(key) if isinstance(value, dict) else None
+    if value is None:
+        return ""
+    if column.form == "json":
+        return json.dumps(value, ensure_ascii=False)
+    if column.form == "joined":
+        return "; ".join(value)
+    return csv_cell(str(value))
 
 
 def _csv_line(cells: list[str]) -> str:
@@ -120,28 +176,25 @@ def _csv_line(cells: list[str]) -> str:
     return out.getvalue()
 
 
-def event_row(event: EventEntry, site_url: str, columns: list[str]) -> list[str]:
-    data = _dump(event.record)
-    data["actors"] = [a.id for a in event.record.actors]  # "actors joined": ids only
-    row: dict[str, str] = {"id": event.id, "url": f"{site_url}briefs/{event.id}/"}
-    for key, value in data.items():
-        _flat(key, value, row)
-    return [row.get(column, "") for column in columns]
+def event_row(event: EventEntry, site_url: str, columns: list[Column]) -> list[str]:
+    """The CSV cells of ``event``: taken from its events.json entry, so the two hold the same."""
+    data = event_json(event, site_url)
+    return [_cell(data, column) for column in columns]
 
 
-def _csv_row(event: EventEntry, site_url: str, columns: list[str]) -> str:
+def _csv_row(event: EventEntry, site_url: str, columns: list[Column]) -> str:
     return _csv_line(event_row(event, site_url, columns))
 
 
 def events_csv(site: Site, site_url: str, memo: Memo) -> str:
-    columns = ["id", *_columns(Event), "url"]
-    lines = [_csv_line(columns)]
+    columns = csv_columns()
+    lines = [_csv_line([column.name for column in columns])]
     for e in site.events:
         lines.append(
             memo.get(
                 e.record,
                 "csv",
-                (e.id, site_url),
+                (e.id, site_url, e.timezone),
                 _csv_row,
                 e,
                 site_url,

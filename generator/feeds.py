@@ -32,10 +32,13 @@ def _feed(settings: Settings, path: str, title: str, updated: dt.date | None) ->
     return feed
 
 
-def _entry_common(feed: FeedGenerator, event: EventEntry, settings: Settings, site: Site) -> object:
+def _entry_common(
+    feed: FeedGenerator, event: EventEntry, settings: Settings, site: Site, anchor: str = ""
+) -> object:
+    """An entry linking to the brief (at ``anchor``, an element id on it, if given)."""
     entry = feed.add_entry(order="append")
     url = f"{settings.site_url}briefs/{event.id}/"
-    entry.link(href=url)
+    entry.link(href=f"{url}#{anchor}" if anchor else url)
     entry.summary(plain(event.record.summary))
     for label in (site.term("event_types", event.record.type).label, *event.record.tags):
         entry.category(term=label)
@@ -72,8 +75,10 @@ def updates_feed(site: Site, settings: Settings) -> bytes:
         entries[0][0] if entries else None,
     )
     for day, event, index, update in entries:
-        entry = _entry_common(feed, event, settings, site)
-        entry.id(f"{settings.site_url}briefs/{event.id}/#update-{index}")  # type: ignore[attr-defined]
+        # The brief's Updates list gives each entry this id (templates/brief.md.j2).
+        anchor = f"update-{index}"
+        entry = _entry_common(feed, event, settings, site, anchor)
+        entry.id(f"{settings.site_url}briefs/{event.id}/#{anchor}")  # type: ignore[attr-defined]
         entry.title(f"Updated: {event.record.title}")  # type: ignore[attr-defined]
         entry.summary(plain(update.note))  # type: ignore[attr-defined]
         entry.published(_moment(day))  # type: ignore[attr-defined]

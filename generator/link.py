@@ -321,6 +321,11 @@ class _Checker:
         self._unique(doc, ("actors",), (a.id for a in event.actors), "actor")
         self._unique(doc, ("sources",), (s.key for s in event.sources), "source key")
         self._unique(doc, ("tags",), event.tags, "tag")
+        for i, tag in enumerate(event.tags):
+            if tag in RESERVED_IDS:  # (the address of the generated tags hub)
+                hub = f"the generated tags hub, tags/{tag}.md (/tags/)"
+                message = f"tag '{tag}' would replace {hub}: choose another tag"
+                self.errors.append(doc.error(("tags", i), message))
         keys = {s.key for s in event.sources}
         if loc is not None and loc.source is not None:
             self._ref(doc, ("location", "source"), loc.source, keys, "source key")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import gc
 import html
+import json
 import logging
 import shutil
 import threading
@@ -25,17 +26,23 @@ import watchdog.observers
 import watchdog.observers.polling
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator import changes, exports, feeds, render, safe, search
-from generator.errors import BriefingError, ContentErrors
+from generator import addresses, changes, exports, feeds, render, safe, search
+from generator.errors import BriefingError, ContentErrors, display_path
 from generator.link import RecordCache, Site, build_site
 
 log = logging.getLogger("mkdocs.plugins.briefing")
+
+ERRORS = "briefing-errors.json"
+"""Under `mkdocs serve`, while the content has errors: the errors, a JSON list of lines."""
+SERVE_SCRIPT = "assets/briefing-serve.js"
+"""The script that shows them (templates/overrides/), on every page under serve only."""
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -217,15 +224,36 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 else "content"
             ),
         )
+        if self.serving:  # (shows content errors over the page: see _last_good)
+            config.extra_javascript.append(ExtraScriptValue(SERVE_SCRIPT))
         return config
 
     @_reported
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         built, self.built = self.built, False
         self.published = False
+        self.removed = False  # this build removed the HTML of pages no longer generated
+        self.failed = False  # serving the last good site: the content has errors
         if self.collector is not None:
             self.collector.cancel()  # (or it is collecting: the rebuild waits for it)
+        try:
+            return self._files(files, config, built)
+        except BriefingError as exc:
+            if not self.serving or self.generated is None:
+                raise
+            return self._last_good(files, config, exc)
+
+    def _files(self, files: Files, config: MkDocsConfig, built: bool) -> Files:
+        """Read the records, render the pages, and add them to MkDocs' files."""
         site = build_site(self.content, timezone=self.settings.timezone, cache=self.records)
+        handwritten = {
+            f.src_uri: display_path(Path(f.abs_src_path))
+            for f in files
+            if f.src_dir == config.docs_dir and f.abs_src_path
+        }
+        generated = render.page_paths(site, self.settings)
+        if clashes := addresses.clashes(generated, handwritten, config.use_directory_urls):
+            raise ContentErrors(clashes)
         self.site = site
         if not self.serving:
             # The records live until the end of the build: out of the collector's sight, every
@@ -241,6 +269,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # first build of `mkdocs serve`). A dirty build compares each page's file with its HTML
         # before reading it, so pages there must be written before MkDocs starts.
         self.whole = not self.dirty or not any(Path(config.site_dir).glob("*"))
+        last: frozenset[str] = frozenset()
         if units is None and self.whole and render.can_fork():
             # Every page, rendered on the other core while MkDocs reads them (see
             # on_page_read_source) and written to the cache folder.
@@ -254,6 +283,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             paths = frozenset(self.background.paths)
             listed, written = self.background.paths, set(paths)
         else:
+            # The pages the last build generated: what serve kept, else what the cache holds.
+            last = before.paths if before is not None else render.cached_paths(self.cache)
             out = render.render_pages(site, self.settings, self.templates, units, self.compiled)
             written = render.write_pages(out.pages, self.cache, complete=units is None)
             paths, listed = frozenset(out.paths), out.paths
@@ -263,8 +294,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 len(out.pages),
                 len(written),
             )
-        if before is not None and units is not None:
-            render.remove_pages(before.paths - paths, self.cache)
+        if not self.whole and (gone := last - paths):
+            # A dirty build keeps the site folder: the HTML of pages no longer generated (a
+            # deleted record, a tag no brief carries now) would stay, and be indexed.
+            render.remove_pages(gone, self.cache)
+            count = addresses.remove_html(gone, Path(config.site_dir), config.use_directory_urls)
+            log.info("briefing: %d pages no longer generated, removed from the site", count)
+            self.removed = True
         if self.serving:
             self.generated = _Generated(site, self.settings, templates, paths)
         if built and config.nav is not None:  # (without a nav setting, every page is in it)
@@ -273,6 +309,40 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             pages = paths
         for rel in listed:
             if rel in pages:
+                files.append(File(rel, str(self.cache), config.site_dir, config.use_directory_urls))
+            else:
+                files.append(self._target(rel, config))
+        return files
+
+    def _last_good(self, files: Files, config: MkDocsConfig, exc: BriefingError) -> Files:
+        """Serving, when the content has errors: the last good site, and the errors for the
+        browser.
+
+        MkDocs' server holds every page request until a rebuild succeeds (its `LiveReloadServer`
+        waits for the site it started building), so a failed rebuild left the browser waiting
+        until the next good save. This rebuild succeeds instead, with the pages of the last good
+        build (their Markdown is still in the cache folder), and writes the errors, one
+        ``path:line:col: field: message`` each, to `ERRORS` in the site folder. The script that
+        `on_config` adds to every page under serve (a documented config setting,
+        ``extra_javascript``) shows them over the page, as text; MkDocs' livereload reloads the
+        pages after each rebuild, and the next good build removes the file. Nothing of MkDocs'
+        is patched.
+        """
+        assert self.generated is not None
+        problems = exc.errors if isinstance(exc, ContentErrors) else [exc]
+        lines = [str(problem) for problem in problems]
+        log.error("briefing: content errors; serving the last good site:\n%s", "\n".join(lines))
+        self.failed = True
+        self.site = self.generated.site
+        out = Path(config.site_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / ERRORS).write_text(json.dumps(lines, ensure_ascii=False), encoding="utf-8")
+        # A dirty rebuild keeps the site folder (its pages and data are the last good ones); a
+        # clean one emptied it, and builds every page again from the cached Markdown.
+        self.published = self.dirty
+        listed = _nav_paths(config.nav) if config.nav is not None else set(self.generated.paths)
+        for rel in sorted(self.generated.paths):
+            if rel in listed or not self.dirty:
                 files.append(File(rel, str(self.cache), config.site_dir, config.use_directory_urls))
             else:
                 files.append(self._target(rel, config))
@@ -358,6 +428,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         """The search index; the open data and feeds, unless the rendering child wrote them."""
         out = Path(config.site_dir)
         bundle = out / "pagefind"
+        if self.serving and not self.failed:
+            (out / ERRORS).unlink(missing_ok=True)
         indexer, self.indexer = self.indexer, None
         if indexer is not None:
             indexer.write(bundle)  # (while this process exports the data, if it does)
@@ -370,15 +442,16 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self._collect_later()
         if not self.config.pagefind:
             return
-        if self.serving and self.search_copy is not None:
+        if self.serving and self.search_copy is not None and not self.removed:
             # Indexing every page again would cost seconds per edit: serve keeps the index
-            # built at start (restart `mkdocs serve` to refresh search).
+            # built at start (restart `mkdocs serve` to refresh search), unless pages went away.
             if not bundle.exists():
                 shutil.copytree(self.search_copy, bundle)
             return
         if indexer is not None:
             indexer.wait()
         else:
+            shutil.rmtree(bundle, ignore_errors=True)  # (of pages that may be gone)
             search.index(out)
         if self.serving:
             self.search_copy = self.cache.with_name(self.cache.name + "-pagefind")

@@ -520,6 +520,11 @@ def render_pages(
     return _Renderer(site, settings, templates, units, compiled).run()
 
 
+def page_paths(site: Site, settings: Settings) -> list[str]:
+    """Every page the site generates (relative, ``.md``), none rendered."""
+    return _Renderer(site, settings, Path("."), None, None, listing=True).run().paths
+
+
 def render_site(
     site: Site, settings: Settings, templates: Path = Path("templates")
 ) -> dict[str, str]:
@@ -677,6 +682,11 @@ def _render_and_report(
                 pipe.write(f"error {json.dumps(traceback.format_exc())}\n")
     finally:
         os._exit(status)
+
+
+def cached_paths(out: Path) -> frozenset[str]:
+    """The pages written under ``out`` (by an earlier build)."""
+    return frozenset(p.relative_to(out).as_posix() for p in out.rglob("*.md"))
 
 
 def remove_pages(paths: Iterable[str], out: Path) -> None:

@@ -8,7 +8,8 @@ A full build streams each page to Pagefind's indexing service (`pagefind --servi
 writes it (`Indexer`): Pagefind parses and indexes in its own process, on another core, while
 MkDocs renders the rest, and only writing the bundle is left for the end. A build that skips
 unchanged pages (`mkdocs build --dirty`) runs the Pagefind CLI over the whole site instead
-(`index`).
+(`index`). Either way the bundle is checked before the build goes on (`check_bundle`): a build
+whose search bundle is incomplete fails.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ import json
 import logging
 import os
 import queue
+import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +55,37 @@ def index(site_dir: Path) -> None:
         raise BriefingError(
             f"Pagefind failed (exit {result.returncode}):\n{result.stdout}{result.stderr}"
         )
+    check_bundle(site_dir / "pagefind")
     log.info("briefing: search index written to %s", site_dir / "pagefind")
+
+
+def check_bundle(bundle: Path, pages: int | None = None) -> None:
+    """Raise `BriefingError` unless ``bundle`` holds a whole Pagefind bundle (of ``pages`` pages,
+    when given): its entry file, script and WebAssembly, and each language's metadata, none of
+    them empty."""
+    problems = []
+    entry_file = bundle / "pagefind-entry.json"
+    try:
+        entry = json.loads(entry_file.read_text(encoding="utf-8"))
+        languages = entry["languages"]
+        needed = [f"pagefind.{lang['hash']}.pf_meta" for lang in languages.values()]
+        needed += [f"wasm.{code}.pagefind" for code in languages]
+        counted = sum(int(lang["page_count"]) for lang in languages.values())
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        problems.append(f"{entry_file} is missing or unreadable ({exc})")
+        needed, counted = [], None
+    for name in ["pagefind.js", "wasm.unknown.pagefind", *needed]:
+        if not (bundle / name).is_file():
+            problems.append(f"{bundle / name} is missing")
+    problems += [f"{path} is empty" for path in bundle.rglob("*") if _empty(path)]
+    if pages is not None and counted is not None and counted != pages:
+        problems.append(f"{entry_file} counts {counted} pages, not the {pages} indexed")
+    if problems:
+        raise BriefingError("the search bundle is incomplete:\n" + "\n".join(sorted(problems)))
+
+
+def _empty(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size == 0
 
 
 class Indexer:
@@ -119,8 +152,8 @@ class Indexer:
         self.writer.start()
 
     def wait(self) -> int:
-        """Wait until the bundle is written and the service stopped. Returns the number of
-        pages indexed."""
+        """Wait until the bundle is written and checked, and the service stopped. Returns the
+        number of pages indexed."""
         self.writer.join()
         if self.errors or self.failure:
             problems = [*self.errors, self.failure] if self.failure else self.errors
@@ -129,14 +162,34 @@ class Indexer:
         return self.indexed
 
     def _write(self) -> None:
+        """The bundle, asked of the service (``GetFiles``) and written here.
+
+        The service's own ``WriteFiles`` answers before its files are on disk: Pagefind writes
+        them through tokio, whose writes finish on a pool of threads after the answer is sent,
+        and the service ends with `exit(0)` the moment its input ends, so closing it after the
+        answer could cut the last files short (an empty `pagefind.js` on a busy machine).
+        Files handed over in the answer are whole by construction; they go to a new folder
+        that replaces ``bundle`` once they are all written and checked.
+        """
+        fresh = self.bundle.with_name(self.bundle.name + ".new")
         try:
             self._wait(self.sent)  # every page indexed before the bundle is written
-            payload = {"type": "WriteFiles", "index_id": self.index_id}
-            reply = self._ask({**payload, "output_path": str(self.bundle)})
-            if reply.get("type") != "WriteFiles":
-                self.failure = str(reply)
-        except BriefingError as exc:
-            self.failure = str(exc)
+            reply = self._ask({"type": "GetFiles", "index_id": self.index_id})
+            if reply.get("type") != "GetFiles":
+                raise BriefingError(f"unexpected answer to GetFiles: {str(reply)[:200]}")
+            shutil.rmtree(fresh, ignore_errors=True)
+            for file in reply["files"]:
+                path = fresh / file["path"]
+                if not path.resolve().is_relative_to(fresh.resolve()):
+                    raise BriefingError(f"Pagefind named a file outside its bundle: {path}")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(base64.b64decode(file["content"]))
+            check_bundle(fresh, self.indexed)
+            shutil.rmtree(self.bundle, ignore_errors=True)
+            fresh.rename(self.bundle)
+        except Exception as exc:  # (any failure fails the build: see wait)
+            self.failure = self.failure or str(exc) or type(exc).__name__
+            shutil.rmtree(fresh, ignore_errors=True)
         finally:
             self.close()
 
@@ -179,28 +232,40 @@ class Indexer:
                 self.arrived.notify_all()
 
     def _ask(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Send ``payload`` and wait for its answer."""
+        """Send ``payload`` and wait for its own answer."""
         sent = self._send(payload)
-        self._wait(sent)
+        self._wait(sent, lambda: sent in self.replies)
         return self.replies[sent]
 
-    def _wait(self, message: int) -> None:
-        """Wait until messages 1 to ``message`` are all answered."""
+    def _wait(self, message: int, answered: Callable[[], bool] | None = None) -> None:
+        """Wait until messages 1 to ``message`` are all answered (or until ``answered()``).
+
+        Only answers that carry a message id count: the service answers a message it cannot
+        read with an error without one, which must not stand in for another message's answer.
+        """
+        done = answered or (lambda: self.answered >= message)
         with self.arrived:
-            self.arrived.wait_for(
-                lambda: self.answered >= message or self.failure or not self.reader.is_alive()
-            )
-        if self.answered < message:
-            raise BriefingError(self.failure or "Pagefind stopped:\n" + "\n".join(self.errors))
+            self.arrived.wait_for(lambda: done() or self.failure or not self.reader.is_alive())
+            if done():
+                return
+        raise BriefingError(self.failure or "Pagefind stopped:\n" + "\n".join(self.errors))
 
     def _read(self) -> None:
+        """Collect the answers. (One can be large: `GetFiles` brings the whole bundle.)"""
         assert self.process.stdout is not None
-        output, pending = self.process.stdout.fileno(), b""
+        output, pending = self.process.stdout.fileno(), bytearray()
         try:
-            while chunk := os.read(output, 1 << 16):
-                *messages, pending = (pending + chunk).split(b",")
-                for message in messages:
+            while chunk := os.read(output, 1 << 20):
+                end = chunk.rfind(b",")
+                if end < 0:
+                    pending += chunk
+                    continue
+                pending += chunk[:end]
+                for message in bytes(pending).split(b","):
                     self._arrive(json.loads(base64.b64decode(message)))
+                pending = bytearray(chunk[end + 1 :])
+        except Exception as exc:  # (an unreadable answer: the build fails, see _wait)
+            self.failure = self.failure or f"unreadable answer from Pagefind: {exc}"
         finally:
             with self.arrived:
                 self.arrived.notify_all()
@@ -209,10 +274,11 @@ class Indexer:
         payload = response.get("payload", {})
         if payload.get("type") == "Error":
             self.errors.append(str(payload.get("message")))
-        with self.arrived:  # every request has one response; an unreadable one has no id
-            if payload.get("type") == "IndexedFile":
-                self.indexed += 1
-            elif response.get("message_id") is not None:
-                self.replies[response["message_id"]] = payload
-            self.answered += 1
+        with self.arrived:
+            if response.get("message_id") is not None:  # (see _wait)
+                if payload.get("type") == "IndexedFile":
+                    self.indexed += 1  # (pages indexed are only counted)
+                else:
+                    self.replies[response["message_id"]] = payload
+                self.answered += 1
             self.arrived.notify_all()

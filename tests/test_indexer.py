@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,3 +40,70 @@ def test_a_stopped_service_is_an_error_not_a_hang(tmp_path: Path) -> None:
         indexer.write(tmp_path / "pagefind")
         indexer.wait()
     assert not (tmp_path / "pagefind").exists()
+
+
+def _burn(stop: Any) -> None:
+    while not stop.is_set():
+        sum(i * i for i in range(10_000))
+
+
+def test_every_bundle_is_whole_when_the_machine_is_busy(tmp_path: Path) -> None:
+    # Pagefind's own WriteFiles answered before tokio's writes reached the disk, and the
+    # service exits as soon as its input closes: on a busy machine one bundle in about thirty
+    # came out with empty files (pagefind.js, pagefind-entry.json), yet the build passed.
+    # Here every core is kept busy while bundles are written again and again.
+    stop = multiprocessing.Event()
+    burners = [
+        multiprocessing.Process(target=_burn, args=(stop,)) for _ in range(os.cpu_count() or 2)
+    ]
+    for burner in burners:
+        burner.start()
+    try:
+        written = []
+        for number in range(40):
+            indexer = search.Indexer()
+            for page in range(3):
+                indexer.add(f"/p{page}/", PAGE.format(title=f"Page {page}", text="Missile. " * 99))
+            bundle = tmp_path / str(number) / "pagefind"
+            indexer.write(bundle)
+            assert indexer.wait() == 3
+            written.append(bundle)
+    finally:
+        stop.set()
+        for burner in burners:
+            burner.join()
+    script = (written[0] / "pagefind.js").read_bytes()
+    assert len(script) > 1000
+    for bundle in written:
+        search.check_bundle(bundle, 3)
+        assert (bundle / "pagefind.js").read_bytes() == script
+        assert not (bundle.parent / "pagefind.new").exists()
+
+
+def test_an_incomplete_bundle_is_an_error(tmp_path: Path) -> None:
+    indexer = search.Indexer()
+    indexer.add("/one/", PAGE.format(title="Launch", text="A missile was fired."))
+    indexer.write(tmp_path / "pagefind")
+    indexer.wait()
+    search.check_bundle(tmp_path / "pagefind", 1)
+    with pytest.raises(BriefingError, match="counts 1 pages, not the 2 indexed"):
+        search.check_bundle(tmp_path / "pagefind", 2)
+    (tmp_path / "pagefind" / "pagefind.js").write_bytes(b"")
+    with pytest.raises(BriefingError, match=r"incomplete:\n.*pagefind\.js is empty"):
+        search.check_bundle(tmp_path / "pagefind")
+    (tmp_path / "pagefind" / "pagefind-entry.json").unlink()
+    with pytest.raises(BriefingError, match=r"pagefind-entry\.json is missing or unreadable"):
+        search.check_bundle(tmp_path / "pagefind")
+
+
+def test_an_answer_without_an_id_answers_no_message(tmp_path: Path) -> None:
+    # The service answers a message it cannot read with an error that has no id. Counted as an
+    # answer, it let the bundle's request return before its own answer arrived: the writer
+    # thread died on a KeyError, the service was closed mid-write, and the build passed.
+    indexer = search.Indexer()
+    indexer.add("/one/", PAGE.format(title="Launch", text="A missile was fired."))
+    indexer._arrive({"message_id": None, "payload": {"type": "Error", "message": "unreadable"}})
+    indexer.write(tmp_path / "pagefind")
+    with pytest.raises(BriefingError, match="Pagefind failed:\nunreadable"):
+        indexer.wait()
+    search.check_bundle(tmp_path / "pagefind", 1)  # (its own answer was waited for)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
+import shutil
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 
+from generator import exports
 from generator.link import Site, build_site
 from generator.model import Actor, Event
 from tests.sitebuild import ROOT, config_for, mkdocs_build
@@ -91,6 +95,31 @@ def test_updates_feed_lists_change_log_entries(builds: tuple[Path, Path], model:
     days = [entry.updated[:10] for entry in feed.entries]
     assert days == sorted(days, reverse=True)
     assert len({entry.id for entry in feed.entries}) == len(feed.entries)
+
+
+def test_every_link_in_the_updates_feed_lands_on_an_element_of_its_brief(
+    builds: tuple[Path, Path], model: Site
+) -> None:
+    site = builds[0]
+    feed = feedparser.parse((site / "updates.xml").read_bytes())
+    site_url = feed.feed.link  # (the alternate link: the site's address)
+    targets = [(entry.link, entry.id) for entry in feed.entries]
+    assert len(targets) == min(50, sum(len(e.record.updates) for e in model.events)) > 0
+    for link, entry_id in targets:
+        for url in (link, entry_id):
+            address, _, anchor = url.partition("#")
+            assert address.startswith(site_url) and anchor.startswith("update-"), url
+            page = site / address.removeprefix(site_url) / "index.html"
+            html = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+            element = html.find(id=anchor)
+            assert element is not None, url
+            # ... on the update's own line, under the Updates heading.
+            item = element.find_parent("li")
+            assert item is not None and item.find_previous("h2", id="updates") is not None, url
+            number = int(anchor.removeprefix("update-"))
+            event = model.event_by_id[address.removeprefix(site_url).split("/")[1]]
+            day = event.record.updates[number - 1].date
+            assert f"{day.day} {day:%B %Y}" in item.get_text(), url
 
 
 def test_every_page_announces_the_feeds_and_sharing_metadata(builds: tuple[Path, Path]) -> None:
@@ -207,3 +236,156 @@ def test_data_page_documents_every_field_and_the_licence(builds: tuple[Path, Pat
     for name in ("events.json", "actors.json", "events.csv", "events.geojson"):
         assert f"../data/{name}" in linked
         assert (builds[0] / "data" / name).is_file()
+
+
+# -- events.csv: every field recoverable, no cell a spreadsheet would run ----------------------
+
+FIXTURE = Path(__file__).parent / "fixtures" / "content"
+
+# Values a spreadsheet would take for formulas, in every kind of column (text, dotted, joined
+# actors' roles, JSON lists and mappings), and separators that must not split a value.
+HOSTILE_EVENT = """\
+title: "=HYPERLINK(\\"https://example.com\\", \\"click\\")"
+date: "2024-06-28"
+time: "09:15"
+timezone: Asia/Tokyo
+type: statement
+status: developing
+summary: "-1 is what @kcna said; +2 = three, 'quoted'"
+location:
+  name: "@sea, east of the peninsula"
+  country: KP
+  lat: "-12.5"
+  lon: "+130.25"
+  precision: approximate
+actors:
+  - id: north-korea
+    role: "=cmd|' /C calc'!A0; and more"
+  - rok-jcs
+claims:
+  - by: rok-jcs
+    said: "=1+1, said the JCS; \\"quoted\\""
+    date: "2024-06-28"
+    sources: [s1]
+assessment:
+  text: "'=already quoted"
+  confidence: high
+facts:
+  "=Apogee": "+100 km"
+  "Range; about": "''-3 quotes first"
+tags: [missile, failure]
+related:
+  - id: launch
+    relation: response-to
+sources:
+  - key: s1
+    publisher: "@Yonhap"
+    title: "-Dash first"
+    date: "2024-06"
+    url: https://example.com/a?b=c,d
+updates:
+  - date: "2024-06-29"
+    note: "=Corrected the apogee."
+body: |
+  - a list item first
+
+  +plus
+published: "2024-06-28"
+"""
+
+
+def _recovered(row: dict[str, str]) -> dict[str, Any]:
+    """One events.csv row read back as the README says: one leading ' stripped from a cell that
+    starts with quotes and then =, +, -, @, a tab or a carriage return; JSON columns parsed;
+    actors' ids split on "; "; dotted columns nested."""
+    forms = {column.name: column.form for column in exports.csv_columns()}
+    out: dict[str, Any] = {}
+    ids = row["actors"].split("; ")
+    out["actors"] = [{"id": actor_id} for actor_id in ids]
+    for name, cell in row.items():
+        if name == "actors" or cell == "":
+            continue
+        if name.startswith("actors."):
+            for ref, item in zip(out["actors"], json.loads(cell), strict=True):
+                if item is not None:
+                    ref[name.removeprefix("actors.")] = item
+            continue
+        value: Any = exports.csv_value(cell)
+        if forms[name] == "json":
+            value = json.loads(cell)
+        elif forms[name] == "joined":
+            value = cell.split("; ")
+        *parents, key = name.split(".")
+        target = out
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[key] = value
+    out.setdefault("tags", [])
+    return out
+
+
+def _as_text(value: Any) -> Any:
+    """events.json's numbers as the text a CSV cell holds."""
+    if isinstance(value, dict):
+        return {k: _as_text(v) for k, v in value.items()}
+    return str(value) if isinstance(value, int | float) else value
+
+
+def _assert_round_trip(csv_text: str, json_text: str) -> int:
+    rows = list(csv.DictReader(io.StringIO(csv_text, newline="")))
+    events = json.loads(json_text)
+    assert len(rows) == len(events)
+    columns = [column.name for column in exports.csv_columns()]
+    assert list(rows[0]) == columns
+    # Every column holds something in some row: none is written under another name.
+    assert [c for c in columns if all(row[c] == "" for row in rows)] == []
+    for row, event in zip(rows, events, strict=True):
+        computed = {"first_day", "last_day", "related_both_ways"}  # (JSON-only extras)
+        expected = {k: _as_text(v) for k, v in event.items() if k not in computed}
+        assert _recovered(row) == expected, event["id"]
+    return len(rows)
+
+
+def test_every_field_of_every_event_comes_back_from_the_csv(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    (content / "events" / "2024" / "hostile.yaml").write_text(HOSTILE_EVENT, encoding="utf-8")
+    site = build_site(content)
+    out = exports.files(site, "https://example.org/")
+    assert _assert_round_trip(out["data/events.csv"], out["data/events.json"]) == 5
+    row = next(r for r in csv.DictReader(io.StringIO(out["data/events.csv"])) if "=" in r["title"])
+    # Neutralised, as OWASP recommends: no cell starts with a formula character.
+    assert row["title"] == '\'=HYPERLINK("https://example.com", "click")'
+    assert row["summary"].startswith("'-1")
+    assert row["location.name"] == "'@sea, east of the peninsula"
+    assert row["location.lat"] == "'-12.5"
+    assert row["assessment.text"] == "''=already quoted"
+    assert row["timezone"] == "Asia/Tokyo"
+    for cells in csv.reader(io.StringIO(out["data/events.csv"])):
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], cells
+
+
+def test_the_built_csv_holds_what_the_built_json_holds(builds: tuple[Path, Path]) -> None:
+    data = builds[0] / "data"
+    csv_text = (data / "events.csv").read_text(encoding="utf-8")
+    assert _assert_round_trip(csv_text, (data / "events.json").read_text(encoding="utf-8")) > 10
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("'=x", "''=x"),  # (so that reading back gives "'=x")
+        ("'quoted", "'quoted"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
+def test_csv_cells_are_neutralised_and_read_back(value: str, cell: str) -> None:
+    assert exports.csv_cell(value) == cell
+    assert exports.csv_value(cell) == value
