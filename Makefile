@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Material 9.7+ prints a banner about MkDocs 2.0 on every build; it is not about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install check test lint site serve bench bench-check bench-search golden schema docs clean
+.PHONY: install check test lint site serve bench bench-check bench-search bench-safe golden schema docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -47,6 +47,10 @@ golden: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.bench_scale
+	$(BIN)/python -m tests.benchmarks.bench_safe
+
+bench-safe: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.bench_safe
 
 bench-check: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.bench_check

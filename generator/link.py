@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import model
+from generator import model, safe
 from generator.errors import ContentError, ContentErrors, did_you_mean, display_path
 from generator.load import Document, load_file
 from generator.model import Actor, Claim, Event, Vocabulary
@@ -341,6 +341,14 @@ class _Checker:
                 self.terms["confidence"],
                 "confidence level",
             )
+        self._pages(doc, ("summary",), event.summary)
+        self._pages(doc, ("body",), event.body)
+        if event.assessment:
+            self._pages(doc, ("assessment", "text"), event.assessment.text)
+        for i, claim in enumerate(event.claims):
+            self._pages(doc, ("claims", i, "said"), claim.said)
+        for i, update in enumerate(event.updates):
+            self._pages(doc, ("updates", i, "note"), update.note)
         seen: set[tuple[str, str]] = set()
         for i, rel in enumerate(event.related):
             if rel.id == event_id:
@@ -356,8 +364,22 @@ class _Checker:
                 self.errors.append(doc.error(("related", i), f"duplicate link to '{rel.id}'"))
             seen.add((rel.id, rel.relation))
 
+    def _pages(self, doc: Document, loc: tuple[Any, ...], text: str | None) -> None:
+        """Links in record Markdown to briefs and profiles must find them."""
+        for href in safe.own_links(text or ""):
+            match = re.fullmatch(r"(briefs|actors)/([^/#]+)\.md(?:#.*)?", href)
+            known = self.event_ids if match and match[1] == "briefs" else self.actor_ids
+            if match and match[2] != "index" and match[2] not in known:
+                what = "event" if match[1] == "briefs" else "actor"
+                hint = did_you_mean(match[2], known)
+                self.errors.append(
+                    doc.error(loc, f"links to '{href}': no {what} '{match[2]}'{hint}")
+                )
+
     def actor(self, actor_id: str, doc: Document, actor: Actor, actors: dict[str, Any]) -> None:
         self._ref(doc, ("kind",), actor.kind, self.terms["actor_kinds"], "actor kind")
+        self._pages(doc, ("summary",), actor.summary)
+        self._pages(doc, ("body",), actor.body)
         if actor.affiliation is None:
             return
         if actor.affiliation == actor_id:

@@ -377,7 +377,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             done, self.background = self.background.finish(), None
             pages = done.rendered  # (all of them)
             log.info("briefing: %d pages, %d rendered, %d changed", pages, pages, len(done.written))
-        env.globals["briefing_csp"] = safe.POLICY  # (main.html writes it; on_post_page adds hashes)
+        # The Content-Security-Policy (main.html writes it; on_post_page adds the theme's hashes).
+        # Not under serve: MkDocs' live-reload script is inline and differs on every request.
+        env.globals["briefing_csp"] = "" if self.serving else safe.POLICY
         if self.serving:
             env.bytecode_cache = self.compiled  # the theme's templates, compiled once
         # Pages go to Pagefind as they are built when every page is. (Later `mkdocs serve`

@@ -225,6 +225,7 @@ class _Inspect(Treeprocessor):
                         "or to a page of this site (briefs/<id>.md, actors/<id>.md)"
                     )
                 elif not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|#", href):
+                    md.own.append(href)
                     element.set("href", _ROOT + _page_url(href))
             elif md.shift and len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
                 element.tag = f"h{min(6, int(tag[1]) + md.shift)}"
@@ -263,6 +264,7 @@ class _RecordExtension(Extension):
 def _converter() -> Any:
     md: Any = markdown.Markdown(extensions=[*RECORD_EXTENSIONS, _RecordExtension()])
     md.findings = _Findings()
+    md.own = []
     md.shift = 0
     return md
 
@@ -274,9 +276,18 @@ def _convert(text: str, shift: int = 0) -> tuple[str, list[str]]:
     md = _MD
     md.reset()
     md.findings = _Findings()
+    md.own = []
     md.shift = shift
     out = md.convert(text)
     return out, list(md.findings)
+
+
+def own_links(text: str) -> list[str]:
+    """The links ``text`` makes to pages of this site, as written (``briefs/x.md#y``)."""
+    if "](" not in text and "]:" not in text:
+        return []
+    _convert(text)
+    return list(_MD.own)
 
 
 # -- embedding in pages ---

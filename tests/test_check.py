@@ -205,6 +205,10 @@ CASES = {
         edit("  text: A failure is likely.", '  text: "[x](java\\tscript:alert(1))"'),
         f"{P}:23:9: assessment.text: {LINK % 'java script:alert(1)'}",
     ),
+    "link to a missing brief": (
+        edit("  text: A failure is likely.", "  text: 'See [the claim](briefs/clam.md#claims).'"),
+        f"{P}:23:9: assessment.text: links to 'briefs/clam.md#claims': no event 'clam' (did you mean 'claim'?)",
+    ),
     "image": (
         edit("  text: A failure is likely.", "  text: '![x](https://tracker.example/p.png)'"),
         f"{P}:23:9: assessment.text: the image 'https://tracker.example/p.png' is removed: link to it instead",
