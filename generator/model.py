@@ -144,7 +144,7 @@ def check_timezone(value: str) -> str:
 
 
 def check_time(value: str) -> str:
-    m = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", value)
+    m = re.fullmatch(r"([01][0-9]|2[0-3]):([0-5][0-9])", value)
     if not m:
         raise ValueError(f"'{value}' is not a local time: use HH:MM (24 h), e.g. \"05:30\"")
     return value
@@ -189,7 +189,7 @@ Url = Annotated[
 Country = Annotated[str, _limited(check_country, None), _schema(pattern="^[A-Z]{2}$")]
 Timezone = Annotated[str, _limited(check_timezone, None), _schema()]
 LocalTime = Annotated[
-    str, _limited(check_time, None), _schema(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    str, _limited(check_time, None), _schema(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 ]
 Language = Annotated[str, _limited(check_language, None), _schema()]
 Wikidata = Annotated[str, _limited(check_wikidata, None), _schema(pattern=r"^Q[1-9][0-9]*$")]
@@ -206,7 +206,18 @@ Day = Annotated[
     PlainSerializer(dt.date.isoformat, return_type=str),
     WithJsonSchema({"type": "string", "format": "date"}),
 ]
-Coordinate = Annotated[float, WithJsonSchema({"type": "number"})]
+_DECIMAL = re.compile(r"[-+]?[0-9]+(\.[0-9]+)?")
+
+
+def check_decimal(value: Any) -> Any:
+    """Decimal degrees as written in the README (``39.03``, ``-125.5``): Python's ``float``
+    would also take ``3_9``, ``1e1``, ``nan`` and non-ASCII digits."""
+    if isinstance(value, str) and not _DECIMAL.fullmatch(value):
+        raise ValueError(f"'{value}' is not a number: write decimal degrees, e.g. 39.03")
+    return value
+
+
+Coordinate = Annotated[float, BeforeValidator(check_decimal), WithJsonSchema({"type": "number"})]
 
 
 class Record(BaseModel):

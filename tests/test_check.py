@@ -110,6 +110,51 @@ CASES = {
         f"{P}:2:7: date: '26 June 2024' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, "
         "optionally followed by ~ (approximate) or ? (uncertain)",
     ),
+    "year zero": (
+        edit('date: "2024-06-26"\ntime: "05:30"', 'date: "0000"'),
+        f"{P}:2:7: date: '0000' is not a date: there is no year 0000 (years start at 0001)",
+    ),
+    "year zero in an interval": (
+        edit('date: "2024-06-26"\ntime: "05:30"', 'date: "0000-01/2024"'),
+        f"{P}:2:7: date: '0000-01' is not a date: there is no year 0000 (years start at 0001)",
+    ),
+    "year zero in a claim date": (
+        edit('    date: "2024-06-26"\n    sources: [jcs]', '    date: "0000"\n    sources: [jcs]'),
+        f"{P}:20:11: claims[0].date: '0000' is not a date: there is no year 0000 (years start at 0001)",
+    ),
+    "year zero in a source date": (
+        edit('    date: "2024-06-26"\n    url:', '    date: "0000-06"\n    url:'),
+        f"{P}:32:11: sources[0].date: '0000-06' is not a date: there is no year 0000 (years start at 0001)",
+    ),
+    "year zero in published": (
+        edit('published: "2024-06-26"', 'published: "0000-01-01"'),
+        f"{P}:34:12: published: '0000-01-01' is not a date: there is no year 0000 (years start at 0001)",
+    ),
+    "arabic-indic digits in a date": (
+        edit('date: "2024-06-26"', 'date: "\u0662\u0660\u0662\u0664-06-26"'),
+        f"{P}:2:7: date: '\u0662\u0660\u0662\u0664-06-26' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, "
+        "optionally followed by ~ (approximate) or ? (uncertain)",
+    ),
+    "arabic-indic digits in published": (
+        edit('published: "2024-06-26"', 'published: "2024-06-\u0662\u0666"'),
+        f"{P}:34:12: published: '2024-06-\u0662\u0666' is not a day: use YYYY-MM-DD",
+    ),
+    "arabic-indic digits in a time": (
+        edit('time: "05:30"', 'time: "0\u0665:30"'),
+        f"{P}:3:7: time: '0\u0665:30' is not a local time: use HH:MM (24 h), e.g. \"05:30\"",
+    ),
+    "underscore in a number": (
+        edit("lat: 39.03", 'lat: "3_9"'),
+        f"{P}:10:8: location.lat: '3_9' is not a number: write decimal degrees, e.g. 39.03",
+    ),
+    "exponent in a number": (
+        edit("lon: 125.75", "lon: 1.2e2"),
+        f"{P}:11:8: location.lon: '1.2e2' is not a number: write decimal degrees, e.g. 39.03",
+    ),
+    "arabic-indic digits in a number": (
+        edit("lat: 39.03", "lat: \u0663\u0669"),
+        f"{P}:10:8: location.lat: '\u0663\u0669' is not a number: write decimal degrees, e.g. 39.03",
+    ),
     "bad time": (
         edit('time: "05:30"', 'time: "25:10"'),
         f"{P}:3:7: time: '25:10' is not a local time: use HH:MM (24 h), e.g. \"05:30\"",
