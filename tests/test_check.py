@@ -77,6 +77,19 @@ CASES = {
             f"{P}:13:1: acters: unknown field 'acters' (did you mean 'actors'?)",
         ],
     ),
+    "key with brackets": (
+        edit("type: missile-launch", "t[]: missile-launch"),
+        [f"{P}:1:1: missing required field 'type'", f"{P}:4:1: t[]: unknown field 't[]'"],
+    ),
+    "key with a line break stays on one line": (
+        edit('facts:\n  Missiles: "1"', 'facts:\n  "Miss\\niles": "1"'),
+        f"{P}:26:17: facts.Miss\\niles: must be a single line",
+    ),
+    "value with a line break stays on one line": (
+        edit('date: "2024-06-26"', 'date: "2024\\n06"'),
+        f"{P}:2:7: date: '2024\\n06' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, "
+        "optionally followed by ~ (approximate) or ? (uncertain)",
+    ),
     "missing field": (
         edit("status: developing\n", ""),
         f"{P}:1:1: missing required field 'status'",
