@@ -17,13 +17,23 @@ _KIND: dict[type, str] = {str: "text", list: "a list", dict: "a mapping"}
 
 
 def to_record(doc: Document, model: type[M], errors: list[ContentError]) -> M | None:
-    """Validate ``doc`` against ``model``; append every problem to ``errors``."""
+    """Validate ``doc`` against ``model``; append every problem to ``errors``, with those the
+    loader noted. None unless the record is free of problems."""
+    errors.extend(doc.problems)
     try:
-        return model.model_validate(doc.data)
+        record = model.model_validate(doc.data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
-            errors.append(_translate(doc, model, err))
+            error = _translate(doc, model, err)
+            if not _explained(doc, _data_loc(doc.data, err["loc"])):
+                errors.append(error)
         return None
+    return None if doc.problems else record
+
+
+def _explained(doc: Document, loc: Loc) -> bool:
+    """Whether the value at ``loc`` (or around it) is a placeholder for a problem reported."""
+    return any(loc[:n] in doc.explained for n in range(len(loc) + 1)) if doc.explained else False
 
 
 def _translate(doc: Document, model: type[BaseModel], err: Any) -> ContentError:
