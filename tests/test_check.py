@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -68,6 +70,41 @@ CASES = {
     "syntax error": (
         "title: [unclosed\n",
         f"{P}:2:1: YAML syntax error: did not find expected ',' or ']'",
+    ),
+    "raw control character": (
+        edit("  - id: north-korea", "  - id: north\x07-korea"),
+        f"{P}:14:14: the control character U+0007 is not allowed in YAML files",
+    ),
+    "raw control character after non-ASCII text": (
+        edit("title: Suspected", "title: Suspecté\x1b"),
+        f"{P}:1:16: the control character U+001B is not allowed in YAML files",
+    ),
+    "lists nested 990 deep": (
+        EVENT + "body: " + "[" * 990 + "]" * 990 + "\n",
+        [
+            f"{P}:35:7: body: expected text, found a list",
+            f"{P}:35:26: body{'[0]' * 19}: nested too deep: values may nest at most 20 levels",
+        ],
+    ),
+    "mappings nested 990 deep": (
+        EVENT + "body: " + "{a: " * 990 + "}" * 990 + "\n",
+        [
+            f"{P}:35:7: body: expected text, found a mapping",
+            f"{P}:35:83: body{'.a' * 19}: nested too deep: values may nest at most 20 levels",
+        ],
+    ),
+    "nesting beyond the YAML parser's limit": (
+        EVENT + "body: " + "[" * 20_000 + "]" * 20_000 + "\n",
+        f"{P}:35:1006: YAML syntax error: exceeded maximum nesting depth",
+    ),
+    "duplicate key does not stop the checks": (
+        edit("type: missile-launch\n", "type: missile-launch\ntype: statement\n").replace(
+            "  - rok-jcs\n", "  - rok-jsc\n"
+        ),
+        [
+            f"{P}:5:1: type: duplicate key 'type' (first on line 4)",
+            f"{P}:17:5: actors[1]: unknown actor 'rok-jsc' (did you mean 'rok-jcs'?)",
+        ],
     ),
     # schema
     "unknown field": (
@@ -224,7 +261,10 @@ CASES = {
     ),
     "no sources": (
         EVENT.rsplit("sources:", 1)[0] + "sources: []\npublished: '2024-06-26'\n",
-        f"{P}:28:10: sources: needs at least 1 item(s)",
+        [  # both in the first run: the claim cites a source that is gone
+            f"{P}:21:15: claims[0].sources[0]: unknown source key 'jcs'",
+            f"{P}:28:10: sources: needs at least 1 item(s)",
+        ],
     ),
     "list expected": (
         edit("tags: [missile]", "tags: missile"),
@@ -373,3 +413,115 @@ def test_record_cache_checks_unchanged_events_again_when_what_they_refer_to_chan
         assert "content/events/2024/launch.yaml:16:5: actors[1]: unknown actor 'rok-jcs'" in str(
             caught.value
         )
+
+
+def _errors(root: Path) -> list[str]:
+    with pytest.raises(ContentErrors) as caught:
+        build_site(root)
+    return [str(e) for e in caught.value.errors]
+
+
+def test_file_name_spellings_are_refused_not_skipped(make_content: ContentFactory) -> None:
+    root = make_content()
+    for name in ("upper.YAML", "mixed.Yaml", "...yaml", ".hidden.yaml"):
+        (root / "events" / "2024" / name).write_text(EVENT, encoding="utf-8")
+    (root / "events" / "2024" / ".#launch.yaml").symlink_to("root@host.1234")  # Emacs lock
+    (root / "events" / "2024" / "notes.txt").write_text("not a record", encoding="utf-8")
+    assert _errors(root) == [
+        "content/events/2024/...yaml:1:1: file name '..' is not a valid id: lowercase a-z and 0-9 words joined by hyphens, at most 80 characters",
+        "content/events/2024/.hidden.yaml:1:1: file name '.hidden' is not a valid id: lowercase a-z and 0-9 words joined by hyphens, at most 80 characters",
+        "content/events/2024/mixed.Yaml:1:1: use the .yaml extension",
+        "content/events/2024/upper.YAML:1:1: use the .yaml extension",
+    ]
+
+
+def test_records_must_be_regular_files_inside_content(
+    make_content: ContentFactory, tmp_path: Path
+) -> None:
+    root = make_content()
+    events = root / "events" / "2024"
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(EVENT, encoding="utf-8")
+    (events / "zero.yaml").symlink_to("/dev/zero")  # read, it would fill the memory
+    (events / "away.yaml").symlink_to(outside)
+    (events / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    os.mkfifo(events / "pipe.yaml")  # read, it would wait for a writer for ever
+    (events / "inside.yaml").symlink_to(Path("launch.yaml"))  # a link within content/ is fine
+    (events / "folder.yaml").mkdir()
+    (root / "events" / "linked").symlink_to(tmp_path)
+    with (events / "huge.yaml").open("wb") as sparse:  # the size comes from stat, unread
+        sparse.truncate(300 * 1024)
+    out = os.path.realpath(outside)
+    assert _errors(root) == [
+        f"content/events/2024/away.yaml:1:1: is a symbolic link to {out}, outside content/: content files must be inside the content folder",
+        "content/events/2024/gone.yaml:1:1: is a symbolic link to "
+        f"{tmp_path / 'nowhere.yaml'}, which does not exist",
+        "content/events/2024/huge.yaml:1:1: file is 300 KB; records are limited to 256 KB",
+        "content/events/2024/pipe.yaml:1:1: is a device, pipe or socket, not a regular file",
+        "content/events/2024/zero.yaml:1:1: is a symbolic link to /dev/zero, outside content/: content files must be inside the content folder",
+        "content/events/linked:1:1: is a symbolic link to a folder, which is not read: move the files into the content folder",
+    ]
+
+
+def test_hand_written_pages_follow_the_file_rules(
+    make_content: ContentFactory, tmp_path: Path
+) -> None:
+    root = make_content()
+    pages = root / "pages"
+    pages.mkdir()
+    (pages / "about.md").write_text("# About\n", encoding="utf-8")
+    (pages / "logo.png").write_bytes(b"\x89PNG" + b"\0" * 300 * 1024)  # not Markdown: any size
+    (pages / "big.md").write_text("x" * 300 * 1024, encoding="utf-8")
+    (pages / "secrets.md").symlink_to("/etc/passwd")
+    os.mkfifo(pages / "pipe.md")
+    assert _errors(root) == [
+        "content/pages/big.md:1:1: file is 300 KB; pages are limited to 256 KB",
+        "content/pages/pipe.md:1:1: is a device, pipe or socket, not a regular file",
+        "content/pages/secrets.md:1:1: is a symbolic link to /etc/passwd, outside content/: content files must be inside the content folder",
+    ]
+
+
+def test_events_folder_that_is_a_file_is_an_error(make_content: ContentFactory) -> None:
+    root = make_content()
+    shutil.rmtree(root / "events")
+    (root / "events").write_text("oops", encoding="utf-8")
+    assert _errors(root) == ["content/events:1:1: is not a folder: records go in a folder"]
+
+
+UNREADABLE = "content/events/2024:1:1: cannot read folder: Permission denied"
+
+
+def _check_as_nobody(tmp_path: Path) -> list[str]:
+    """The check run in a forked child that gave up root (uid 65534), so that permissions
+    apply for real; the working folder stays ``tmp_path``."""
+    tmp_path.chmod(0o755)  # the child looks paths up from here
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover (the child)
+        try:
+            os.close(read)
+            os.setgid(65534)
+            os.setuid(65534)
+            try:
+                build_site(Path("content"))
+                out = "ok"
+            except ContentErrors as exc:
+                out = "\n".join(str(e) for e in exc.errors)
+            os.write(write, out.encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        out = pipe.read().decode()
+    os.waitpid(pid, 0)
+    return out.splitlines()
+
+
+def test_unreadable_folder_is_an_error(make_content: ContentFactory, tmp_path: Path) -> None:
+    root = make_content()
+    (root / "events" / "2024").chmod(0)
+    try:
+        errors = _errors(root) if os.geteuid() != 0 else _check_as_nobody(tmp_path)
+    finally:
+        (root / "events" / "2024").chmod(0o755)
+    assert errors == [UNREADABLE]
