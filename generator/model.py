@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import urllib.parse
 import zoneinfo
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
@@ -118,6 +119,10 @@ def check_url(value: str) -> str:
         raise ValueError(f"'{value[:60]}' is not allowed: URLs must start with http:// or https://")
     if not re.match(r"^https?://[^\s/?#]+\.[^\s/?#]+", value, re.I) or re.search(r"\s", value):
         raise ValueError(f"'{value[:60]}' is not a valid web address")
+    try:  # what MkDocs and browsers do with it: a stray [ or ] in the host fails here
+        urllib.parse.urlsplit(value).port  # noqa: B018
+    except ValueError:
+        raise ValueError(f"'{value[:60]}' is not a valid web address") from None
     return value
 
 

@@ -238,6 +238,10 @@ CASES = {
         ),
         f"{P}:33:10: sources[0].url: 'data:text/html,hi' is not allowed: URLs must start with http:// or https://",
     ),
+    "bracket in a web address": (  # found by the mutation fuzz test: MkDocs crashed on it
+        edit("www.koreaherald.com", "www.koreaher]ald.com"),
+        f"{P}:33:10: sources[0].url: 'https://www.koreaher]ald.com/view.php?ud=20240626050038' is not a valid web address",
+    ),
     "raw html": (
         edit("summary: North Korea", "summary: <script>alert(1)</script> North Korea"),
         f"{P}:6:10: summary: raw HTML is not allowed in Markdown fields: write Markdown, or put it in `code`",
@@ -525,3 +529,37 @@ def test_unreadable_folder_is_an_error(make_content: ContentFactory, tmp_path: P
     finally:
         (root / "events" / "2024").chmod(0o755)
     assert errors == [UNREADABLE]
+
+
+def test_one_run_reports_every_independent_problem(make_content: ContentFactory) -> None:
+    """Issue 15, item 14: eleven mistakes in one file, all in the first run."""
+    text = (
+        edit("type: missile-launch\n", "type: missile-lunch\ntype: statement\n")
+        .replace("title: Suspected ballistic missile launch", "title: " + "x" * 151)
+        .replace("  - rok-jcs\n", "  - rok-jsc\n")
+        .replace("  - by: rok-jcs", "  - by: kim-jong-um")
+        .replace("confidence: high", "confidence: certain")
+        .replace(
+            "tags: [missile]",
+            "tags: [missile, missile]\nrelated:\n  - id: lunch\n    relation: caused",
+        )
+        .replace("url: https://www.koreaherald.com/view.php?ud=20240626050038", "url: javascript:x")
+        .replace('    date: "2024-06-26"\n    sources', '    date: "0000"\n    sources')
+        .replace('  Missiles: "1"', "  Missiles: TODO")
+        .replace("lat: 39.03", "lat: 3_9")
+    )
+    assert errors_for(make_content, text) == [
+        f"{P}:1:8: title: is 151 characters long; the limit is 150",
+        f"{P}:4:7: type: unknown event type 'missile-lunch' (did you mean 'missile-launch'?)",
+        f"{P}:5:1: type: duplicate key 'type' (first on line 4)",
+        f"{P}:11:8: location.lat: '3_9' is not a number: write decimal degrees, e.g. 39.03",
+        f"{P}:17:5: actors[1]: unknown actor 'rok-jsc' (did you mean 'rok-jcs'?)",
+        f"{P}:19:9: claims[0].by: unknown actor 'kim-jong-um' (did you mean 'kim-jong-un'?)",
+        f"{P}:21:11: claims[0].date: '0000' is not a date: there is no year 0000 (years start at 0001)",
+        f"{P}:25:15: assessment.confidence: unknown confidence level 'certain'",
+        f"{P}:27:13: facts.Missiles: placeholder 'TODO' left by `briefing new`: replace it",
+        f"{P}:28:17: tags[1]: duplicate tag 'missile'",
+        f"{P}:30:9: related[0].id: unknown event 'lunch' (did you mean 'launch'?)",
+        f"{P}:31:15: related[0].relation: unknown relation 'caused'",
+        f"{P}:37:10: sources[0].url: 'javascript:x' is not allowed: URLs must start with http:// or https://",
+    ]
