@@ -168,8 +168,11 @@ def load_file(path: Path, display: str | None = None, *, root: Path | None = Non
 
 def _line_col(text: str, position: int) -> Position:
     """Line and column (in characters) of a reader error, which the C parser gives as an
-    offset in the UTF-8 bytes."""
-    before = text.encode("utf-8")[:position].decode("utf-8", "replace")
+    offset in the UTF-8 bytes (the Python parser, in characters)."""
+    if _Parser is yaml.BaseLoader:
+        before = text[:position]
+    else:
+        before = text.encode("utf-8")[:position].decode("utf-8", "replace")
     return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
 
 
