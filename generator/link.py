@@ -416,6 +416,8 @@ class _Checker:
 
     def placeholders(self, doc: Document) -> None:
         """Every value still holding a ``TODO`` placeholder from ``briefing new``."""
+        if not doc.mentions_todo:
+            return
         stack: list[tuple[tuple[Any, ...], Any]] = [((), doc.data)]
         while stack:
             loc, value = stack.pop()

@@ -44,6 +44,8 @@ class Document:
     """Errors found while reading that did not stop it (duplicate keys, anchors, tags)."""
     explained: set[Loc] = field(default_factory=set)
     """Values replaced by a placeholder after a problem: schema errors there are not repeated."""
+    mentions_todo: bool = True
+    """Whether the text holds ``TODO`` anywhere (else no value needs looking at for it)."""
 
     def position(self, loc: Loc, *, key: bool = False) -> Position:
         """Where ``loc`` is written; the nearest enclosing value when it is not there."""
@@ -145,7 +147,7 @@ def load_file(path: Path, display: str | None = None, *, root: Path | None = Non
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
         raise fail(line, col, "file is not UTF-8 text (save it as UTF-8)") from None
-    doc = Document(path, display, {})
+    doc = Document(path, display, {}, mentions_todo="TODO" in text)
     try:
         doc.data = _walk_stream(text, doc)
     except _Fail as exc:
