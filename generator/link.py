@@ -394,8 +394,7 @@ class _Checker:
     def _ref(
         self, doc: Document, loc: tuple[Any, ...], value: Any, known: set[str], what: str
     ) -> None:
-        value = _id(value)
-        if value is not None and value not in known:
+        if isinstance(value, str) and value not in known and ID_PATTERN.match(value):
             hint = did_you_mean(value, known)
             self.errors.append(doc.error(loc, f"unknown {what} '{value}'{hint}"))
 
@@ -408,9 +407,9 @@ class _Checker:
     ) -> None:
         seen: set[str] = set()
         for index, value in enumerate(values):
-            if _id(value) is None:
+            if not isinstance(value, str):
                 continue
-            if value in seen:
+            if value in seen and ID_PATTERN.match(value):
                 self.errors.append(doc.error((*loc, index), f"duplicate {what} '{value}'"))
             seen.add(value)
 

@@ -76,14 +76,21 @@ class _Fail(Exception):
 
 def file_problem(path: Path, root: Path | None = None) -> str | None:
     """Why ``path`` cannot be read as a content file, or None: it must be a regular file (not a
-    folder, device, pipe or socket), inside ``root`` once symbolic links are followed."""
+    folder, device, pipe or socket), inside ``root`` once symbolic links are followed.
+
+    The folders above ``path`` are taken to be inside ``root``: callers find files by walking
+    ``root`` without following links to folders.
+    """
     try:
-        info = os.stat(path)
+        info = os.lstat(path)
+        link = stat.S_ISLNK(info.st_mode)
+        if link:
+            info = os.stat(path)
     except OSError as exc:
         if os.path.islink(path):
             return f"is a symbolic link to {os.readlink(path)}, which does not exist"
         return f"cannot read file: {exc.strerror}"
-    if root is not None:
+    if link and root is not None:
         real, top = os.path.realpath(path), os.path.realpath(root)
         if os.path.commonpath([real, top]) != top:
             return (
@@ -106,19 +113,20 @@ def read_bytes(path: Path, root: Path | None = None) -> bytes:
     """The bytes of a content file, after the file rules and the size limit are checked
     (before anything is read); raise ``ValueError`` with the message otherwise."""
     problem = file_problem(path, root)
-    if problem is None:
-        problem = _size_problem(os.stat(path).st_size)
     if problem is not None:
         raise ValueError(problem)
     # O_NONBLOCK: should the file have become a pipe since, opening it must not wait.
     handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     with os.fdopen(handle, "rb") as file:
-        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
             raise ValueError("is a device, pipe or socket, not a regular file")
-        raw = file.read(MAX_BYTES + 1)  # never more, whatever the file claims
-    problem = _size_problem(len(raw) if len(raw) <= MAX_BYTES else MAX_BYTES + 1024)
-    if problem is not None:
-        raise ValueError(problem)
+        problem = _size_problem(info.st_size)
+        if problem is not None:
+            raise ValueError(problem)
+        raw = file.read(MAX_BYTES + 1)  # never more, whatever the file claimed
+    if len(raw) > MAX_BYTES:
+        raise ValueError(f"file is over {MAX_BYTES // 1024} KB; records are limited to that")
     return raw
 
 

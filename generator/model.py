@@ -119,10 +119,11 @@ def check_url(value: str) -> str:
         raise ValueError(f"'{value[:60]}' is not allowed: URLs must start with http:// or https://")
     if not re.match(r"^https?://[^\s/?#]+\.[^\s/?#]+", value, re.I) or re.search(r"\s", value):
         raise ValueError(f"'{value[:60]}' is not a valid web address")
-    try:  # what MkDocs and browsers do with it: a stray [ or ] in the host fails here
-        urllib.parse.urlsplit(value).port  # noqa: B018
-    except ValueError:
-        raise ValueError(f"'{value[:60]}' is not a valid web address") from None
+    if not value.isascii() or "[" in value or "]" in value:
+        try:  # as MkDocs will: a stray [ or ] or an odd character in the host fails here
+            urllib.parse.urlsplit(value)
+        except ValueError:
+            raise ValueError(f"'{value[:60]}' is not a valid web address") from None
     return value
 
 
