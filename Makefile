@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Material 9.7+ prints a banner about MkDocs 2.0 on every build; it is not about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install check test lint site serve bench bench-check bench-search bench-safe golden schema docs clean
+.PHONY: install check test lint site serve bench bench-check bench-search bench-safe golden schema docs clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -60,3 +60,8 @@ bench-search: $(STAMP)
 
 clean:
 	rm -rf site .cache
+
+# The property and mutation fuzz tests, far longer than in `make test` and with fresh random
+# seeds each run. A failure prints the example: pin it with @example in the test.
+fuzz: $(STAMP)
+	BRIEFING_HYPOTHESIS=fuzz $(BIN)/pytest tests/test_property.py -q -p no:cacheprovider

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 Precision = Literal["year", "month", "day"]
-_POINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?])?")
-PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?[~?]?(/\d{4}(-\d{2}(-\d{2})?)?[~?]?)?$"
+# ASCII digits only: ``\d`` would also take Arabic-Indic and other Unicode digits.
+_POINT = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([~?])?")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?[~?]?(/[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?[~?]?)?$"
 MONTHS = tuple(calendar.month_name)
 
 
@@ -94,6 +96,11 @@ class EdtfDate:
         return (self.first, self.last)
 
     @property
+    def month(self) -> int:
+        """The month the date starts in, 0 when only its year is known (lists group by it)."""
+        return self.start.month or 0
+
+    @property
     def is_day(self) -> bool:
         """A single day: the only kind of date a local time can go with."""
         return self.end is None and self.start.day is not None
@@ -128,6 +135,8 @@ def _point(text: str) -> Point:
             "optionally followed by ~ (approximate) or ? (uncertain)"
         )
     year = int(m[1])
+    if year == 0:
+        raise ValueError(f"'{text}' is not a date: there is no year 0000 (years start at 0001)")
     month = int(m[2]) if m[2] else None
     day = int(m[3]) if m[3] else None
     if month is not None and not 1 <= month <= 12:
@@ -157,8 +166,10 @@ def parse(text: str) -> EdtfDate:
 
 def parse_day(text: str) -> dt.date:
     """A plain ``YYYY-MM-DD`` calendar date (for publication and change-log dates)."""
-    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if not isinstance(text, str) or not _DAY.fullmatch(text):
         raise ValueError(f"'{text}' is not a day: use YYYY-MM-DD")
+    if text.startswith("0000"):
+        raise ValueError(f"'{text}' is not a date: there is no year 0000 (years start at 0001)")
     try:
         return dt.date.fromisoformat(text)
     except ValueError:

@@ -49,7 +49,15 @@ class ContentError:
 
     def __str__(self) -> str:
         field = f" {self.field}:" if self.field else ""
-        return f"{self.path}:{self.line}:{self.column}:{field} {self.message}"
+        return one_line(f"{self.path}:{self.line}:{self.column}:{field} {self.message}")
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks, control and other invisible characters written as escapes
+    (``\\n``, ``\\x07``, ``\\u202e``), so that a message quoting a value stays on one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class BriefingError(Exception):

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import model, safe
+from generator import edtf, model, safe
 from generator.errors import ContentError, ContentErrors, did_you_mean, display_path
-from generator.load import Document, load_file
+from generator.load import MAX_BYTES, Document, file_problem, load_file
 from generator.model import Actor, Claim, Event, Vocabulary
 from generator.validate import to_record
 
@@ -116,26 +116,72 @@ class Site:
 # -- reading ---------------------------------------------------------------------------------
 
 
-def _record_files(folder: Path, errors: list[ContentError]) -> dict[str, tuple[str, str]]:
-    """Record files (path, path shown) by id (the file stem), checking names and duplicates."""
-    found: dict[str, tuple[str, str]] = {}
+def _folder_error(path: str, message: str) -> ContentError:
+    return ContentError(display_path(Path(path)), 1, 1, "", message)
+
+
+def _walk_folder(folder: Path, root: Path, errors: list[ContentError]) -> list[tuple[str, str]]:
+    """Every file under ``folder`` (not hidden) as (path, path shown), sorted. Unreadable
+    folders, a file where the folder should be and folder links leaving ``root`` are errors;
+    a missing folder has no files."""
+    if not os.path.lexists(folder):
+        return []
     if not folder.is_dir():
-        return found
+        errors.append(_folder_error(str(folder), "is not a folder: records go in a folder"))
+        return []
+    top_real, root_real = os.path.realpath(folder), os.path.realpath(root)
+    if os.path.commonpath([top_real, root_real]) != root_real:
+        errors.append(
+            _folder_error(
+                str(folder),
+                f"is a symbolic link to {top_real}, outside {display_path(root)}/: "
+                "content files must be inside the content folder",
+            )
+        )
+        return []
+
+    def unreadable(exc: OSError) -> None:
+        errors.append(_folder_error(str(exc.filename), f"cannot read folder: {exc.strerror}"))
+
     base = display_path(folder)
     names = []  # os.walk rather than Path.rglob: this runs on every `mkdocs serve` rebuild
-    for top, _, files in os.walk(folder):
+    for top, dirs, files in os.walk(folder, onerror=unreadable):
         shown = os.path.normpath(os.path.join(base, os.path.relpath(top, folder)))
+        for name in dirs:
+            if not name.startswith(".") and os.path.islink(os.path.join(top, name)):
+                errors.append(
+                    ContentError(
+                        os.path.join(shown, name),
+                        1,
+                        1,
+                        "",
+                        "is a symbolic link to a folder, which is not read: "
+                        "move the files into the content folder",
+                    )
+                )
         names += [
-            (os.path.join(top, name), os.path.join(shown, name), name)
+            (os.path.join(top, name), os.path.join(shown, name))
             for name in files
-            if not name.startswith(".")
+            if not name.startswith(".") or name.lower().endswith((".yaml", ".yml"))
         ]
-    for name, where, filename in sorted(names):
-        stem, suffix = os.path.splitext(filename)
-        if suffix == ".yml":
-            errors.append(ContentError(where, 1, 1, "", "use the .yaml extension"))
+    return sorted(names)
+
+
+def _record_files(
+    folder: Path, root: Path, errors: list[ContentError]
+) -> dict[str, tuple[str, str]]:
+    """Record files (path, path shown) by id (the file stem), checking names and duplicates."""
+    found: dict[str, tuple[str, str]] = {}
+    for name, where in _walk_folder(folder, root, errors):
+        filename = os.path.basename(name)
+        if filename.startswith(".#"):  # an editor's lock file (Emacs), not a record
             continue
-        if suffix != ".yaml":
+        stem, dot, suffix = filename.rpartition(".")
+        suffix = dot + suffix
+        if suffix.lower() not in (".yaml", ".yml"):
+            continue
+        if suffix != ".yaml":  # .yml, .YAML: one spelling keeps ids and links predictable
+            errors.append(ContentError(where, 1, 1, "", "use the .yaml extension"))
             continue
         if stem in RESERVED_IDS:
             errors.append(
@@ -161,6 +207,18 @@ def _record_files(folder: Path, errors: list[ContentError]) -> dict[str, tuple[s
     return found
 
 
+def _check_pages(folder: Path, root: Path, errors: list[ContentError]) -> None:
+    """Hand-written pages follow the record files' rules: regular files inside the content
+    folder, and Markdown pages within the size limit."""
+    for name, where in _walk_folder(folder, root, errors):
+        problem = file_problem(Path(name), root)
+        if problem is None and name.endswith(".md") and os.stat(name).st_size > MAX_BYTES:
+            size = os.stat(name).st_size // 1024
+            problem = f"file is {size} KB; pages are limited to {MAX_BYTES // 1024} KB"
+        if problem is not None:
+            errors.append(ContentError(where, 1, 1, "", problem))
+
+
 @dataclass(eq=False)
 class RecordCache:
     """What `mkdocs serve` keeps across rebuilds, so that an edit re-reads and re-checks only
@@ -177,30 +235,37 @@ class RecordCache:
 def _load_all(
     paths: dict[str, tuple[str, str]],
     record_type: type[Any],
+    root: Path,
     errors: list[ContentError],
     cache: RecordCache | None,
-) -> dict[str, tuple[Document, Any]]:
-    loaded = {}
+) -> tuple[dict[str, tuple[Document, Any]], dict[str, Document]]:
+    """Valid records by id, and the documents of those that read but are not valid."""
+    loaded, invalid = {}, {}
     for record_id, (path, where) in paths.items():
         stamp = None
         if cache is not None:
-            stat = os.stat(path)
-            stamp = (stat.st_mtime_ns, stat.st_size)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                stat = None  # load_file says why
+            stamp = (stat.st_mtime_ns, stat.st_size) if stat is not None else None
             hit = cache.files.get(path)
             if hit is not None and hit[0] == stamp and isinstance(hit[2], record_type):
                 loaded[record_id] = (hit[1], hit[2])
                 continue
         try:
-            doc = load_file(Path(path), where)
+            doc = load_file(Path(path), where, root=root)
         except ContentErrors as exc:
             errors.extend(exc.errors)
             continue
         record = to_record(doc, record_type, errors)
-        if record is not None:
-            loaded[record_id] = (doc, record)
-            if cache is not None and stamp is not None:
-                cache.files[path] = (stamp, doc, record)
-    return loaded
+        if record is None:
+            invalid[record_id] = doc
+            continue
+        loaded[record_id] = (doc, record)
+        if cache is not None and stamp is not None:
+            cache.files[path] = (stamp, doc, record)
+    return loaded, invalid
 
 
 def build_site(
@@ -226,49 +291,82 @@ def _build_site(content_dir: Path, timezone: str, cache: RecordCache | None) -> 
     vocab_path = content_dir / "vocabulary.yaml"
     vocabulary: Vocabulary | None = None
     vocab_doc: Document | None = None
-    if not vocab_path.is_file():
+    if not os.path.lexists(vocab_path):
         errors.append(
             ContentError(display_path(vocab_path), 1, 1, "", "vocabulary file is missing")
         )
     else:
         try:
-            vocab_doc = load_file(vocab_path)
+            vocab_doc = load_file(vocab_path, root=content_dir)
             vocabulary = to_record(vocab_doc, Vocabulary, errors)
         except ContentErrors as exc:
             errors.extend(exc.errors)
-    events = _load_all(_record_files(content_dir / "events", errors), Event, errors, cache)
-    actors = _load_all(_record_files(content_dir / "actors", errors), Actor, errors, cache)
-    if vocabulary is None or vocab_doc is None:
-        raise ContentErrors(errors)
-    checker = _Checker(vocabulary, vocab_doc, set(events), set(actors), errors)
-    # An unchanged event checked with the same vocabulary and ids passes again: skip it.
+    event_files = _record_files(content_dir / "events", content_dir, errors)
+    actor_files = _record_files(content_dir / "actors", content_dir, errors)
+    events, bad_events = _load_all(event_files, Event, content_dir, errors, cache)
+    actors, bad_actors = _load_all(actor_files, Actor, content_dir, errors, cache)
+    _check_pages(content_dir / "pages", content_dir, errors)
+    # Every reference is checked on whatever was read, valid or not, so that one run reports
+    # every problem that does not depend on another; ids are those of every record file.
+    checker = _Checker(vocab_doc, set(event_files), set(actor_files), errors)
     context = (vocabulary, checker.event_ids, checker.actor_ids)
+    # An unchanged event checked with the same vocabulary and ids passes again: skip it.
     passed = cache.checked if cache is not None and cache.context == context else {}
     checked: dict[str, Event] = {}
     for record_id, (doc, event) in events.items():
         if passed.get(record_id) is not event:
             found = len(errors)
-            checker.event(record_id, doc, event)
+            checker.event(record_id, doc)
             if len(errors) > found:
                 continue
         checked[record_id] = event
-    for record_id, (doc, actor) in actors.items():
-        checker.actor(record_id, doc, actor, actors)
+    for record_id, doc in bad_events.items():
+        checker.event(record_id, doc)
+    affiliations = {
+        actor_id: doc.data.get("affiliation")
+        for actor_id, doc in itertools.chain(
+            ((i, d) for i, (d, _) in actors.items()), bad_actors.items()
+        )
+    }
+    for actor_id, doc in itertools.chain(
+        ((i, d) for i, (d, _) in actors.items()), bad_actors.items()
+    ):
+        checker.actor(actor_id, doc, affiliations)
     if cache is not None:
         cache.context, cache.checked = context, checked
-    if errors:
+    if errors or vocabulary is None:
         raise ContentErrors(errors)
     return _link(content_dir, vocabulary, events, actors, timezone)
 
 
 # -- checks across records -------------------------------------------------------------------
+# They read the records' plain data, not the typed records, so that they also run on records
+# that failed the schema. A value that is not a well-formed id was reported by the schema and
+# is not looked up.
+
+
+def _id(value: Any) -> str | None:
+    return value if isinstance(value, str) and ID_PATTERN.match(value) else None
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _is_placeholder(value: str) -> bool:
+    """``TODO`` at the start of a value, as ``briefing new`` writes it."""
+    text = value.lstrip()
+    return text.startswith("TODO") and (len(text) == 4 or not text[4].isalnum())
 
 
 class _Checker:
     def __init__(
         self,
-        vocabulary: Vocabulary,
-        vocab_doc: Document,
+        vocab_doc: Document | None,
         event_ids: set[str],
         actor_ids: set[str],
         errors: list[ContentError],
@@ -276,122 +374,170 @@ class _Checker:
         self.errors = errors
         self.event_ids = event_ids
         self.actor_ids = actor_ids
-        self.terms: dict[str, set[str]] = {}
+        self.terms: dict[str, set[str]] | None = None
+        """Vocabulary ids by list; None when the vocabulary could not be read at all."""
+        if vocab_doc is None:
+            return
+        self.terms = {}
         for kind in ("event_types", "actor_kinds", "statuses", "confidence", "relations"):
             ids: set[str] = set()
-            for index, term in enumerate(getattr(vocabulary, kind)):
-                if term.id in ids:
-                    errors.append(vocab_doc.error((kind, index, "id"), f"duplicate id '{term.id}'"))
-                ids.add(term.id)
+            for index, term in enumerate(_items(vocab_doc.data.get(kind))):
+                term_id = _id(_mapping(term).get("id"))
+                if term_id is None:
+                    continue
+                if term_id in ids:
+                    errors.append(vocab_doc.error((kind, index, "id"), f"duplicate id '{term_id}'"))
+                ids.add(term_id)
             self.terms[kind] = ids
+        self.placeholders(vocab_doc)
 
     def _ref(
-        self, doc: Document, loc: tuple[Any, ...], value: str, known: set[str], what: str
+        self, doc: Document, loc: tuple[Any, ...], value: Any, known: set[str], what: str
     ) -> None:
-        if value not in known:
+        if isinstance(value, str) and value not in known and ID_PATTERN.match(value):
             hint = did_you_mean(value, known)
             self.errors.append(doc.error(loc, f"unknown {what} '{value}'{hint}"))
 
+    def _term(self, doc: Document, loc: tuple[Any, ...], value: Any, kind: str, what: str) -> None:
+        if self.terms is not None:
+            self._ref(doc, loc, value, self.terms[kind], what)
+
     def _unique(
-        self, doc: Document, loc: tuple[Any, ...], values: Iterable[str], what: str
+        self, doc: Document, loc: tuple[Any, ...], values: Iterable[Any], what: str
     ) -> None:
         seen: set[str] = set()
         for index, value in enumerate(values):
-            if value in seen:
+            if not isinstance(value, str):
+                continue
+            if value in seen and ID_PATTERN.match(value):
                 self.errors.append(doc.error((*loc, index), f"duplicate {what} '{value}'"))
             seen.add(value)
 
-    def event(self, event_id: str, doc: Document, event: Event) -> None:
-        self._ref(doc, ("type",), event.type, self.terms["event_types"], "event type")
-        self._ref(doc, ("status",), event.status, self.terms["statuses"], "status")
-        if event.time is not None and not event.date.is_day:
-            self.errors.append(
-                doc.error(
-                    ("time",), f"a time needs a single-day date (YYYY-MM-DD), not '{event.date}'"
-                )
-            )
-        loc = event.location
-        if loc is not None and (loc.lat is None) != (loc.lon is None):
-            missing = "lon" if loc.lon is None else "lat"
+    def placeholders(self, doc: Document) -> None:
+        """Every value still holding a ``TODO`` placeholder from ``briefing new``."""
+        if not doc.mentions_todo:
+            return
+        stack: list[tuple[tuple[Any, ...], Any]] = [((), doc.data)]
+        while stack:
+            loc, value = stack.pop()
+            if isinstance(value, str):
+                if _is_placeholder(value):
+                    shown = (
+                        value.strip()
+                        if len(value.strip()) <= 40
+                        else value.strip()[:39].rstrip() + "…"
+                    )
+                    self.errors.append(
+                        doc.error(loc, f"placeholder '{shown}' left by `briefing new`: replace it")
+                    )
+            elif isinstance(value, dict):
+                stack.extend(((*loc, k), v) for k, v in value.items())
+            elif isinstance(value, list):
+                stack.extend(((*loc, i), v) for i, v in enumerate(value))
+
+    def event(self, event_id: str, doc: Document) -> None:
+        data = doc.data
+        self._term(doc, ("type",), data.get("type"), "event_types", "event type")
+        self._term(doc, ("status",), data.get("status"), "statuses", "status")
+        self._time(doc, data.get("date"), data.get("time"))
+        location = _mapping(data.get("location"))
+        if location and ("lat" in location) != ("lon" in location):
+            missing = "lat" if "lon" in location else "lon"
             self.errors.append(
                 doc.error(("location",), f"give lat and lon together ({missing} is missing)")
             )
-        for i, ref in enumerate(event.actors):
-            self._ref(doc, ("actors", i), ref.id, self.actor_ids, "actor")
-        self._unique(doc, ("actors",), (a.id for a in event.actors), "actor")
-        self._unique(doc, ("sources",), (s.key for s in event.sources), "source key")
-        self._unique(doc, ("tags",), event.tags, "tag")
-        for i, tag in enumerate(event.tags):
-            if tag in RESERVED_IDS:  # (the address of the generated tags hub)
+        actors = [
+            ref.get("id") if isinstance(ref, dict) else ref for ref in _items(data.get("actors"))
+        ]
+        for i, actor in enumerate(actors):
+            self._ref(doc, ("actors", i), actor, self.actor_ids, "actor")
+        self._unique(doc, ("actors",), actors, "actor")
+        keys = [_mapping(source).get("key") for source in _items(data.get("sources"))]
+        self._unique(doc, ("sources",), keys, "source key")
+        self._unique(doc, ("tags",), _items(data.get("tags")), "tag")
+        for i, tag in enumerate(_items(data.get("tags"))):
+            if isinstance(tag, str) and tag in RESERVED_IDS:  # (the generated tags hub)
                 hub = f"the generated tags hub, tags/{tag}.md (/tags/)"
                 message = f"tag '{tag}' would replace {hub}: choose another tag"
                 self.errors.append(doc.error(("tags", i), message))
-        keys = {s.key for s in event.sources}
-        if loc is not None and loc.source is not None:
-            self._ref(doc, ("location", "source"), loc.source, keys, "source key")
-        for i, claim in enumerate(event.claims):
-            self._ref(doc, ("claims", i, "by"), claim.by, self.actor_ids, "actor")
-            for j, key in enumerate(claim.sources):
-                self._ref(doc, ("claims", i, "sources", j), key, keys, "source key")
-        if event.assessment and event.assessment.confidence is not None:
-            self._ref(
-                doc,
-                ("assessment", "confidence"),
-                event.assessment.confidence,
-                self.terms["confidence"],
-                "confidence level",
-            )
-        self._pages(doc, ("summary",), event.summary)
-        self._pages(doc, ("body",), event.body)
-        if event.assessment:
-            self._pages(doc, ("assessment", "text"), event.assessment.text)
-        for i, claim in enumerate(event.claims):
-            self._pages(doc, ("claims", i, "said"), claim.said)
-        for i, update in enumerate(event.updates):
-            self._pages(doc, ("updates", i, "note"), update.note)
+        known_keys = {key for key in map(_id, keys) if key is not None}
+        self._ref(doc, ("location", "source"), location.get("source"), known_keys, "source key")
+        for i, claim in enumerate(_items(data.get("claims"))):
+            claim = _mapping(claim)
+            self._ref(doc, ("claims", i, "by"), claim.get("by"), self.actor_ids, "actor")
+            for j, key in enumerate(_items(claim.get("sources"))):
+                self._ref(doc, ("claims", i, "sources", j), key, known_keys, "source key")
+        confidence = _mapping(data.get("assessment")).get("confidence")
+        self._term(doc, ("assessment", "confidence"), confidence, "confidence", "confidence level")
+        self._pages(doc, ("summary",), data.get("summary"))
+        self._pages(doc, ("body",), data.get("body"))
+        self._pages(doc, ("assessment", "text"), _mapping(data.get("assessment")).get("text"))
+        for i, claim in enumerate(_items(data.get("claims"))):
+            self._pages(doc, ("claims", i, "said"), _mapping(claim).get("said"))
+        for i, update in enumerate(_items(data.get("updates"))):
+            self._pages(doc, ("updates", i, "note"), _mapping(update).get("note"))
         seen: set[tuple[str, str]] = set()
-        for i, rel in enumerate(event.related):
-            if rel.id == event_id:
+        for i, rel in enumerate(_items(data.get("related"))):
+            rel = _mapping(rel)
+            other, relation = rel.get("id"), rel.get("relation")
+            if other == event_id:
                 self.errors.append(
                     doc.error(("related", i, "id"), "an event cannot be related to itself")
                 )
             else:
-                self._ref(doc, ("related", i, "id"), rel.id, self.event_ids, "event")
-            self._ref(
-                doc, ("related", i, "relation"), rel.relation, self.terms["relations"], "relation"
-            )
-            if (rel.id, rel.relation) in seen:
-                self.errors.append(doc.error(("related", i), f"duplicate link to '{rel.id}'"))
-            seen.add((rel.id, rel.relation))
+                self._ref(doc, ("related", i, "id"), other, self.event_ids, "event")
+            self._term(doc, ("related", i, "relation"), relation, "relations", "relation")
+            link = (_id(other), _id(relation))
+            if link[0] is not None and link[1] is not None:
+                if link in seen:
+                    self.errors.append(doc.error(("related", i), f"duplicate link to '{other}'"))
+                seen.add((link[0], link[1]))
+        self.placeholders(doc)
 
-    def _pages(self, doc: Document, loc: tuple[Any, ...], text: str | None) -> None:
+    def _pages(self, doc: Document, loc: tuple[Any, ...], text: Any) -> None:
         """Links in record Markdown to briefs and profiles must find them."""
-        for href in safe.own_links(text or ""):
+        if not isinstance(text, str):
+            return
+        for href in safe.own_links(text):
             match = re.fullmatch(r"(briefs|actors)/([^/#]+)\.md(?:#.*)?", href)
             known = self.event_ids if match and match[1] == "briefs" else self.actor_ids
             if match and match[2] != "index" and match[2] not in known:
                 what = "event" if match[1] == "briefs" else "actor"
                 hint = did_you_mean(match[2], known)
-                self.errors.append(
-                    doc.error(loc, f"links to '{href}': no {what} '{match[2]}'{hint}")
-                )
+                message = f"links to '{href}': no {what} '{match[2]}'{hint}"
+                self.errors.append(doc.error(loc, message))
 
-    def actor(self, actor_id: str, doc: Document, actor: Actor, actors: dict[str, Any]) -> None:
-        self._ref(doc, ("kind",), actor.kind, self.terms["actor_kinds"], "actor kind")
-        self._pages(doc, ("summary",), actor.summary)
-        self._pages(doc, ("body",), actor.body)
-        if actor.affiliation is None:
+    def _time(self, doc: Document, date: Any, time: Any) -> None:
+        if not isinstance(time, str) or not isinstance(date, str):
             return
-        if actor.affiliation == actor_id:
+        try:
+            model.check_time(time)
+            parsed = edtf.parse(date)
+        except ValueError:
+            return  # reported by the schema
+        if not parsed.is_day:
+            self.errors.append(
+                doc.error(("time",), f"a time needs a single-day date (YYYY-MM-DD), not '{parsed}'")
+            )
+
+    def actor(self, actor_id: str, doc: Document, affiliations: dict[str, Any]) -> None:
+        self._term(doc, ("kind",), doc.data.get("kind"), "actor_kinds", "actor kind")
+        self._pages(doc, ("summary",), doc.data.get("summary"))
+        self._pages(doc, ("body",), doc.data.get("body"))
+        self.placeholders(doc)
+        affiliation = _id(doc.data.get("affiliation"))
+        if affiliation is None:
+            return
+        if affiliation == actor_id:
             self.errors.append(
                 doc.error(("affiliation",), "an actor cannot be affiliated with itself")
             )
             return
-        self._ref(doc, ("affiliation",), actor.affiliation, self.actor_ids, "actor")
-        chain, current = [actor_id], actor.affiliation
-        while current in actors and current not in chain:
+        self._ref(doc, ("affiliation",), affiliation, self.actor_ids, "actor")
+        chain, current = [actor_id], affiliation
+        while _id(current) is not None and current in affiliations and current not in chain:
             chain.append(current)
-            current = actors[current][1].affiliation
+            current = affiliations[current]
         if current == actor_id:
             cycle = " -> ".join([*chain, actor_id])
             self.errors.append(doc.error(("affiliation",), f"affiliations form a loop: {cycle}"))

@@ -2,12 +2,19 @@
 
 Every scalar is read as a string and typed later by the schema, so ``NO``, ``5:30``, ``1.10``
 and ``yes`` stay what the editor wrote. Duplicate keys, anchors, aliases, tags, multi-document
-files, non-UTF-8 text, empty and oversized files are errors. The C parser does the parsing;
-this module only walks its events.
+files, non-UTF-8 text, empty and oversized files, values nested deeper than ``MAX_DEPTH``, and
+anything but a regular file inside the content folder are errors. The C parser does the
+parsing; this module only walks its events.
+
+Duplicate keys, anchors, aliases and tags do not stop the reading: they are kept in
+``Document.problems`` (the first value of a duplicated key is kept), so that the schema and the
+references are checked in the same run.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +24,8 @@ import yaml
 from generator.errors import ContentError, ContentErrors, Loc, display_path, field_path
 
 MAX_BYTES = 256 * 1024
+MAX_DEPTH = 20
+"""How deep values may nest (a record needs 4 levels: sources -> [0] -> date)."""
 Position = tuple[int, int]
 
 _Parser: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # the C parser when built
@@ -31,6 +40,12 @@ class Document:
     data: dict[str, Any]
     values: dict[Loc, Position] = field(default_factory=dict)
     keys: dict[Loc, Position] = field(default_factory=dict)
+    problems: list[ContentError] = field(default_factory=list)
+    """Errors found while reading that did not stop it (duplicate keys, anchors, tags)."""
+    explained: set[Loc] = field(default_factory=set)
+    """Values replaced by a placeholder after a problem: schema errors there are not repeated."""
+    mentions_todo: bool = True
+    """Whether the text holds ``TODO`` anywhere (else no value needs looking at for it)."""
 
     def position(self, loc: Loc, *, key: bool = False) -> Position:
         """Where ``loc`` is written; the nearest enclosing value when it is not there."""
@@ -59,10 +74,68 @@ class _Fail(Exception):
         self.loc = loc
 
 
-def load_file(path: Path, display: str | None = None) -> Document:
-    """Read one record file; raise ``ContentErrors`` with positions on any problem.
+def file_problem(path: Path, root: Path | None = None) -> str | None:
+    """Why ``path`` cannot be read as a content file, or None: it must be a regular file (not a
+    folder, device, pipe or socket), inside ``root`` once symbolic links are followed.
 
-    ``display`` is the path shown in messages (computed from ``path`` when not given).
+    The folders above ``path`` are taken to be inside ``root``: callers find files by walking
+    ``root`` without following links to folders.
+    """
+    try:
+        info = os.lstat(path)
+        link = stat.S_ISLNK(info.st_mode)
+        if link:
+            info = os.stat(path)
+    except OSError as exc:
+        if os.path.islink(path):
+            return f"is a symbolic link to {os.readlink(path)}, which does not exist"
+        return f"cannot read file: {exc.strerror}"
+    if link and root is not None:
+        real, top = os.path.realpath(path), os.path.realpath(root)
+        if os.path.commonpath([real, top]) != top:
+            return (
+                f"is a symbolic link to {real}, outside {display_path(root)}/: "
+                "content files must be inside the content folder"
+            )
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
+        return f"is {kind}, not a regular file"
+    return None
+
+
+def _size_problem(size: int) -> str | None:
+    if size > MAX_BYTES:
+        return f"file is {size // 1024} KB; records are limited to {MAX_BYTES // 1024} KB"
+    return None
+
+
+def read_bytes(path: Path, root: Path | None = None) -> bytes:
+    """The bytes of a content file, after the file rules and the size limit are checked
+    (before anything is read); raise ``ValueError`` with the message otherwise."""
+    problem = file_problem(path, root)
+    if problem is not None:
+        raise ValueError(problem)
+    # O_NONBLOCK: should the file have become a pipe since, opening it must not wait.
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(handle, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("is a device, pipe or socket, not a regular file")
+        problem = _size_problem(info.st_size)
+        if problem is not None:
+            raise ValueError(problem)
+        raw = file.read(MAX_BYTES + 1)  # never more, whatever the file claimed
+    if len(raw) > MAX_BYTES:
+        raise ValueError(f"file is over {MAX_BYTES // 1024} KB; records are limited to that")
+    return raw
+
+
+def load_file(path: Path, display: str | None = None, *, root: Path | None = None) -> Document:
+    """Read one record file; raise ``ContentErrors`` with positions on any problem that stops
+    the reading (others are in ``Document.problems``).
+
+    ``display`` is the path shown in messages (computed from ``path`` when not given); with a
+    ``root``, the file must be inside it (see ``file_problem``).
     """
     display = display or display_path(path)
 
@@ -70,13 +143,11 @@ def load_file(path: Path, display: str | None = None) -> Document:
         return ContentErrors([ContentError(display, line, col, field_path(loc), message)])
 
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(path, root)
+    except ValueError as exc:
+        raise fail(1, 1, str(exc)) from None
     except OSError as exc:
         raise fail(1, 1, f"cannot read file: {exc.strerror}") from None
-    if len(raw) > MAX_BYTES:
-        raise fail(
-            1, 1, f"file is {len(raw) // 1024} KB; records are limited to {MAX_BYTES // 1024} KB"
-        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -84,7 +155,7 @@ def load_file(path: Path, display: str | None = None) -> Document:
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
         raise fail(line, col, "file is not UTF-8 text (save it as UTF-8)") from None
-    doc = Document(path, display, {})
+    doc = Document(path, display, {}, mentions_todo="TODO" in text)
     try:
         doc.data = _walk_stream(text, doc)
     except _Fail as exc:
@@ -94,9 +165,25 @@ def load_file(path: Path, display: str | None = None) -> Document:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         raise fail(line, col, f"YAML syntax error: {problem}") from None
-    except yaml.YAMLError as exc:  # reader errors (e.g. control characters) carry no mark
-        raise fail(1, 1, f"YAML error: {exc}") from None
+    except yaml.reader.ReaderError as exc:  # characters YAML does not allow carry no mark
+        line, col = _line_col(text, exc.position)
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise fail(
+            line, col, f"the control character U+{code:04X} is not allowed in YAML files"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise fail(1, 1, f"YAML error: {str(exc).splitlines()[0]}") from None
     return doc
+
+
+def _line_col(text: str, position: int) -> Position:
+    """Line and column (in characters) of a reader error, which the C parser gives as an
+    offset in the UTF-8 bytes (the Python parser, in characters)."""
+    if _Parser is yaml.BaseLoader:
+        before = text[:position]
+    else:
+        before = text.encode("utf-8")[:position].decode("utf-8", "replace")
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
 
 
 def _walk_stream(text: str, doc: Document) -> dict[str, Any]:
@@ -111,8 +198,8 @@ def _walk_stream(text: str, doc: Document) -> dict[str, Any]:
             raise _Fail(
                 root_event.start_mark, "the top level must be a mapping of fields (key: value)"
             )
-        _refuse(root_event, ())
-        data = _walk(parser, root_event, (), doc)
+        _refuse(root_event, (), doc)
+        data = _walk(parser, root_event, (), doc, 1)
         parser.get_event()  # DocumentEnd
         event = parser.get_event()
         if not isinstance(event, yaml.StreamEndEvent):
@@ -123,21 +210,64 @@ def _walk_stream(text: str, doc: Document) -> dict[str, Any]:
 
 
 _Scalar, _SeqStart, _SeqEnd = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.SequenceEndEvent
-_MapEnd, _Alias = yaml.MappingEndEvent, yaml.AliasEvent
+_MapStart, _MapEnd, _Alias = yaml.MappingStartEvent, yaml.MappingEndEvent, yaml.AliasEvent
 
 
-def _refuse(event: Any, loc: Loc) -> None:
-    """Raise for the YAML features records may not use (checked on every node)."""
+def _refuse(event: Any, loc: Loc, doc: Document) -> None:
+    """Note the YAML features records may not use (checked on every node)."""
     mark = event.start_mark
     if type(event) is _Alias:
-        raise _Fail(mark, f"aliases (*{event.anchor}) are not allowed: write the value out", loc)
-    if event.anchor is not None:
-        raise _Fail(mark, f"anchors (&{event.anchor}) are not allowed: write the value out", loc)
-    if event.tag is not None and event.tag != "!":
-        raise _Fail(mark, f"tags ({event.tag}) are not allowed: every value is read as text", loc)
+        message = f"aliases (*{event.anchor}) are not allowed: write the value out"
+    elif event.anchor is not None:
+        message = f"anchors (&{event.anchor}) are not allowed: write the value out"
+    elif event.tag is not None and event.tag != "!":
+        message = f"tags ({event.tag}) are not allowed: every value is read as text"
+    else:
+        return
+    doc.problems.append(
+        ContentError(doc.display, mark.line + 1, mark.column + 1, field_path(loc), message)
+    )
 
 
-def _walk(parser: Any, event: Any, loc: Loc, doc: Document) -> Any:
+def _skip(parser: Any) -> None:
+    """Read past the rest of a list or mapping without building it (and without recursion)."""
+    level = 1
+    while level:
+        kind = type(parser.get_event())
+        if kind is _SeqStart or kind is _MapStart:
+            level += 1
+        elif kind is _SeqEnd or kind is _MapEnd:
+            level -= 1
+
+
+def _node(parser: Any, event: Any, loc: Loc, doc: Document, depth: int) -> Any:
+    """A value that is not a plain scalar: a list, a mapping, or something refused."""
+    _refuse(event, loc, doc)
+    mark = event.start_mark
+    doc.values[loc] = (mark.line + 1, mark.column + 1)
+    kind = type(event)
+    if kind is _Scalar:
+        return event.value  # tagged or anchored: noted above, read as text
+    if kind is _Alias:
+        doc.explained.add(loc)
+        return ""
+    if depth >= MAX_DEPTH:
+        _skip(parser)
+        doc.explained.add(loc)
+        doc.problems.append(
+            ContentError(
+                doc.display,
+                mark.line + 1,
+                mark.column + 1,
+                field_path(loc),
+                f"nested too deep: values may nest at most {MAX_DEPTH} levels",
+            )
+        )
+        return ""
+    return _walk(parser, event, loc, doc, depth + 1)
+
+
+def _walk(parser: Any, event: Any, loc: Loc, doc: Document, depth: int) -> Any:
     # The hot loop of `briefing check`: one pass over the C parser's events.
     values, keys = doc.values, doc.keys
     mark: Any = event.start_mark
@@ -150,8 +280,7 @@ def _walk(parser: Any, event: Any, loc: Loc, doc: Document) -> Any:
             if kind is _SeqEnd:
                 return items
             if kind is not _Scalar or event.anchor is not None or event.tag not in (None, "!"):
-                _refuse(event, (*loc, len(items)))
-                items.append(_walk(parser, event, (*loc, len(items)), doc))
+                items.append(_node(parser, event, (*loc, len(items)), doc, depth))
             else:
                 mark = event.start_mark
                 values[(*loc, len(items))] = (mark.line + 1, mark.column + 1)
@@ -163,20 +292,49 @@ def _walk(parser: Any, event: Any, loc: Loc, doc: Document) -> Any:
         if kind is _MapEnd:
             return mapping
         if kind is not _Scalar or event.anchor is not None or event.tag not in (None, "!"):
-            _refuse(event, loc)
-            raise _Fail(event.start_mark, "keys must be plain text", loc)
+            _refuse(event, loc, doc)  # a tagged or anchored key is noted, then read as text
+            if kind is not _Scalar:
+                if kind is not _Alias:
+                    _skip(parser)
+                    mark = event.start_mark
+                    doc.problems.append(
+                        ContentError(
+                            doc.display,
+                            mark.line + 1,
+                            mark.column + 1,
+                            field_path(loc),
+                            "keys must be plain text",
+                        )
+                    )
+                _node(parser, parser.get_event(), (*loc, "?"), _scratch(doc), depth)
+                continue
         key, mark = event.value, event.start_mark
         line = mark.line + 1
         here = (*loc, key)
+        event = parser.get_event()
         if here in keys:
             first = keys[here][0]
-            raise _Fail(mark, f"duplicate key '{key}' (first on line {first})", here)
+            doc.problems.append(
+                ContentError(
+                    doc.display,
+                    line,
+                    mark.column + 1,
+                    field_path(here),
+                    f"duplicate key '{key}' (first on line {first})",
+                )
+            )
+            if type(event) is not _Scalar:  # read past the second value, keep the first
+                _node(parser, event, here, _scratch(doc), depth)
+            continue
         keys[here] = (line, mark.column + 1)
-        event = parser.get_event()
         if type(event) is not _Scalar or event.anchor is not None or event.tag not in (None, "!"):
-            _refuse(event, here)
-            mapping[key] = _walk(parser, event, here, doc)
+            mapping[key] = _node(parser, event, here, doc, depth)
         else:
             mark = event.start_mark
             values[here] = (mark.line + 1, mark.column + 1)
             mapping[key] = event.value
+
+
+def _scratch(doc: Document) -> Document:
+    """Somewhere to read a value that is not kept (its problems are still reported)."""
+    return Document(doc.path, doc.display, {}, problems=doc.problems)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import urllib.parse
 import zoneinfo
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
@@ -107,6 +108,11 @@ def check_url(value: str) -> str:
         raise ValueError(f"'{value[:60]}' is not allowed: URLs must start with http:// or https://")
     if not re.match(r"^https?://[^\s/?#]+\.[^\s/?#]+", value, re.I) or re.search(r"\s", value):
         raise ValueError(f"'{value[:60]}' is not a valid web address")
+    if not value.isascii() or "[" in value or "]" in value:
+        try:  # as MkDocs will: a stray [ or ] or an odd character in the host fails here
+            urllib.parse.urlsplit(value)
+        except ValueError:
+            raise ValueError(f"'{value[:60]}' is not a valid web address") from None
     return value
 
 
@@ -133,7 +139,7 @@ def check_timezone(value: str) -> str:
 
 
 def check_time(value: str) -> str:
-    m = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", value)
+    m = re.fullmatch(r"([01][0-9]|2[0-3]):([0-5][0-9])", value)
     if not m:
         raise ValueError(f"'{value}' is not a local time: use HH:MM (24 h), e.g. \"05:30\"")
     return value
@@ -178,7 +184,7 @@ Url = Annotated[
 Country = Annotated[str, _limited(check_country, None), _schema(pattern="^[A-Z]{2}$")]
 Timezone = Annotated[str, _limited(check_timezone, None), _schema()]
 LocalTime = Annotated[
-    str, _limited(check_time, None), _schema(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    str, _limited(check_time, None), _schema(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 ]
 Language = Annotated[str, _limited(check_language, None), _schema()]
 Wikidata = Annotated[str, _limited(check_wikidata, None), _schema(pattern=r"^Q[1-9][0-9]*$")]
@@ -195,7 +201,18 @@ Day = Annotated[
     PlainSerializer(dt.date.isoformat, return_type=str),
     WithJsonSchema({"type": "string", "format": "date"}),
 ]
-Coordinate = Annotated[float, WithJsonSchema({"type": "number"})]
+_DECIMAL = re.compile(r"[-+]?[0-9]+(\.[0-9]+)?")
+
+
+def check_decimal(value: Any) -> Any:
+    """Decimal degrees as written in the README (``39.03``, ``-125.5``): Python's ``float``
+    would also take ``3_9``, ``1e1``, ``nan`` and non-ASCII digits."""
+    if isinstance(value, str) and not _DECIMAL.fullmatch(value):
+        raise ValueError(f"'{value}' is not a number: write decimal degrees, e.g. 39.03")
+    return value
+
+
+Coordinate = Annotated[float, BeforeValidator(check_decimal), WithJsonSchema({"type": "number"})]
 
 
 class Record(BaseModel):

@@ -17,18 +17,30 @@ _KIND: dict[type, str] = {str: "text", list: "a list", dict: "a mapping"}
 
 
 def to_record(doc: Document, model: type[M], errors: list[ContentError]) -> M | None:
-    """Validate ``doc`` against ``model``; append every problem to ``errors``."""
+    """Validate ``doc`` against ``model``; append every problem to ``errors``, with those the
+    loader noted. None unless the record is free of problems."""
+    errors.extend(doc.problems)
     try:
-        return model.model_validate(doc.data)
+        record = model.model_validate(doc.data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
-            errors.append(_translate(doc, model, err))
+            error = _translate(doc, model, err)
+            if not _explained(doc, _data_loc(doc.data, err["loc"])):
+                errors.append(error)
         return None
+    return None if doc.problems else record
+
+
+def _explained(doc: Document, loc: Loc) -> bool:
+    """Whether the value at ``loc`` (or around it) is a placeholder for a problem reported."""
+    return any(loc[:n] in doc.explained for n in range(len(loc) + 1)) if doc.explained else False
 
 
 def _translate(doc: Document, model: type[BaseModel], err: Any) -> ContentError:
-    loc: Loc = tuple(part for part in err["loc"] if not _is_wrapper(part))
+    loc = _data_loc(doc.data, err["loc"])
     kind, ctx, value = err["type"], err.get("ctx", {}), err.get("input")
+    if kind in ("missing", "extra_forbidden") and not loc:  # not expected: keep a message
+        return doc.error((), str(err["msg"]))
     if kind == "missing":
         return doc.error(loc[:-1], f"missing required field '{loc[-1]}'")
     if kind == "extra_forbidden":
@@ -56,6 +68,28 @@ def _translate(doc: Document, model: type[BaseModel], err: Any) -> ContentError:
     else:
         message = err["msg"]
     return doc.error(loc, message)
+
+
+def _data_loc(data: Any, parts: tuple[Any, ...]) -> Loc:
+    """The loc of pydantic's error in the editor's data, without the names pydantic adds to
+    some locs (``function-after[...]``, ``[key]``).
+
+    The loc is walked through the data itself, so a key that looks like such a name (``t[]``)
+    is kept; a last part that is not in the data is the name of a missing field.
+    """
+    loc: list[str | int] = []
+    current = data
+    last = len(parts) - 1
+    for index, part in enumerate(parts):
+        in_dict = isinstance(current, dict) and isinstance(part, str) and part in current
+        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        if in_dict or in_list:
+            current = current[part]
+        elif index != last or not isinstance(current, dict) or _is_wrapper(part):
+            continue  # pydantic's own name, not the editor's key; the last part of a
+            # loc that is not in the data is the name of a missing field
+        loc.append(part)
+    return tuple(loc)
 
 
 def _is_wrapper(part: Any) -> bool:

@@ -2,11 +2,36 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Hypothesis: the same examples on every run in CI (`make test`), so a test cannot pass on one
+# run and fail on the next; `make fuzz` (BRIEFING_HYPOTHESIS=fuzz) searches far longer with
+# fresh random seeds. Every failure found either way is pinned with @example in the test.
+_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile(
+    "ci",
+    max_examples=100,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=_QUIET,
+    print_blob=True,
+)
+settings.register_profile(
+    "fuzz",
+    max_examples=3000,
+    derandomize=False,
+    deadline=None,
+    suppress_health_check=_QUIET,
+    print_blob=True,
+)
+settings.load_profile(os.environ.get("BRIEFING_HYPOTHESIS", "ci"))
 
 # Browser fixtures (chromium, site_url, browser, page, ...) for every browser test module.
 pytest_plugins = ["tests.browser_support"]

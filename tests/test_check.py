@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -73,6 +75,41 @@ CASES = {
         "title: [unclosed\n",
         f"{P}:2:1: YAML syntax error: did not find expected ',' or ']'",
     ),
+    "raw control character": (
+        edit("  - id: north-korea", "  - id: north\x07-korea"),
+        f"{P}:14:14: the control character U+0007 is not allowed in YAML files",
+    ),
+    "raw control character after non-ASCII text": (
+        edit("title: Suspected", "title: Suspecté\x1b"),
+        f"{P}:1:16: the control character U+001B is not allowed in YAML files",
+    ),
+    "lists nested 990 deep": (
+        EVENT + "body: " + "[" * 990 + "]" * 990 + "\n",
+        [
+            f"{P}:35:7: body: expected text, found a list",
+            f"{P}:35:26: body{'[0]' * 19}: nested too deep: values may nest at most 20 levels",
+        ],
+    ),
+    "mappings nested 990 deep": (
+        EVENT + "body: " + "{a: " * 990 + "}" * 990 + "\n",
+        [
+            f"{P}:35:7: body: expected text, found a mapping",
+            f"{P}:35:83: body{'.a' * 19}: nested too deep: values may nest at most 20 levels",
+        ],
+    ),
+    "nesting beyond the YAML parser's limit": (
+        EVENT + "body: " + "[" * 20_000 + "]" * 20_000 + "\n",
+        f"{P}:35:1006: YAML syntax error: exceeded maximum nesting depth",
+    ),
+    "duplicate key does not stop the checks": (
+        edit("type: missile-launch\n", "type: missile-launch\ntype: statement\n").replace(
+            "  - rok-jcs\n", "  - rok-jsc\n"
+        ),
+        [
+            f"{P}:5:1: type: duplicate key 'type' (first on line 4)",
+            f"{P}:17:5: actors[1]: unknown actor 'rok-jsc' (did you mean 'rok-jcs'?)",
+        ],
+    ),
     # schema
     "unknown field": (
         edit("actors:", "acters:"),
@@ -80,6 +117,19 @@ CASES = {
             f"{P}:1:1: missing required field 'actors'",
             f"{P}:13:1: acters: unknown field 'acters' (did you mean 'actors'?)",
         ],
+    ),
+    "key with brackets": (
+        edit("type: missile-launch", "t[]: missile-launch"),
+        [f"{P}:1:1: missing required field 'type'", f"{P}:4:1: t[]: unknown field 't[]'"],
+    ),
+    "key with a line break stays on one line": (
+        edit('facts:\n  Missiles: "1"', 'facts:\n  "Miss\\niles": "1"'),
+        f"{P}:26:17: facts.Miss\\niles: must be a single line",
+    ),
+    "value with a line break stays on one line": (
+        edit('date: "2024-06-26"', 'date: "2024\\n06"'),
+        f"{P}:2:7: date: '2024\\n06' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, "
+        "optionally followed by ~ (approximate) or ? (uncertain)",
     ),
     "missing field": (
         edit("status: developing\n", ""),
@@ -114,6 +164,51 @@ CASES = {
         f"{P}:2:7: date: '26 June 2024' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, "
         "optionally followed by ~ (approximate) or ? (uncertain)",
     ),
+    "year zero": (
+        edit('date: "2024-06-26"\ntime: "05:30"', 'date: "0000"'),
+        f"{P}:2:7: date: '0000' is not a date: there is no year 0000 (years start at 0001)",
+    ),
+    "year zero in an interval": (
+        edit('date: "2024-06-26"\ntime: "05:30"', 'date: "0000-01/2024"'),
+        f"{P}:2:7: date: '0000-01' is not a date: there is no year 0000 (years start at 0001)",
+    ),
+    "year zero in a claim date": (
+        edit('    date: "2024-06-26"\n    sources: [jcs]', '    date: "0000"\n    sources: [jcs]'),
+        f"{P}:20:11: claims[0].date: '0000' is not a date: there is no year 0000 (years start at 0001)",
+    ),
+    "year zero in a source date": (
+        edit('    date: "2024-06-26"\n    url:', '    date: "0000-06"\n    url:'),
+        f"{P}:32:11: sources[0].date: '0000-06' is not a date: there is no year 0000 (years start at 0001)",
+    ),
+    "year zero in published": (
+        edit('published: "2024-06-26"', 'published: "0000-01-01"'),
+        f"{P}:34:12: published: '0000-01-01' is not a date: there is no year 0000 (years start at 0001)",
+    ),
+    "arabic-indic digits in a date": (
+        edit('date: "2024-06-26"', 'date: "\u0662\u0660\u0662\u0664-06-26"'),
+        f"{P}:2:7: date: '\u0662\u0660\u0662\u0664-06-26' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, "
+        "optionally followed by ~ (approximate) or ? (uncertain)",
+    ),
+    "arabic-indic digits in published": (
+        edit('published: "2024-06-26"', 'published: "2024-06-\u0662\u0666"'),
+        f"{P}:34:12: published: '2024-06-\u0662\u0666' is not a day: use YYYY-MM-DD",
+    ),
+    "arabic-indic digits in a time": (
+        edit('time: "05:30"', 'time: "0\u0665:30"'),
+        f"{P}:3:7: time: '0\u0665:30' is not a local time: use HH:MM (24 h), e.g. \"05:30\"",
+    ),
+    "underscore in a number": (
+        edit("lat: 39.03", 'lat: "3_9"'),
+        f"{P}:10:8: location.lat: '3_9' is not a number: write decimal degrees, e.g. 39.03",
+    ),
+    "exponent in a number": (
+        edit("lon: 125.75", "lon: 1.2e2"),
+        f"{P}:11:8: location.lon: '1.2e2' is not a number: write decimal degrees, e.g. 39.03",
+    ),
+    "arabic-indic digits in a number": (
+        edit("lat: 39.03", "lat: \u0663\u0669"),
+        f"{P}:10:8: location.lat: '\u0663\u0669' is not a number: write decimal degrees, e.g. 39.03",
+    ),
     "bad time": (
         edit('time: "05:30"', 'time: "25:10"'),
         f"{P}:3:7: time: '25:10' is not a local time: use HH:MM (24 h), e.g. \"05:30\"",
@@ -146,6 +241,10 @@ CASES = {
             "url: https://www.koreaherald.com/view.php?ud=20240626050038", "url: data:text/html,hi"
         ),
         f"{P}:33:10: sources[0].url: 'data:text/html,hi' is not allowed: URLs must start with http:// or https://",
+    ),
+    "bracket in a web address": (  # found by the mutation fuzz test: MkDocs crashed on it
+        edit("www.koreaherald.com", "www.koreaher]ald.com"),
+        f"{P}:33:10: sources[0].url: 'https://www.koreaher]ald.com/view.php?ud=20240626050038' is not a valid web address",
     ),
     "raw html": (
         edit("summary: North Korea", "summary: <script>alert(1)</script> North Korea"),
@@ -229,7 +328,10 @@ CASES = {
     ),
     "no sources": (
         EVENT.rsplit("sources:", 1)[0] + "sources: []\npublished: '2024-06-26'\n",
-        f"{P}:28:10: sources: needs at least 1 item(s)",
+        [  # both in the first run: the claim cites a source that is gone
+            f"{P}:21:15: claims[0].sources[0]: unknown source key 'jcs'",
+            f"{P}:28:10: sources: needs at least 1 item(s)",
+        ],
     ),
     "list expected": (
         edit("tags: [missile]", "tags: missile"),
@@ -382,3 +484,149 @@ def test_record_cache_checks_unchanged_events_again_when_what_they_refer_to_chan
         assert "content/events/2024/launch.yaml:16:5: actors[1]: unknown actor 'rok-jcs'" in str(
             caught.value
         )
+
+
+def _errors(root: Path) -> list[str]:
+    with pytest.raises(ContentErrors) as caught:
+        build_site(root)
+    return [str(e) for e in caught.value.errors]
+
+
+def test_file_name_spellings_are_refused_not_skipped(make_content: ContentFactory) -> None:
+    root = make_content()
+    for name in ("upper.YAML", "mixed.Yaml", "...yaml", ".hidden.yaml"):
+        (root / "events" / "2024" / name).write_text(EVENT, encoding="utf-8")
+    (root / "events" / "2024" / ".#launch.yaml").symlink_to("root@host.1234")  # Emacs lock
+    (root / "events" / "2024" / "notes.txt").write_text("not a record", encoding="utf-8")
+    assert _errors(root) == [
+        "content/events/2024/...yaml:1:1: file name '..' is not a valid id: lowercase a-z and 0-9 words joined by hyphens, at most 80 characters",
+        "content/events/2024/.hidden.yaml:1:1: file name '.hidden' is not a valid id: lowercase a-z and 0-9 words joined by hyphens, at most 80 characters",
+        "content/events/2024/mixed.Yaml:1:1: use the .yaml extension",
+        "content/events/2024/upper.YAML:1:1: use the .yaml extension",
+    ]
+
+
+def test_records_must_be_regular_files_inside_content(
+    make_content: ContentFactory, tmp_path: Path
+) -> None:
+    root = make_content()
+    events = root / "events" / "2024"
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(EVENT, encoding="utf-8")
+    (events / "zero.yaml").symlink_to("/dev/zero")  # read, it would fill the memory
+    (events / "away.yaml").symlink_to(outside)
+    (events / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    os.mkfifo(events / "pipe.yaml")  # read, it would wait for a writer for ever
+    (events / "inside.yaml").symlink_to(Path("launch.yaml"))  # a link within content/ is fine
+    (events / "folder.yaml").mkdir()
+    (root / "events" / "linked").symlink_to(tmp_path)
+    with (events / "huge.yaml").open("wb") as sparse:  # the size comes from stat, unread
+        sparse.truncate(300 * 1024)
+    out = os.path.realpath(outside)
+    assert _errors(root) == [
+        f"content/events/2024/away.yaml:1:1: is a symbolic link to {out}, outside content/: content files must be inside the content folder",
+        "content/events/2024/gone.yaml:1:1: is a symbolic link to "
+        f"{tmp_path / 'nowhere.yaml'}, which does not exist",
+        "content/events/2024/huge.yaml:1:1: file is 300 KB; records are limited to 256 KB",
+        "content/events/2024/pipe.yaml:1:1: is a device, pipe or socket, not a regular file",
+        "content/events/2024/zero.yaml:1:1: is a symbolic link to /dev/zero, outside content/: content files must be inside the content folder",
+        "content/events/linked:1:1: is a symbolic link to a folder, which is not read: move the files into the content folder",
+    ]
+
+
+def test_hand_written_pages_follow_the_file_rules(
+    make_content: ContentFactory, tmp_path: Path
+) -> None:
+    root = make_content()
+    pages = root / "pages"
+    pages.mkdir()
+    (pages / "about.md").write_text("# About\n", encoding="utf-8")
+    (pages / "logo.png").write_bytes(b"\x89PNG" + b"\0" * 300 * 1024)  # not Markdown: any size
+    (pages / "big.md").write_text("x" * 300 * 1024, encoding="utf-8")
+    (pages / "secrets.md").symlink_to("/etc/passwd")
+    os.mkfifo(pages / "pipe.md")
+    assert _errors(root) == [
+        "content/pages/big.md:1:1: file is 300 KB; pages are limited to 256 KB",
+        "content/pages/pipe.md:1:1: is a device, pipe or socket, not a regular file",
+        "content/pages/secrets.md:1:1: is a symbolic link to /etc/passwd, outside content/: content files must be inside the content folder",
+    ]
+
+
+def test_events_folder_that_is_a_file_is_an_error(make_content: ContentFactory) -> None:
+    root = make_content()
+    shutil.rmtree(root / "events")
+    (root / "events").write_text("oops", encoding="utf-8")
+    assert _errors(root) == ["content/events:1:1: is not a folder: records go in a folder"]
+
+
+UNREADABLE = "content/events/2024:1:1: cannot read folder: Permission denied"
+
+
+def _check_as_nobody(tmp_path: Path) -> list[str]:
+    """The check run in a forked child that gave up root (uid 65534), so that permissions
+    apply for real; the working folder stays ``tmp_path``."""
+    tmp_path.chmod(0o755)  # the child looks paths up from here
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover (the child)
+        try:
+            os.close(read)
+            os.setgid(65534)
+            os.setuid(65534)
+            try:
+                build_site(Path("content"))
+                out = "ok"
+            except ContentErrors as exc:
+                out = "\n".join(str(e) for e in exc.errors)
+            os.write(write, out.encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        out = pipe.read().decode()
+    os.waitpid(pid, 0)
+    return out.splitlines()
+
+
+def test_unreadable_folder_is_an_error(make_content: ContentFactory, tmp_path: Path) -> None:
+    root = make_content()
+    (root / "events" / "2024").chmod(0)
+    try:
+        errors = _errors(root) if os.geteuid() != 0 else _check_as_nobody(tmp_path)
+    finally:
+        (root / "events" / "2024").chmod(0o755)
+    assert errors == [UNREADABLE]
+
+
+def test_one_run_reports_every_independent_problem(make_content: ContentFactory) -> None:
+    """Issue 15, item 14: eleven mistakes in one file, all in the first run."""
+    text = (
+        edit("type: missile-launch\n", "type: missile-lunch\ntype: statement\n")
+        .replace("title: Suspected ballistic missile launch", "title: " + "x" * 151)
+        .replace("  - rok-jcs\n", "  - rok-jsc\n")
+        .replace("  - by: rok-jcs", "  - by: kim-jong-um")
+        .replace("confidence: high", "confidence: certain")
+        .replace(
+            "tags: [missile]",
+            "tags: [missile, missile]\nrelated:\n  - id: lunch\n    relation: caused",
+        )
+        .replace("url: https://www.koreaherald.com/view.php?ud=20240626050038", "url: javascript:x")
+        .replace('    date: "2024-06-26"\n    sources', '    date: "0000"\n    sources')
+        .replace('  Missiles: "1"', "  Missiles: TODO")
+        .replace("lat: 39.03", "lat: 3_9")
+    )
+    assert errors_for(make_content, text) == [
+        f"{P}:1:8: title: is 151 characters long; the limit is 150",
+        f"{P}:4:7: type: unknown event type 'missile-lunch' (did you mean 'missile-launch'?)",
+        f"{P}:5:1: type: duplicate key 'type' (first on line 4)",
+        f"{P}:11:8: location.lat: '3_9' is not a number: write decimal degrees, e.g. 39.03",
+        f"{P}:17:5: actors[1]: unknown actor 'rok-jsc' (did you mean 'rok-jcs'?)",
+        f"{P}:19:9: claims[0].by: unknown actor 'kim-jong-um' (did you mean 'kim-jong-un'?)",
+        f"{P}:21:11: claims[0].date: '0000' is not a date: there is no year 0000 (years start at 0001)",
+        f"{P}:25:15: assessment.confidence: unknown confidence level 'certain'",
+        f"{P}:27:13: facts.Missiles: placeholder 'TODO' left by `briefing new`: replace it",
+        f"{P}:28:17: tags[1]: duplicate tag 'missile'",
+        f"{P}:30:9: related[0].id: unknown event 'lunch' (did you mean 'launch'?)",
+        f"{P}:31:15: related[0].relation: unknown relation 'caused'",
+        f"{P}:37:10: sources[0].url: 'javascript:x' is not allowed: URLs must start with http:// or https://",
+    ]

@@ -85,6 +85,27 @@ def test_new_event_writes_a_valid_skeleton_and_never_overwrites(
     path = tmp_path / "content/events/2024/2024-05-28-trash-balloons-cross-the-border.yaml"
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../schema/event.schema.json\n")
+    # A skeleton fails `check` until every placeholder is filled in, each one pointed at.
+    check = briefing("check", cwd=tmp_path)
+    assert check.returncode == 1
+    shown = "content/events/2024/2024-05-28-trash-balloons-cross-the-border.yaml"
+    assert check.stderr.splitlines() == [
+        f"{shown}:6:10: summary: placeholder 'TODO: what happened, in one paragraph o…' left by `briefing new`: replace it",
+        f"{shown}:10:11: actors[0].role: placeholder 'TODO' left by `briefing new`: replace it",
+        f"{shown}:12:11: actors[1].role: placeholder 'TODO' left by `briefing new`: replace it",
+        f"{shown}:18:16: sources[0].publisher: placeholder 'TODO publisher' left by `briefing new`: replace it",
+        f"{shown}:19:12: sources[0].title: placeholder 'TODO title of the report' left by `briefing new`: replace it",
+        "5 error(s) in 1 file(s)",
+    ]
+    text = (
+        text.replace(
+            "TODO: what happened, in one paragraph of at most 600 characters.", "Balloons."
+        )
+        .replace("role: TODO", "role: sent them")
+        .replace("TODO publisher", "Yonhap")
+        .replace("TODO title of the report", "Balloons cross the border")
+    )
+    path.write_text(text, encoding="utf-8")
     site = build_site(tmp_path / "content")
     event = site.event_by_id["2024-05-28-trash-balloons-cross-the-border"]
     assert [a.actor.id for a in event.actors] == ["north-korea", "kim-jong-un"]
@@ -126,6 +147,12 @@ def test_new_actor(make_content: ContentFactory, tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8").startswith(
         "# yaml-language-server: $schema=../schema/actor.schema.json\n"
     )
+    check = briefing("check", cwd=tmp_path)
+    assert check.stderr.splitlines()[0] == (
+        "content/actors/kim-yo-jong.yaml:4:10: summary: placeholder 'TODO: who this is, in one paragraph of…' "
+        "left by `briefing new`: replace it"
+    )
+    path.write_text(path.read_text(encoding="utf-8").replace("TODO: who", "Who"), encoding="utf-8")
     assert build_site(tmp_path / "content").actor_by_id["kim-yo-jong"].record.name == "Kim Yo Jong"
     assert briefing("new", "actor", "김여정", "--kind", "person", cwd=tmp_path).returncode == 1
 

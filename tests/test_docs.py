@@ -31,3 +31,16 @@ def test_every_command_and_option_is_documented() -> None:
 def test_every_plugin_option_is_documented() -> None:
     for name, _ in BriefingConfig._schema:
         assert f"`{name}`" in README, f"the plugin option {name} is not in the README"
+
+
+def test_error_examples_are_real_messages() -> None:
+    """Every example in "When something is wrong" is a message a test asserts exactly."""
+    section = README.split("<!-- examples:begin", 1)[1].split("<!-- examples:end -->", 1)[0]
+    examples = [line for line in section.splitlines()[2:] if line and line != "```"]
+    assert len(examples) >= 10
+    tests = (ROOT / "tests" / "test_check.py").read_text(encoding="utf-8")
+    asserted = tests.replace("{P}", "content/events/2024/bad.yaml").replace(
+        "{UNREADABLE}", "content/events/2024:1:1: cannot read folder: Permission denied"
+    )
+    for line in examples:
+        assert line in asserted, f"README example is not asserted by tests/test_check.py: {line}"

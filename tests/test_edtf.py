@@ -38,8 +38,18 @@ def test_month_means_the_whole_month() -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", ["2024-13", "2024-00", "2023-02-29", "24-05", "2024-5-1", "2024-05-01T05:30", ""]
+    "bad",
+    [
+        *("2024-13", "2024-00", "2023-02-29", "24-05", "2024-5-1", "2024-05-01T05:30", ""),
+        *("0000", "0000-01/2024", "\u0662\u0660\u0662\u0664", "2024-0\u0665"),
+    ],
 )
 def test_rejects(bad: str) -> None:
     with pytest.raises(ValueError):
         edtf.parse(bad)
+
+
+@pytest.mark.parametrize("bad", ["0000-01-01", "2024-06-\u0662\u0666", "2024-06-26\n"])
+def test_days_reject(bad: str) -> None:
+    with pytest.raises(ValueError):
+        edtf.parse_day(bad)
