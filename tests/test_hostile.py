@@ -38,6 +38,8 @@ PAYLOADS: list[dict[str, Any]] = yaml.safe_load(
     (Path(__file__).parent / "hostile" / "payloads.yaml").read_text(encoding="utf-8")
 )
 BENIGN = "Nothing to see."
+TITLE = '"><script>alert(1)</script><meta x="'
+HAND_WRITTEN = f"---\ntitle: '{TITLE}'\ndescription: '{TITLE}'\n---\n\n# About\n\nA page.\n"
 SOURCE = {"key": "s", "publisher": "Example", "title": "Example", "url": "https://example.com/"}
 # URL schemes that run script or carry a document, as a browser reads an attribute's value.
 BAD_SCHEME = re.compile(r"^(?:javascript|vbscript|data):", re.I)
@@ -136,6 +138,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
     content = folder / "content"
     shutil.copytree(base, content)
+    (content / "pages").mkdir(exist_ok=True)
+    (content / "pages" / "about.md").write_text(HAND_WRITTEN, encoding="utf-8")
     for n, payload in enumerate(PAYLOADS):
         text = payload["text"]
         _dump(content / "events" / "2024" / f"hostile-{n:02d}-plain.yaml", _plain_event(n, text))
@@ -275,6 +279,16 @@ def test_no_output_file_carries_script_from_a_record(built: Built) -> None:
     assert payload in BeautifulSoup(brief.read_text(encoding="utf-8"), "html.parser").get_text()
 
 
+def test_hand_written_front_matter_is_escaped(built: Built) -> None:
+    soup = BeautifulSoup((built.site / "about" / "index.html").read_text("utf-8"), "html.parser")
+    og_title = soup.find("meta", property="og:title")
+    description = soup.find("meta", attrs={"name": "description"})
+    assert og_title is not None and og_title["content"] == TITLE  # (an attribute, whole)
+    assert description is not None and description["content"] == TITLE
+    assert soup.title is not None and soup.title.get_text().startswith(TITLE)
+    assert len(soup.find_all("script", src=False, type=False)) == 3  # the theme's own three
+
+
 def test_plain_text_reads_as_written(built: Built) -> None:
     for n, payload in enumerate(PAYLOADS):
         text = payload["text"]
@@ -288,7 +302,7 @@ def test_plain_text_reads_as_written(built: Built) -> None:
 @pytest.mark.browser
 def test_no_script_runs_in_the_browser(built: Built, browser: Browser) -> None:
     with serve(built.site) as url:
-        paths = ["/", "/briefs/", "/timeline/2024/", "/tags/hostile/", "/actors/"]
+        paths = ["/", "/about/", "/briefs/", "/timeline/2024/", "/tags/hostile/", "/actors/"]
         paths += [f"/timeline/2024/page/{n}/" for n in (2, 3)]
         paths += [f"/briefs/{record}/" for record in built.published]
         paths += [f"/actors/{p.stem}/" for p in sorted((built.site / "actors").glob("hostile-*"))]
