@@ -64,12 +64,12 @@ def test_dates_respect_precision_and_zone() -> None:
 def test_relations_show_from_both_sides() -> None:
     pages = rendered()
     assert (
-        "### In response to\n\n- [Suspected ballistic missile launch](../briefs/launch.md)"
+        "### In response to { #related-1 }\n\n- [Suspected ballistic missile launch](../briefs/launch.md)"
         in pages["briefs/claim.md"]
     )
     launch = pages["briefs/launch.md"]
-    assert "### Prompted\n\n- [Claim with" in launch
-    assert "### Context\n\n- [Balloon campaign](../briefs/balloons.md)" in launch
+    assert "### Prompted { #related-2 }\n\n- [Claim with" in launch
+    assert "### Context { #related-1 }\n\n- [Balloon campaign](../briefs/balloons.md)" in launch
 
 
 def test_long_lists_are_paginated() -> None:

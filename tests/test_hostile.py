@@ -279,6 +279,24 @@ def test_no_output_file_carries_script_from_a_record(built: Built) -> None:
     assert payload in BeautifulSoup(brief.read_text(encoding="utf-8"), "html.parser").get_text()
 
 
+def _ids(page: Path) -> set[str]:
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return {str(element["id"]) for element in soup.find_all(id=True)}
+
+
+def test_record_text_sets_no_id(built: Built) -> None:
+    """Ids come from the templates (and source keys, which are slugs), never from record text:
+    a title cannot take over an id the theme looks up (`__config`, `__search`)."""
+    known = set().union(*(_ids(page) for page in built.baseline.rglob("*.html")))
+    # Sections the baseline's records do not have.
+    known |= {"source-s", "update-1", "updates", "analysis", "links", "claims-made"}
+    for page in [
+        *(built.site / "briefs").rglob("*.html"),
+        *(built.site / "actors").rglob("*.html"),
+    ]:
+        assert _ids(page) <= known, page
+
+
 def test_hand_written_front_matter_is_escaped(built: Built) -> None:
     soup = BeautifulSoup((built.site / "about" / "index.html").read_text("utf-8"), "html.parser")
     og_title = soup.find("meta", property="og:title")
