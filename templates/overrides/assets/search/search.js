@@ -1,13 +1,23 @@
 // The /search/ page: Pagefind's JavaScript API with facet checkboxes and result counts.
 // Record text reaches the page only through textContent, never as HTML (except Pagefind's
 // excerpt, which Pagefind builds from the indexed text and marks with <mark>).
+import { el } from "../dom.js";
+
 const root = document.getElementById("briefing-search");
 const input = document.getElementById("briefing-search-input");
 const statusLine = root.querySelector(".briefing-search__status");
 const facetBox = root.querySelector(".briefing-search__facets");
 const list = root.querySelector(".briefing-search__results");
 const FACETS = ["section", "type", "status", "year", "actor", "country", "tag"];
-const LABELS = { section: "Section", type: "Type", status: "Status", year: "Year", actor: "Actor", country: "Country", tag: "Tag" };
+const LABELS = {
+  section: "Section",
+  type: "Type",
+  status: "Status",
+  year: "Year",
+  actor: "Actor",
+  country: "Country",
+  tag: "Tag",
+};
 const chosen = {};
 const PAGE = 10;
 let pagefind = null;
@@ -15,16 +25,11 @@ let totals = {};
 let run = 0;
 let pending = [];
 
-function el(tag, props, ...children) {
-  const node = document.createElement(tag);
-  Object.assign(node, props || {});
-  for (const child of children) node.append(child);
-  return node;
-}
-
 function filters() {
   const out = {};
-  for (const [key, values] of Object.entries(chosen)) if (values.size) out[key] = { any: [...values] };
+  for (const [key, values] of Object.entries(chosen)) {
+    if (values.size) out[key] = { any: [...values] };
+  }
   return out;
 }
 
@@ -33,19 +38,38 @@ function renderFacets(counts) {
   for (const key of FACETS) {
     const all = totals[key];
     if (!all || !Object.keys(all).length) continue;
-    const set = (chosen[key] = chosen[key] || new Set());
-    const fieldset = el("fieldset", { className: "briefing-search__facet" }, el("legend", { textContent: LABELS[key] }));
-    const values = Object.keys(all).sort((a, b) => (key === "year" ? b.localeCompare(a) : a.localeCompare(b)));
+    chosen[key] ||= new Set();
+    const set = chosen[key];
+    const fieldset = el(
+      "fieldset",
+      { className: "briefing-search__facet" },
+      el("legend", { textContent: LABELS[key] }),
+    );
+    const values = Object.keys(all).sort((a, b) =>
+      key === "year" ? b.localeCompare(a) : a.localeCompare(b),
+    );
     for (const value of values) {
-      const n = counts && counts[key] ? counts[key][value] || 0 : all[value];
-      const box = el("input", { type: "checkbox", checked: set.has(value), value });
-      box.dataset.facet = key;
+      const n = counts?.[key] ? counts[key][value] || 0 : all[value];
+      const box = el("input", {
+        type: "checkbox",
+        checked: set.has(value),
+        value,
+        dataset: { facet: key },
+      });
       box.addEventListener("change", () => {
         if (box.checked) set.add(value);
         else set.delete(value);
         search();
       });
-      fieldset.append(el("label", { className: "briefing-search__option" }, box, ` ${value} `, el("span", { className: "briefing-search__count", textContent: `(${n})` })));
+      fieldset.append(
+        el(
+          "label",
+          { className: "briefing-search__option" },
+          box,
+          ` ${value} `,
+          el("span", { className: "briefing-search__count", textContent: `(${n})` }),
+        ),
+      );
     }
     facetBox.append(fieldset);
   }
@@ -55,8 +79,14 @@ async function renderResult(result) {
   const data = await result.data();
   const meta = data.meta || {};
   const link = el("a", { href: data.url, textContent: meta.title || data.url });
-  const details = el("p", { className: "briefing-search__meta", textContent: [meta.kind, meta.date].filter(Boolean).join(" · ") });
-  const summary = el("p", { className: "briefing-search__summary", textContent: meta.summary || "" });
+  const details = el("p", {
+    className: "briefing-search__meta",
+    textContent: [meta.kind, meta.date].filter(Boolean).join(" · "),
+  });
+  const summary = el("p", {
+    className: "briefing-search__summary",
+    textContent: meta.summary || "",
+  });
   return el("li", { className: "briefing-search__result" }, el("h2", {}, link), details, summary);
 }
 
@@ -66,7 +96,7 @@ async function search() {
   const params = new URLSearchParams(location.search);
   if (query) params.set("q", query);
   else params.delete("q");
-  history.replaceState(null, "", `${location.pathname}${params.toString() ? "?" + params : ""}`);
+  history.replaceState(null, "", `${location.pathname}${params.toString() ? `?${params}` : ""}`);
   const active = filters();
   if (!query && !Object.keys(active).length) {
     list.replaceChildren();
@@ -74,7 +104,10 @@ async function search() {
     statusLine.textContent = "Type a word, or choose filters.";
     return;
   }
-  const response = await pagefind.search(query || null, { filters: active, sort: query ? undefined : { date: "desc" } });
+  const response = await pagefind.search(query || null, {
+    filters: active,
+    sort: query ? undefined : { date: "desc" },
+  });
   if (mine !== run) return;
   // Only the results on screen are fetched (each is a small fragment file).
   pending = response.results.slice();
@@ -99,7 +132,11 @@ async function showMore(mine) {
   if (pending.length) list.after(more);
 }
 
-const more = el("button", { type: "button", className: "briefing-search__more", textContent: "Show more results" });
+const more = el("button", {
+  type: "button",
+  className: "briefing-search__more",
+  textContent: "Show more results",
+});
 more.addEventListener("click", () => showMore(run));
 
 // Getting ready to search costs the reader a download (Pagefind's metadata and WebAssembly,
@@ -120,11 +157,13 @@ function prefetch() {
 
 async function start() {
   try {
-    pagefind = await import(new URL(`${root.dataset.root}pagefind/pagefind.js`, location.href).href);
+    pagefind = await import(
+      new URL(`${root.dataset.root}pagefind/pagefind.js`, location.href).href
+    );
     // Searching on the page's own thread: a worker would first have to download its own copy of
     // Pagefind (another 41 KB, 11 KB compressed) before it could fetch anything else.
     await pagefind.options({ excerptLength: 30, noWorker: true });
-  } catch (error) {
+  } catch {
     statusLine.textContent =
       "The search index is missing. It is built at the end of `mkdocs build` and when `mkdocs serve` starts; rebuild the site to search.";
     root.dataset.ready = "error";
@@ -148,7 +187,11 @@ async function start() {
   root.dataset.ready = "true";
   if (input.value) await search();
   else {
-    const browse = el("button", { type: "button", className: "briefing-search__more", textContent: "Browse by filters" });
+    const browse = el("button", {
+      type: "button",
+      className: "briefing-search__more",
+      textContent: "Browse by filters",
+    });
     browse.addEventListener("click", () => {
       browse.remove();
       loadFacets();
