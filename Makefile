@@ -1,12 +1,17 @@
-# Every command an editor or maintainer needs. Only Python 3.11+ and make are assumed.
+# Every command an editor or maintainer needs. Only Python 3.11+ and make are assumed, plus
+# Node.js 20+ with npm for `make lint` and `make test` (Biome, the JavaScript linter).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Biome, pinned exactly in package.json and package-lock.json; `npm ci` installs just that.
+NODE_STAMP := node_modules/.installed
+BIOME := npx --no-install biome
+JS := templates/overrides/assets
 # Material 9.7+ prints a banner about MkDocs 2.0 on every build; it is not about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install check test lint site serve bench bench-check bench-search bench-safe golden schema docs clean fuzz
+.PHONY: install check test lint lint-js format-js site serve bench bench-check bench-search bench-safe golden schema docs clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -18,13 +23,27 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || \
+	  (echo "npm (Node.js 20 or newer) is needed to lint the JavaScript" && exit 1)
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 check: $(STAMP)
 	$(BIN)/briefing check
 
-lint: $(STAMP)
+lint: $(STAMP) lint-js
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff format --check generator tests
 	$(BIN)/mypy
+
+# The site's own JavaScript (not assets/vendor: see biome.jsonc), linted and format-checked.
+lint-js: $(NODE_STAMP)
+	$(BIOME) check --error-on-warnings --files-ignore-unknown=true $(JS)
+
+# Format the JavaScript and apply Biome's safe fixes.
+format-js: $(NODE_STAMP)
+	$(BIOME) check --write --files-ignore-unknown=true $(JS)
 
 test: lint
 	$(BIN)/pytest

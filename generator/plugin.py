@@ -225,7 +225,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             ),
         )
         if self.serving:  # (shows content errors over the page: see _last_good)
-            config.extra_javascript.append(ExtraScriptValue(SERVE_SCRIPT))
+            script = ExtraScriptValue(SERVE_SCRIPT)
+            script.type = "module"  # (the site's scripts are ES modules: see dom.js)
+            config.extra_javascript.append(script)
         return config
 
     @_reported

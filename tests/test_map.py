@@ -1,5 +1,7 @@
 """The map page (/map/) in a real browser: markers, popups, filters, instant navigation, axe.
 
+Also the timeline and search pages under instant navigation, on this module's site.
+
 The shipped site is built once for this module and served on an ephemeral port of 127.0.0.1;
 every other request is aborted, so OpenStreetMap's tiles never load: the tests look at markers,
 popups and links, not at tiles. Chromium, its skip rule (a loud skip, or a failure when
@@ -243,6 +245,36 @@ def test_map_tab_with_instant_navigation(browser: Browser, shipped: ServedSite) 
                 home.click()
                 page.wait_for_url(f"{shipped.url}/")
                 expect(page.locator("#map")).to_have_count(0)
+
+
+def test_timeline_and_search_with_instant_navigation(browser: Browser, shipped: ServedSite) -> None:
+    """The other page scripts are ES modules too, run once per document: they set up each page
+    that instant navigation swaps in (through document$), the second visit as well as the first.
+    (Here because this module's site is built for its own address, which instant navigation needs.)
+    """
+    with _page(browser, shipped) as page:
+        page.goto(f"{shipped.url}/")
+        page.evaluate("() => { window.sameDocument = true }")
+
+        def tab(name: str) -> None:
+            page.locator(".md-tabs__link", has_text=re.compile(rf"^\s*{name}\s*$")).click()
+
+        for _visit in range(2):
+            tab("Timeline")
+            page.wait_for_url("**/timeline/")
+            page.locator("article a[href$='2024/']").first.click()
+            page.wait_for_url("**/timeline/2024/")
+            expect(page.locator("[data-timeline-filters]")).to_be_visible()
+            expect(page.locator(".timeline-filters__count")).to_contain_text("events shown")
+            tab("Search")
+            page.wait_for_url("**/search/")
+            expect(page.locator("#briefing-search")).to_have_attribute("data-ready", "true")
+            page.fill("#briefing-search-input", "missile")
+            expect(page.locator(".briefing-search__result").first).to_be_visible()
+            tab("Home")
+            page.wait_for_url(f"{shipped.url}/")
+        assert page.evaluate("() => window.sameDocument") is True, "expected instant navigation"
+        expect(page.locator(".briefing-header-search--in-bar")).to_have_count(1)
 
 
 def test_marker_popup_links_to_brief(browser: Browser, shipped: ServedSite) -> None:

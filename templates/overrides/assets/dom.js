@@ -1,0 +1,46 @@
+// DOM helpers shared by the site's scripts (ES modules: import { el, onEveryPage } from "./dom.js").
+// Record text only ever goes into the page as text: el() sets textContent and properties, never
+// innerHTML, and a string child becomes a text node.
+
+/**
+ * A new element. `props` are set as properties (className, textContent, href, value, checked,
+ * hidden, type...), except `role`, `dataset` and hyphenated names (aria-label), which are set as
+ * attributes; undefined and null values are skipped. `children` (elements or strings, strings
+ * as text) are appended in order.
+ *
+ * @param {string} tag
+ * @param {Record<string, unknown>} [props]
+ * @param {...(Node | string)} children
+ * @returns {HTMLElement}
+ */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (value === undefined || value === null) continue;
+    if (name === "dataset") Object.assign(node.dataset, value);
+    else if (name === "role" || name.includes("-")) node.setAttribute(name, String(value));
+    else node[name] = value;
+  }
+  node.append(...children);
+  return node;
+}
+
+/**
+ * Run `init` once the page is parsed and again on every page that Material's instant navigation
+ * swaps in. Module scripts run once per document, so a script that sets up page content
+ * subscribes here rather than counting on being executed again. `init` must do nothing when its
+ * page is set up already (it may be called twice for one page).
+ *
+ * @param {() => void} init
+ */
+export function onEveryPage(init) {
+  // Material's bundle (a classic script, so it has run before any module) sets window.document$,
+  // which emits the document on load and after each instant navigation.
+  const documents = window.document$;
+  if (documents && typeof documents.subscribe === "function") documents.subscribe(() => init());
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", () => init(), { once: true });
+  } else {
+    init();
+  }
+}
