@@ -88,7 +88,7 @@ def test_brief_prints_source_addresses_without_navigation(page: Page, site_url: 
 
 
 SCREEN_VIEWS = {"brief": BRIEF_PATH, "404": "/404.html"}
-VIEWPORTS = {
+VIEWPORTS: dict[str, dict[str, Any]] = {
     "1280": {"viewport": {"width": 1280, "height": 900}},
     "390": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
 }
