@@ -323,3 +323,24 @@ def test_no_google_fonts(shipped: Path) -> None:
     for path in ["index.html", "404.html", "briefs/index.html"]:
         text = (shipped / path).read_text(encoding="utf-8")
         assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text
+
+
+def test_topic_feeds_are_made_again_only_for_changed_records(tmp_path: Path) -> None:
+    """Serve: a feed whose records are the same objects is reused; an edited record's feeds are
+    made again (and then say so)."""
+    from generator import feeds
+    from generator.link import RecordCache
+
+    content = write_tree(
+        tmp_path / "content", {"launch": EVENT, "claim": EVENT_2}, ACTORS, VOCABULARY
+    )
+    records = RecordCache()
+    settings = Settings(site_name="S", site_url="https://example.org/")
+    first = feeds.topic_feeds(build_site(content, cache=records), settings)
+    again = feeds.topic_feeds(build_site(content, cache=records), settings)
+    assert all(again[path] is first[path] for path in first)
+    launch = content / "events" / "2024" / "launch.yaml"
+    launch.write_text(launch.read_text().replace("Suspected", "Confirmed"), encoding="utf-8")
+    edited = feeds.topic_feeds(build_site(content, cache=records), settings)
+    assert b"Confirmed ballistic" in edited["feeds/tags/missile.xml"]
+    assert edited["feeds/actors/kim-jong-un.xml"] is first["feeds/actors/kim-jong-un.xml"]
