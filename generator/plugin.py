@@ -33,7 +33,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator import addresses, changes, exports, feeds, render, safe, search
+from generator import addresses, cards, changes, exports, feeds, render, safe, search
 from generator.errors import BriefingError, ContentErrors, display_path
 from generator.link import RecordCache, Site, build_site
 
@@ -468,6 +468,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         exports.write(out, exports.files(self.site, self.settings.site_url, self.exported))
         (out / "feed.xml").write_bytes(feeds.briefs_feed(self.site, self.settings))
         (out / "updates.xml").write_bytes(feeds.updates_feed(self.site, self.settings))
+        feeds.write_topic_feeds(self.site, self.settings, out)
+        cards.write_cards(self.site, self.settings.site_name, out)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.content))

@@ -379,6 +379,8 @@ scripts from the site itself only (Pagefind needs WebAssembly), no plugins, no `
 elsewhere. `with_csp` adds the hashes of the page's own inline scripts."""
 
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
+_DATA = re.compile(r"type=[\"']?application/(?:ld\+)?json\b", re.I)
+"""Data blocks (JSON, a brief's JSON-LD): never run, so never given a hash."""
 
 
 def with_csp(page: str, content: str | None) -> str:
@@ -389,7 +391,7 @@ def with_csp(page: str, content: str | None) -> str:
     inline = [
         body
         for attributes, body in _SCRIPT.findall(outside)
-        if "src=" not in attributes and "application/json" not in attributes
+        if "src=" not in attributes and not _DATA.search(attributes)
     ]
     if not inline:
         return page

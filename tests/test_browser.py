@@ -184,7 +184,17 @@ A11Y_PAGES = {
     "brief": BRIEF_PATH,
     "actor": f"/actors/{ACTOR_ID}/",
     "timeline-2024": "/timeline/2024/",
+    "briefs": "/briefs/",
+    "actors": "/actors/",
+    "timeline": "/timeline/",
+    "tags": "/tags/",
+    "tag": "/tags/balloons/",
+    "search": "/search/?q=launch",
+    "map": "/map/",
+    "404": "/404.html",
 }
+# Pages that fill themselves in: checked once they have.
+A11Y_READY = {"search": ".briefing-search__result", "map": ".leaflet-marker-icon, .marker-cluster"}
 
 
 @pytest.mark.parametrize(
@@ -197,6 +207,8 @@ def test_accessibility(
     scheme = {"light": "default", "dark": "slate"}[context_options["color_scheme"]]
     page.goto(f"{site_url}{A11Y_PAGES[name]}")
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", scheme)
+    if name in A11Y_READY:
+        page.locator(A11Y_READY[name]).first.wait_for()
     # Colours are measured as they end, not halfway through one of Material's transitions.
     page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
     violations = _serious_violations(page)

@@ -230,6 +230,13 @@ def _embed(element: Any) -> str:
     if element.name in ("link", "meta", "form", "base"):
         kind = element.get("rel") or element.get("http-equiv") or element.get("name") or ""
         return f"{element.name} {kind} {element.get('action', '')}"
+    if element.name == "script" and element.get("type") == "application/ld+json":
+        # A data block (a brief's JSON-LD), never run: its text is the record's, so only its kind
+        # is compared; it must be JSON in which no `<`, `>` or `&` could end the element.
+        data = element.get_text()
+        json.loads(data)
+        assert not re.search("[<>&]", data), data
+        return "script application/ld+json (data)"
     text = re.sub(r'"(?:\.\./)*\.\.?"', '"."', element.get_text())  # (the page's depth)
     return f"{element.name} {element.get('src') or element.get('type') or ''} {text}"
 

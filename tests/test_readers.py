@@ -1,0 +1,346 @@
+"""What readers and their tools get besides the pages' text: JSON-LD, sharing cards, per-actor and
+per-tag feeds, robots.txt, the sitemap's dates, the 404 page and the home page's title.
+
+Each test reads a real `mkdocs build --strict`: parsed HTML, real PNG and Atom files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup, Tag
+from PIL import Image
+
+from generator import cards, safe
+from generator.link import Site, build_site
+from generator.render import Settings
+from tests.conftest import ACTORS, EVENT, EVENT_2, VOCABULARY, write_tree
+from tests.sitebuild import ROOT, config_for, mkdocs_build
+
+pytestmark = pytest.mark.slow
+
+SITE_URL = Settings.load(ROOT / "mkdocs.yml").site_url
+SITE_NAME = Settings.load(ROOT / "mkdocs.yml").site_name
+HOSTILE = "</script><script>alert(1)</script> & <b>bold</b> 'quoted'"
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("readers")
+    result = mkdocs_build(config_for(folder, ROOT / "content"), folder / "site")
+    assert result.returncode == 0, result.stderr
+    return folder / "site"
+
+
+@pytest.fixture(scope="module")
+def model() -> Site:
+    return build_site(ROOT / "content")
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small site whose brief title, actor name and summary carry markup and a script."""
+    folder = tmp_path_factory.mktemp("hostile-readers")
+    title = HOSTILE.replace("'", "''")
+    launch = EVENT.replace(
+        "title: Suspected ballistic missile launch", f"title: '{title}'"
+    ).replace(
+        "summary: North Korea fired what appeared to be a ballistic missile.",
+        "summary: 'Fired a **missile** at `</script><script>alert(2)</script>` & co.'",
+    )
+    launch += 'updates:\n  - date: "2024-07-01"\n    note: A correction.\n'
+    actors = {**ACTORS, "rok-jcs": ACTORS["rok-jcs"].replace("Joint Chiefs of Staff", f"'{title}'")}
+    content = write_tree(
+        folder / "content", {"launch": launch, "claim": EVENT_2}, actors, VOCABULARY
+    )
+    result = mkdocs_build(config_for(folder, content, pagefind=False), folder / "site")
+    assert result.returncode == 0, result.stderr
+    return folder / "site"
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def page_file(site: Path, path: str) -> Path:
+    return site / path.strip("/") / "index.html" if not path.endswith(".html") else site / path
+
+
+def one(page: Tag, selector: str) -> Tag:
+    found = page.select_one(selector)
+    assert found is not None, selector
+    return found
+
+
+def attr(page: Tag, selector: str, name: str) -> str:
+    return str(one(page, selector)[name])
+
+
+def site_file(site: Path, url: str) -> Path:
+    """The file in the built site that an absolute URL of the site names."""
+    assert url.startswith(SITE_URL), url
+    return site / url.removeprefix(SITE_URL)
+
+
+def json_ld(page: BeautifulSoup) -> tuple[str, dict[str, object]]:
+    scripts = page.select('script[type="application/ld+json"]')
+    assert len(scripts) == 1
+    text = scripts[0].string or ""
+    return text, json.loads(text)
+
+
+# --------------------------------------------------------------------------- the brief page
+
+
+def test_brief_json_ld_is_a_news_article_about_the_event(shipped: Path, model: Site) -> None:
+    for event in model.events[:20]:
+        page = soup(shipped / "briefs" / event.id / "index.html")
+        _, data = json_ld(page)
+        assert data["@context"] == "https://schema.org"
+        assert data["@type"] == "NewsArticle"
+        assert data["headline"] == event.record.title
+        assert data["datePublished"] == event.record.published.isoformat()
+        assert data["dateModified"] == event.last_updated.isoformat()
+        assert data["publisher"] == {"@type": "Organization", "name": SITE_NAME, "url": SITE_URL}
+        about = data["about"]
+        assert isinstance(about, dict) and about["@type"] == "Event"
+        assert about["startDate"] == str(event.record.date.start).rstrip("~?")
+        assert data["url"] == f"{SITE_URL}briefs/{event.id}/"
+
+
+def test_json_ld_cannot_close_its_script(hostile: Path) -> None:
+    """A title holding `</script><script>…` stays data: `<`, `>` and `&` are written as
+    \\u003c, \\u003e and \\u0026, so the only script element is the JSON-LD one, and it reads
+    back as the title exactly. The policy is not widened for it (it is never run)."""
+    raw = (hostile / "briefs" / "launch" / "index.html").read_text(encoding="utf-8")
+    page = BeautifulSoup(raw, "html.parser")
+    text, data = json_ld(page)
+    assert not re.search(r"[<>&]", text)
+    assert "\\u003c/script\\u003e" in text
+    assert data["headline"] == HOSTILE
+    assert data["description"] == "Fired a missile at </script><script>alert(2)</script> & co."
+    assert "<script>alert(1)" not in raw and "<script>alert(2)" not in raw
+    assert not page.find("b", string="bold")
+    assert one(page, "article h1").get_text().startswith(HOSTILE)
+    policy = attr(page, 'meta[http-equiv="Content-Security-Policy"]', "content")
+    assert safe.script_hashes([text])[0] not in policy
+
+
+def test_updated_date_beside_the_date_line(shipped: Path, model: Site, hostile: Path) -> None:
+    updated = next(e for e in model.events if e.record.updates)
+    line = soup(shipped / "briefs" / updated.id / "index.html").select_one(".brief-meta")
+    assert line is not None and line.select_one(".brief-date")
+    stamp = line.select_one(".brief-updated time")
+    assert stamp is not None and stamp["datetime"] == updated.last_updated.isoformat()
+    day = updated.last_updated
+    assert one(line, ".brief-updated").get_text(" ", strip=True) == (
+        f"Updated {day.day} {day:%B %Y}"
+    )
+    plain = next(e for e in model.events if not e.record.updates)
+    assert not soup(shipped / "briefs" / plain.id / "index.html").select(".brief-updated")
+    hostile_line = soup(hostile / "briefs" / "launch" / "index.html").select_one(".brief-meta")
+    assert hostile_line is not None
+    assert "Updated 1 July 2024" in " ".join(hostile_line.get_text(" ").split())
+
+
+def test_update_entries_have_anchors(shipped: Path, model: Site) -> None:
+    updated = next(e for e in model.events if len(e.record.updates) > 1)
+    page = soup(shipped / "briefs" / updated.id / "index.html")
+    for number in range(1, len(updated.record.updates) + 1):
+        assert page.select_one(f"#update-{number}") is not None
+
+
+def test_print_stylesheet_is_linked(shipped: Path, model: Site) -> None:
+    page = soup(shipped / "briefs" / model.events[0].id / "index.html")
+    hrefs = [str(link["href"]) for link in page.select('link[rel="stylesheet"]')]
+    assert any(h.endswith("assets/print.css") for h in hrefs), hrefs
+    css = (shipped / "assets" / "print.css").read_text(encoding="utf-8")
+    assert '#sources + ol a[href^="http"]::after' in css and "attr(href)" in css
+
+
+# --------------------------------------------------------------------------- sharing cards
+
+CARD_PAGES = ["", "briefs/", "actors/rok-jcs/", "tags/", "timeline/2024/", "map/", "search/"]
+
+
+def test_og_image_tags_resolve_to_real_pngs(shipped: Path, model: Site) -> None:
+    pages = [*CARD_PAGES, *(f"briefs/{e.id}/" for e in model.events)]
+    seen = set()
+    for path in pages:
+        head = soup(page_file(shipped, path))
+        url = attr(head, 'meta[property="og:image"]', "content")
+        assert attr(head, 'meta[name="twitter:image"]', "content") == url
+        width = int(attr(head, 'meta[property="og:image:width"]', "content"))
+        height = int(attr(head, 'meta[property="og:image:height"]', "content"))
+        with Image.open(site_file(shipped, url)) as image:
+            assert image.format == "PNG"
+            assert image.size == (width, height) == (cards.WIDTH, cards.HEIGHT)
+        seen.add(urlsplit(url).path)
+    # One card per event type in use, and the site's own for every other page.
+    used = {e.record.type for e in model.events}
+    assert seen == {"/assets/cards/site.png", *(f"/assets/cards/{t}.png" for t in used)}
+    brief = model.events[0]
+    head = soup(shipped / "briefs" / brief.id / "index.html")
+    assert attr(head, 'meta[property="og:image"]', "content").endswith(
+        f"/assets/cards/{brief.record.type}.png"
+    )
+
+
+def test_a_card_per_event_type_and_no_more(shipped: Path, model: Site) -> None:
+    names = sorted(p.name for p in (shipped / "assets" / "cards").iterdir())
+    expected = ["site.png", *(f"{t.id}.png" for t in model.vocabulary.event_types)]
+    assert names == sorted(expected)
+    first = (shipped / "assets" / "cards" / "site.png").read_bytes()
+    assert first == cards.card(SITE_NAME, "Briefs · Actors · Timeline · Map")  # deterministic
+    assert cards.card(SITE_NAME, "Missile launch") != first
+
+
+# --------------------------------------------------------------------------- feeds
+
+
+def _discovered(page: Path) -> list[str]:
+    """The page's own feed (not the site-wide ones), from its auto-discovery links."""
+    links = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select(
+        'head link[rel="alternate"][type="application/atom+xml"]'
+    )
+    return [str(a["href"]) for a in links if "feeds/" in str(a["href"])]
+
+
+def test_actor_and_tag_pages_link_their_feeds(shipped: Path, model: Site) -> None:
+    checked = 0
+    for actor in model.actors[:15]:
+        page = shipped / "actors" / actor.id / "index.html"
+        [href] = _discovered(page)
+        feed = feedparser.parse((page.parent / href).resolve().read_bytes())
+        assert not feed.bozo, feed.bozo_exception
+        assert feed.feed.title == f"{SITE_NAME}: {actor.record.name}"
+        expected = {f"{SITE_URL}briefs/{i.event.id}/" for i in actor.involvement}
+        links = {entry.link for entry in feed.entries}
+        assert links and links <= expected
+        assert len(links) == min(len(expected), 50)
+        visible = soup(page).select_one(f'.briefing-feed a[href="{href}"]')
+        assert visible is not None
+        checked += 1
+    for tag, events in list(model.tags.items())[:15]:
+        page = shipped / "tags" / tag / "index.html"
+        [href] = _discovered(page)
+        feed = feedparser.parse((page.parent / href).resolve().read_bytes())
+        assert not feed.bozo, feed.bozo_exception
+        assert {e.link for e in feed.entries} == {f"{SITE_URL}briefs/{e.id}/" for e in events[:50]}
+        assert all(tag in {t.term for t in e.tags} for e in feed.entries)
+        checked += 1
+    assert checked > 10
+    # Only actor and tag pages have one.
+    assert _discovered(shipped / "index.html") == []
+    assert _discovered(shipped / "briefs" / model.events[0].id / "index.html") == []
+
+
+def test_feed_text_is_plain(hostile: Path) -> None:
+    """Record text reaches feeds as plain text (escaped by the XML writer), never as HTML."""
+    raw = (hostile / "feeds" / "actors" / "rok-jcs.xml").read_bytes()
+    assert b"<script" not in raw
+    feed = feedparser.parse(raw)
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.feed.title == f"{SITE_NAME}: {HOSTILE}"
+    [entry] = feed.entries
+    assert entry.title == HOSTILE
+    assert entry.summary == "Fired a missile at </script><script>alert(2)</script> & co."
+    tag_feed = feedparser.parse((hostile / "feeds" / "tags" / "missile.xml").read_bytes())
+    assert [e.link for e in tag_feed.entries] == [f"{SITE_URL}briefs/launch/"]
+
+
+# --------------------------------------------------------------------------- small things
+
+
+def test_robots_txt_names_the_sitemap(shipped: Path) -> None:
+    lines = (shipped / "robots.txt").read_text(encoding="utf-8").splitlines()
+    assert "User-agent: *" in lines
+    assert f"Sitemap: {SITE_URL}sitemap.xml" in lines
+    assert (shipped / "sitemap.xml").exists()
+
+
+def _lastmods(site: Path) -> dict[str, str | None]:
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ET.parse(site / "sitemap.xml").getroot()
+    out = {}
+    for url in root.findall("s:url", ns):
+        loc = url.findtext("s:loc", namespaces=ns) or ""
+        out[loc.removeprefix(SITE_URL)] = url.findtext("s:lastmod", namespaces=ns)
+    return out
+
+
+def test_sitemap_dates_come_from_the_records(shipped: Path, model: Site) -> None:
+    dates = _lastmods(shipped)
+    for event in model.events:
+        assert dates[f"briefs/{event.id}/"] == event.last_updated.isoformat()
+    for actor in model.actors:
+        newest = max(i.event.last_updated for i in actor.involvement)
+        assert dates[f"actors/{actor.id}/"] == newest.isoformat(), actor.id
+    for tag, events in model.tags.items():
+        assert dates[f"tags/{tag}/"] == max(e.last_updated for e in events[:100]).isoformat()
+    latest = max(e.last_updated for e in model.events).isoformat()
+    assert dates[""] == dates["briefs/"] == dates["timeline/"] == latest
+    # Hand-written pages have no record: no date rather than the build's.
+    assert dates["about/"] is None
+
+
+def test_404_page_has_search_and_the_hubs(shipped: Path) -> None:
+    page = soup(shipped / "404.html")
+    form = page.select_one("article form.briefing-404-search")
+    assert form is not None and form["action"] == "/search/" and form["method"] == "get"
+    field = form.select_one("input[name=q]")
+    assert field is not None and form.select_one(f'label[for="{field["id"]}"]') is not None
+    hubs = {
+        a.get_text(strip=True): str(a["href"]) for a in page.select("article .briefing-404-hubs a")
+    }
+    assert hubs == {
+        "Home": "/.",
+        "Briefs": "/briefs/",
+        "Timeline": "/timeline/",
+        "Actors": "/actors/",
+        "Tags": "/tags/",
+        "Map": "/map/",
+    }
+    for href in hubs.values():
+        if href != "/.":
+            assert (shipped / href.strip("/") / "index.html").exists()
+
+
+def test_home_page_title_is_not_doubled(shipped: Path) -> None:
+    titles = soup(shipped / "index.html").select("head title")
+    assert [t.get_text() for t in titles] == [SITE_NAME]
+    brief = soup(shipped / "briefs" / "index.html").select_one("head title")
+    assert brief is not None and brief.get_text() == f"Briefs - {SITE_NAME}"
+
+
+def test_no_google_fonts(shipped: Path) -> None:
+    for path in ["index.html", "404.html", "briefs/index.html"]:
+        text = (shipped / path).read_text(encoding="utf-8")
+        assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text
+
+
+def test_topic_feeds_are_made_again_only_for_changed_records(tmp_path: Path) -> None:
+    """Serve: a feed whose records are the same objects is reused; an edited record's feeds are
+    made again (and then say so)."""
+    from generator import feeds
+    from generator.link import RecordCache
+
+    content = write_tree(
+        tmp_path / "content", {"launch": EVENT, "claim": EVENT_2}, ACTORS, VOCABULARY
+    )
+    records = RecordCache()
+    settings = Settings(site_name="S", site_url="https://example.org/")
+    first = feeds.topic_feeds(build_site(content, cache=records), settings)
+    again = feeds.topic_feeds(build_site(content, cache=records), settings)
+    assert all(again[path] is first[path] for path in first)
+    launch = content / "events" / "2024" / "launch.yaml"
+    launch.write_text(launch.read_text().replace("Suspected", "Confirmed"), encoding="utf-8")
+    edited = feeds.topic_feeds(build_site(content, cache=records), settings)
+    assert b"Confirmed ballistic" in edited["feeds/tags/missile.xml"]
+    assert edited["feeds/actors/kim-jong-un.xml"] is first["feeds/actors/kim-jong-un.xml"]

@@ -1,0 +1,120 @@
+"""Real-browser tests of what readers' browsers do: no request to another host (map tiles on
+/map/ excepted, as the page says), the brief in print, and screenshots of the changed views.
+
+Screenshots go to ``test-artifacts/screenshots/`` for a human to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, Request, Route, expect
+
+from tests.browser_support import ACTOR_ID, BRIEF_PATH, _screenshot, open_page
+
+pytestmark = pytest.mark.browser
+
+# Each page type, and what shows it has finished loading what it loads.
+REQUEST_PAGES = {
+    "home": ("/", "article h1"),
+    "brief": (BRIEF_PATH, ".key-facts table"),
+    "profile": (f"/actors/{ACTOR_ID}/", "article h1"),
+    "briefs": ("/briefs/", ".entry"),
+    "actors": ("/actors/", "article h1"),
+    "timeline": ("/timeline/", "article h1"),
+    "timeline-year": ("/timeline/2024/", ".entry"),
+    "tags": ("/tags/", "article h1"),
+    "tag": ("/tags/balloons/", ".entry"),
+    "search": ("/search/?q=launch", ".briefing-search__result"),
+    "map": ("/map/", ".leaflet-marker-icon, .marker-cluster"),
+    # (The test server answers unknown addresses with its own page; a host serves this one.)
+    "404": ("/404.html", "form.briefing-404-search"),
+}
+TILE_HOST = "tile.openstreetmap.org"
+"""The one other host a page may ask: the map's tiles, on /map/ only."""
+
+
+@pytest.mark.parametrize("path, ready", REQUEST_PAGES.values(), ids=REQUEST_PAGES.keys())
+def test_no_request_leaves_the_site(browser: Browser, site_url: str, path: str, ready: str) -> None:
+    """Every request a page makes, recorded before the test context aborts the ones to other
+    hosts: all go to the site's host, except map tiles on /map/, which the page says it loads."""
+    site_host = urlsplit(site_url).netloc
+    asked: list[str] = []
+
+    def record(route: Route, request: Request) -> None:
+        asked.append(request.url)
+        if urlsplit(request.url).netloc == site_host:
+            route.fallback()
+        else:
+            route.abort()
+
+    with open_page(browser, site_url) as page:
+        page.route("**/*", record)
+        page.on("request", lambda request: asked.append(request.url))
+        page.goto(site_url + path)
+        page.locator(ready).first.wait_for()
+        page.wait_for_load_state("networkidle")
+        hosts = {urlsplit(url).netloc for url in asked if not url.startswith(("data:", "blob:"))}
+        others = hosts - {site_host}
+        if path == "/map/":
+            assert others <= {TILE_HOST}, sorted(asked)
+            assert others, "the map loads its tiles"
+            expect(page.locator(".briefing-map-credit")).to_contain_text(
+                f"loaded from {TILE_HOST} when the map is shown"
+            )
+        else:
+            assert not others, [u for u in asked if urlsplit(u).netloc != site_host]
+    assert any(url.startswith(site_url + path.split("?")[0]) for url in asked)
+
+
+def test_brief_prints_source_addresses_without_navigation(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}{BRIEF_PATH}")
+    page.emulate_media(media="print")
+    for selector in [".md-header", ".md-tabs", ".md-sidebar--primary", ".md-footer", ".brief-nav"]:
+        hidden = page.locator(selector).first.evaluate("e => getComputedStyle(e).display")
+        assert hidden == "none", selector
+    source = page.locator(
+        "xpath=//h2[@id='sources']/following::ol[1]//a[starts-with(@href, 'http')]"
+    )
+    assert source.count() > 0
+    href = source.first.get_attribute("href")
+    after = source.first.evaluate("a => getComputedStyle(a, '::after').content")
+    assert after == f'" ({href})"'
+    expect(page.locator("article h1")).to_be_visible()
+    _screenshot(page, "brief-print")
+
+
+SCREEN_VIEWS = {"brief": BRIEF_PATH, "404": "/404.html"}
+VIEWPORTS: dict[str, dict[str, Any]] = {
+    "1280": {"viewport": {"width": 1280, "height": 900}},
+    "390": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", list(VIEWPORTS))
+@pytest.mark.parametrize("view", list(SCREEN_VIEWS))
+def test_changed_views_screenshots(
+    browser: Browser, site_url: str, view: str, width: str, scheme: str
+) -> None:
+    options: dict[str, Any] = {**VIEWPORTS[width], "color_scheme": scheme}
+    with open_page(browser, site_url, **options) as page:
+        page.goto(site_url + SCREEN_VIEWS[view])
+        expected = {"light": "default", "dark": "slate"}[scheme]
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", expected)
+        if view == "brief":
+            expect(page.locator(".brief-meta .brief-updated")).to_contain_text(
+                re.compile(r"^Updated \d{1,2} \w+ \d{4}$")
+            )
+        else:
+            expect(page.locator("article h1")).to_have_text("Page not found")
+            expect(
+                page.get_by_role("search").get_by_label("Search briefs and actors").last
+            ).to_be_visible()
+        sizes = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert sizes[0] <= sizes[1] + 1, f"{sizes[0]}px wide in a {sizes[1]}px viewport"
+        page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+        _screenshot(page, f"readers-{view}-{width}-{scheme}")
