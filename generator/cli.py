@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import addresses, editorial, github, render, scaffold, schema, synth
+from generator import addresses, diff, editorial, github, render, scaffold, schema, synth
 from generator.errors import BriefingError, ContentErrors
 from generator.link import build_site
 
@@ -32,6 +33,12 @@ def _check(args: argparse.Namespace) -> int:
         f"ok: {len(site.events)} events, {len(site.actors)} actors, "
         f"{len(site.tags)} tags checked in {seconds:.2f} s"
     )
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    print(diff.run(args.content, args.base, args.head, summary), end="")
     return 0
 
 
@@ -97,6 +104,14 @@ def parser() -> argparse.ArgumentParser:
         "(default: github under GitHub Actions, else text)",
     )
     p.set_defaults(run=_check)
+
+    p = commands.add_parser("diff", help="what a change does to the site, between git revisions")
+    content(p)
+    p.add_argument("base", metavar="BASE", help="git revision to compare with, e.g. origin/main")
+    p.add_argument(
+        "head", metavar="HEAD", nargs="?", help="git revision (default: the work tree, as it is)"
+    )
+    p.set_defaults(run=_diff)
 
     p = commands.add_parser("new", help="write a valid record skeleton (never overwrites)")
     content(p)
