@@ -36,6 +36,9 @@ lint: $(STAMP) lint-js
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff format --check generator tests
 	$(BIN)/mypy
+	$(BIN)/zizmor --offline --quiet .github/
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 
 # The site's own JavaScript (not assets/vendor: see biome.jsonc), linted and format-checked.
 lint-js: $(NODE_STAMP)

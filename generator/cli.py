@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import addresses, editorial, render, scaffold, schema, synth
+from generator import addresses, diff, editorial, github, render, scaffold, schema, synth
 from generator.errors import BriefingError, ContentErrors
 from generator.link import build_site
 
@@ -23,19 +24,21 @@ def _check(args: argparse.Namespace) -> int:
     clashes = addresses.clashes(generated, addresses.files_in(args.content / "pages"))
     if clashes:
         raise ContentErrors(clashes)
-    warnings = editorial.lint(site)
+    warnings = editorial.lint(site) + schema.stale_warnings(args.content, site)
     seconds = time.perf_counter() - started
-    for warning in warnings:
-        print(warning, file=sys.stderr)
-    if warnings:
-        files = len({w.path for w in warnings})
-        print(f"{len(warnings)} editorial warning(s) in {files} file(s)", file=sys.stderr)
-        if args.strict:
-            return 1
+    github.print_warnings(warnings, github.style(args.format))
+    if warnings and args.strict:
+        return 1
     print(
         f"ok: {len(site.events)} events, {len(site.actors)} actors, "
         f"{len(site.tags)} tags checked in {seconds:.2f} s"
     )
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    print(diff.run(args.content, args.base, args.head, summary), end="")
     return 0
 
 
@@ -51,8 +54,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    vocabulary = build_site(args.content).vocabulary
-    changed = schema.write(args.content / "schema", vocabulary)
+    changed = schema.write(args.content / "schema", build_site(args.content))
     for path in changed:
         print(f"wrote {path}")
     if not changed:
@@ -95,7 +97,21 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--strict", action="store_true", help="fail (exit 1) on editorial warnings as well"
     )
+    p.add_argument(
+        "--format",
+        choices=github.STYLES,
+        help="text, or github: workflow commands that annotate a pull request's changed lines "
+        "(default: github under GitHub Actions, else text)",
+    )
     p.set_defaults(run=_check)
+
+    p = commands.add_parser("diff", help="what a change does to the site, between git revisions")
+    content(p)
+    p.add_argument("base", metavar="BASE", help="git revision to compare with, e.g. origin/main")
+    p.add_argument(
+        "head", metavar="HEAD", nargs="?", help="git revision (default: the work tree, as it is)"
+    )
+    p.set_defaults(run=_diff)
 
     p = commands.add_parser("new", help="write a valid record skeleton (never overwrites)")
     content(p)
@@ -143,10 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except ContentErrors as exc:
-        for error in exc.errors:
-            print(error, file=sys.stderr)
-        files = len({e.path for e in exc.errors})
-        print(f"{len(exc.errors)} error(s) in {files} file(s)", file=sys.stderr)
+        github.print_errors(exc.errors, github.style(getattr(args, "format", None)))
         return 1
     except BriefingError as exc:
         print(f"briefing: {exc}", file=sys.stderr)

@@ -314,7 +314,7 @@ def files(site: Site, site_url: str, memo: Memo | None = None) -> dict[str, str]
         ),
     }
     memo.forget_unused()
-    for name, text in schema.render(site.vocabulary).items():
+    for name, text in schema.for_site(site).items():
         out[f"schema/{name}"] = text
     return out
 

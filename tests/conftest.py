@@ -159,6 +159,14 @@ published: "2024-06-27"
 ContentFactory = Callable[..., Path]
 
 
+@pytest.fixture(autouse=True)
+def _not_on_github(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests see the local output even when CI runs them under GitHub Actions (annotations and
+    the job summary are asked for explicitly where they are tested)."""
+    for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
+        monkeypatch.delenv(name, raising=False)
+
+
 def write_tree(root: Path, events: dict[str, str], actors: dict[str, str], vocabulary: str) -> Path:
     (root / "events" / "2024").mkdir(parents=True, exist_ok=True)
     (root / "actors").mkdir(parents=True, exist_ok=True)

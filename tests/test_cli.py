@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -158,9 +160,8 @@ def test_new_actor(make_content: ContentFactory, tmp_path: Path) -> None:
 
 
 def test_committed_json_schema_is_current() -> None:
-    """Fails when the models or the vocabulary changed without `briefing schema` (make schema)."""
-    vocabulary = build_site(ROOT / "content").vocabulary
-    for name, text in schema.render(vocabulary).items():
+    """Fails when the models or the content changed without `briefing schema` (make schema)."""
+    for name, text in schema.for_site(build_site(ROOT / "content")).items():
         path = ROOT / "content" / "schema" / name
         assert path.read_text(encoding="utf-8") == text, f"{path} is stale: run `make schema`"
 
@@ -211,3 +212,72 @@ def test_synth_is_deterministic(tmp_path: Path) -> None:
     assert all(
         (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files_a
     )
+
+
+def test_json_schema_completes_actor_and_event_ids(make_content: ContentFactory) -> None:
+    texts = schema.for_site(build_site(make_content()))
+    event = json.loads(texts["event.schema.json"])
+    actor = json.loads(texts["actor.schema.json"])
+    actors = ["kim-jong-un", "north-korea", "rok-jcs"]
+    assert event["properties"]["actors"]["items"]["anyOf"][0] == {"type": "string", "enum": actors}
+    assert event["$defs"]["ActorRef"]["properties"]["id"]["enum"] == actors
+    assert event["$defs"]["Claim"]["properties"]["by"]["enum"] == actors
+    assert actor["properties"]["affiliation"]["anyOf"][0] == {"type": "string", "enum": actors}
+    assert event["$defs"]["Related"]["properties"]["id"]["enum"] == ["claim", "launch"]
+    assert event["$defs"]["Assessment"]["properties"]["confidence"]["anyOf"][0]["enum"] == [
+        "low",
+        "high",
+    ]
+
+
+def test_check_says_when_the_schema_is_stale_and_how_to_refresh_it(
+    make_content: ContentFactory, tmp_path: Path
+) -> None:
+    def schema_lines(stderr: str) -> list[str]:
+        return [line for line in stderr.splitlines() if line.startswith("content/schema/")]
+
+    make_content()
+    # No schema folder: the content does not use the editor schemas, nothing to say.
+    assert schema_lines(briefing("check", cwd=tmp_path).stderr) == []
+    assert briefing("schema", cwd=tmp_path).returncode == 0
+    assert schema_lines(briefing("check", cwd=tmp_path).stderr) == []
+    (tmp_path / "content/actors/kcna.yaml").write_text(
+        "name: KCNA\nkind: state\nsummary: The state news agency.\n", encoding="utf-8"
+    )
+    (tmp_path / "content/schema/vocabulary.schema.json").unlink()
+    result = briefing("check", cwd=tmp_path)
+    assert schema_lines(result.stderr) == [
+        "content/schema/actor.schema.json:1:1: out of date with the records and the vocabulary "
+        "(schema-current: run `make schema` (or `briefing schema`) and commit content/schema/)",
+        "content/schema/event.schema.json:1:1: out of date with the records and the vocabulary "
+        "(schema-current: run `make schema` (or `briefing schema`) and commit content/schema/)",
+        "content/schema/vocabulary.schema.json:1:1: missing "
+        "(schema-current: run `make schema` (or `briefing schema`) and commit content/schema/)",
+    ]
+    assert result.stderr.splitlines()[-1] == "6 editorial warning(s) in 4 file(s)"
+    assert briefing("schema", cwd=tmp_path).returncode == 0
+    assert schema_lines(briefing("check", cwd=tmp_path).stderr) == []
+
+
+def test_readme_new_examples_work_on_the_shipped_content(tmp_path: Path) -> None:
+    """The README's own `briefing new` commands, run as written on a copy of content/."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## For editors", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [shlex.split(line) for line in section.splitlines() if " new " in line]
+    assert [c[:3] for c in commands] == [
+        [".venv/bin/briefing", "new", "event"],
+        [".venv/bin/briefing", "new", "actor"],
+    ]
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    (tmp_path / "templates").symlink_to(ROOT / "templates")
+    written = []
+    for command in commands:
+        result = briefing(*command[1:], cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("wrote content/")
+        written.append(result.stdout.removeprefix("wrote ").strip())
+    # The skeletons fail the check only for their placeholders: every id they name exists.
+    check = briefing("check", cwd=tmp_path)
+    problems = check.stderr.splitlines()[:-1]
+    assert problems
+    assert all(p.split(":", 1)[0] in written and "placeholder" in p for p in problems), problems
