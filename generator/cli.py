@@ -27,7 +27,9 @@ def _check(args: argparse.Namespace) -> int:
     warnings = editorial.lint(site) + schema.stale_warnings(args.content, site)
     seconds = time.perf_counter() - started
     github.print_warnings(warnings, github.style(args.format))
-    if warnings and args.strict:
+    # A stale editor schema is said but does not fail --strict: an editor on GitHub's web editor
+    # cannot run `make schema`, and the site itself does not use it.
+    if args.strict and any(w.rule != schema.RULE for w in warnings):
         return 1
     print(
         f"ok: {len(site.events)} events, {len(site.actors)} actors, "

@@ -86,6 +86,8 @@ def for_site(site: Site) -> dict[str, str]:
 
 
 REFRESH = "run `make schema` (or `briefing schema`) and commit content/schema/"
+RULE = "schema-current"
+"""The name stale-schema warnings carry (they never fail `briefing check --strict`)."""
 
 
 def stale(out_dir: Path, site: Site) -> list[Path]:
@@ -116,7 +118,7 @@ def stale_warnings(content_dir: Path, site: Site) -> list[EditorialWarning]:
             1,
             "",
             "out of date with the records and the vocabulary" if path.exists() else "missing",
-            "schema-current",
+            RULE,
             REFRESH,
         )
         for path in sorted(stale(content_dir / "schema", site))

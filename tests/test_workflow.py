@@ -149,7 +149,7 @@ def test_schema_check_reports_a_broken_workflow(tmp_path: Path, old: str, new: s
 
 def test_every_action_is_pinned_by_commit_sha_with_its_version() -> None:
     lines = [line for line in WORKFLOW.read_text(encoding="utf-8").splitlines() if "uses:" in line]
-    assert len(lines) == 8
+    assert len(lines) >= 8  # (checkout, setup-python, setup-node, upload, pages, deploy...)
     for line in lines:
         assert re.fullmatch(r" +(- )?uses: [\w-]+/[\w-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+", line), line
 
