@@ -9,20 +9,19 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import addresses, editorial, render, scaffold, schema, synth
+from generator import addresses, editorial, scaffold, schema, settings, synth
+from generator.build import Builder
 from generator.errors import BriefingError, ContentErrors
 from generator.link import build_site
+from generator.settings import Settings
 
 log = logging.getLogger("briefing")
 
 
 def _check(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    site = build_site(args.content, timezone=args.timezone)
-    generated = render.page_paths(site, render.Settings())
-    clashes = addresses.clashes(generated, addresses.files_in(args.content / "pages"))
-    if clashes:
-        raise ContentErrors(clashes)
+    builder = Builder(Settings(content_dir=args.content, timezone=args.timezone))
+    site = builder.check(addresses.files_in(args.content / "pages")).site
     warnings = editorial.lint(site)
     seconds = time.perf_counter() - started
     for warning in warnings:
@@ -69,10 +68,9 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    site = build_site(args.content, timezone=args.timezone)
-    written = render.write_pages(
-        render.render_site(site, render.Settings.load(args.config)), args.out
-    )
+    changes = {"content_dir": args.content, "timezone": args.timezone}
+    loaded = settings.load(args.config, **{k: v for k, v in changes.items() if v is not None})
+    written = Builder(loaded).render_to(args.out, addresses.files_in(loaded.content_dir / "pages"))
     print(f"rendered {len(written)} pages into {args.out}")
     return 0
 
@@ -91,7 +89,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("check", help="validate every record and cross-reference")
     content(p)
-    p.add_argument("--timezone", default="Asia/Seoul", help="default time zone of local dates")
+    p.add_argument("--timezone", default=Settings.timezone, help="default time zone of local dates")
     p.add_argument(
         "--strict", action="store_true", help="fail (exit 1) on editorial warnings as well"
     )
@@ -121,8 +119,8 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_synth)
 
     p = commands.add_parser("render", help="write the generated Markdown tree for inspection")
-    content(p)
-    p.add_argument("--timezone", default="Asia/Seoul", help="default time zone of local dates")
+    p.add_argument("--content", type=Path, help="content folder (default: mkdocs.yml's)")
+    p.add_argument("--timezone", help="default time zone of local dates (default: mkdocs.yml's)")
     p.add_argument(
         "--config", type=Path, default=Path("mkdocs.yml"), help="site settings (mkdocs.yml)"
     )

@@ -10,7 +10,8 @@ import datetime as dt
 from feedgen.feed import FeedGenerator
 
 from generator.link import EventEntry, Site
-from generator.render import Settings, plain
+from generator.render import plain
+from generator.settings import Settings
 
 LIMIT = 50
 
