@@ -165,13 +165,14 @@ class Builder:
         # first build of `mkdocs serve`). A dirty build compares each page's file with its HTML
         # before reading it, so pages there must be written before MkDocs starts.
         run.whole = not self.dirty or not any(site_dir.glob("*"))
+        last = frozenset() if run.whole else self._last_paths()
         if units is None and run.whole and can_fork():
             self._render_in_background(site, checked.pages)
         else:
             self._render_here(site, checked.pages, units)
         paths = frozenset(pages.paths(checked.pages))
-        if not run.whole:
-            self._remove_gone(paths)
+        if gone := last - paths:
+            self._remove(gone)
         if self.serving:
             self.last = changes.Generated(site, self.settings, templates, paths)
         listed = run.written | nav if built and nav is not None else paths
@@ -201,15 +202,16 @@ class Builder:
             len(self.run.written),
         )
 
-    def _remove_gone(self, paths: frozenset[str]) -> None:
+    def _last_paths(self) -> frozenset[str]:
+        """The pages the last build generated: what serve kept, else what the cache holds."""
+        if self.last is not None:
+            return self.last.paths
+        return output.cached_paths(self.settings.cache_dir)
+
+    def _remove(self, gone: frozenset[str]) -> None:
         """A dirty build keeps the site folder: the HTML of pages no longer generated (a deleted
         record, a tag no brief carries now) would stay, and be indexed."""
-        cache = self.settings.cache_dir
-        last = self.last.paths if self.last is not None else output.cached_paths(cache)
-        gone = last - paths
-        if not gone:
-            return
-        output.remove_pages(gone, cache)
+        output.remove_pages(gone, self.settings.cache_dir)
         site_dir, directory_urls = self.run.site_dir, self.settings.directory_urls
         count = addresses.remove_html(gone, site_dir, directory_urls)
         log.info("briefing: %d pages no longer generated, removed from the site", count)

@@ -395,7 +395,29 @@ def _link(
         if member.record.affiliation:
             member.affiliation = actor_by_id[member.record.affiliation]
             member.affiliation.members.append(member)
+    tags = _backlinks(vocabulary, ordered, event_by_id, actor_by_id)
+    for actor in actor_by_id.values():
+        actor.members.sort(key=lambda a: a.record.name.casefold())
 
+    return Site(
+        content_dir=content_dir,
+        vocabulary=vocabulary,
+        events=ordered,
+        actors=sorted(actor_by_id.values(), key=lambda a: (a.record.name.casefold(), a.id)),
+        event_by_id=event_by_id,
+        actor_by_id=actor_by_id,
+        tags={tag: tags[tag] for tag in sorted(tags)},
+    )
+
+
+def _backlinks(
+    vocabulary: Vocabulary,
+    ordered: list[EventEntry],
+    event_by_id: dict[str, EventEntry],
+    actor_by_id: dict[str, ActorEntry],
+) -> dict[str, list[EventEntry]]:
+    """Involvements, claims, relations both ways and the actors alongside, newest event
+    first; the events by tag."""
     relations = {r.id: r for r in vocabulary.relations}
     groups: dict[str, dict[str, list[EventEntry]]] = defaultdict(lambda: defaultdict(list))
     alongside: dict[str, Counter[str]] = defaultdict(Counter)
@@ -428,15 +450,4 @@ def _link(
             (actor_by_id[other], n)
             for other, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
-    for actor in actor_by_id.values():
-        actor.members.sort(key=lambda a: a.record.name.casefold())
-
-    return Site(
-        content_dir=content_dir,
-        vocabulary=vocabulary,
-        events=ordered,
-        actors=sorted(actor_by_id.values(), key=lambda a: (a.record.name.casefold(), a.id)),
-        event_by_id=event_by_id,
-        actor_by_id=actor_by_id,
-        tags={tag: tags[tag] for tag in sorted(tags)},
-    )
+    return tags
