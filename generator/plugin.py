@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import html
-import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -22,12 +21,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator import safe, settings, tuning
+from generator import addresses, safe, settings, tuning
 from generator.build import Builder
 from generator.errors import BriefingError, ContentErrors, display_path
 from generator.settings import BriefingConfig
-
-log = logging.getLogger("mkdocs.plugins.briefing")
 
 SERVE_SCRIPT = "assets/briefing-serve.js"
 """Shows the content's errors over the page (templates/overrides/), under serve only."""
@@ -62,12 +59,13 @@ class _LinkTarget(File):
         pass
 
 
-def _nav_paths(nav: Any) -> set[str]:
-    """The page paths listed in the ``nav`` setting."""
-    if isinstance(nav, str):
-        return {nav}
-    items = nav.values() if isinstance(nav, dict) else nav if isinstance(nav, list) else ()
-    return {path for item in items for path in _nav_paths(item)}
+@functools.cache
+def _link_target(rel: str, cache: str, site_dir: str, urls: bool) -> File:
+    """Page ``rel``, whose HTML is current, as a link target only (made once, for every build)."""
+    dest = File(rel, cache, site_dir, urls).dest_uri
+    return _LinkTarget(
+        rel, cache, site_dir, urls, dest_uri=dest, inclusion=InclusionLevel.NOT_IN_NAV
+    )
 
 
 class BriefingPlugin(BasePlugin[BriefingConfig]):
@@ -75,7 +73,6 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds (MkDocs
         # documents this), so the builder keeps its records and search index between edits.
         self.builder = Builder(serving=command == "serve", dirty=dirty)
-        self.targets: dict[tuple[str, str, bool], File] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.builder.settings = settings.from_mkdocs(config, self.config)
@@ -90,27 +87,12 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             for f in files
             if f.src_dir == config.docs_dir and f.abs_src_path
         }
-        nav = _nav_paths(config.nav) if config.nav is not None else None
+        nav = addresses.nav_paths(config.nav) if config.nav is not None else None
         listing = self.builder.start(Path(config.site_dir), handwritten, nav)
-        cache, urls = str(self.builder.settings.cache_dir), config.use_directory_urls
+        where = (str(self.builder.settings.cache_dir), config.site_dir, config.use_directory_urls)
         for rel in listing.paths:
-            if rel in listing.built:
-                files.append(File(rel, cache, config.site_dir, urls))
-            else:
-                files.append(self._target(rel, config))
+            files.append(File(rel, *where) if rel in listing.built else _link_target(rel, *where))
         return files
-
-    def _target(self, rel: str, config: MkDocsConfig) -> File:
-        """Page ``rel``, whose HTML is current, as a link target only."""
-        key = (rel, config.site_dir, config.use_directory_urls)
-        if key not in self.targets:
-            cache, urls = str(self.builder.settings.cache_dir), config.use_directory_urls
-            page = File(rel, cache, config.site_dir, urls)
-            self.targets[key] = _LinkTarget(
-                rel, cache, config.site_dir, urls, dest_uri=page.dest_uri,
-                inclusion=InclusionLevel.NOT_IN_NAV,
-            )  # fmt: skip
-        return self.targets[key]
 
     @_reported
     def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -158,9 +140,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.builder.finish()
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
-        server.watch(str(self.builder.settings.content_dir))
-        server.watch(str(self.builder.settings.templates_dir))
-        if not self.builder.settings.poll and (watcher := tuning.notified(server)):
-            log.info("briefing: edits noticed through file notifications (%s)", watcher)
+        options = self.builder.settings
+        tuning.watch(server, [options.content_dir, options.templates_dir], poll=options.poll)
         self.builder.collector.serving_starts()
         return server

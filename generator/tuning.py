@@ -7,13 +7,15 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import watchdog.events
 import watchdog.observers
 import watchdog.observers.polling
 
-log = logging.getLogger("briefing.tuning")
+log = logging.getLogger("mkdocs.plugins.briefing.tuning")  # (MkDocs shows its loggers only)
 
 
 class Collector:
@@ -68,6 +70,15 @@ CHANGES = [
     watchdog.events.FileModifiedEvent,
     watchdog.events.FileMovedEvent,
 ]
+
+
+def watch(server: Any, folders: Iterable[Path], *, poll: bool) -> None:
+    """Have `mkdocs serve` rebuild on edits in ``folders``; unless ``poll``, noticed through
+    the system's file notifications (see `notified`)."""
+    for folder in folders:
+        server.watch(str(folder))
+    if not poll and (watcher := notified(server)):
+        log.info("briefing: edits noticed through file notifications (%s)", watcher)
 
 
 def notified(server: Any) -> str | None:
