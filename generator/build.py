@@ -119,7 +119,7 @@ class Builder:
         self.settings = settings or Settings()
         """Replaced before each build (MkDocs reads mkdocs.yml again for each)."""
         self.serving, self.dirty = serving, dirty
-        self.records = RecordCache()
+        self.records = RecordCache() if serving else None  # (of use from the first edit on)
         self.compiled = Compiled()
         self.exported = exports.Memo()
         self.collector = Collector(serving)
