@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from mkdocs.structure.files import File
 
@@ -99,3 +100,11 @@ def remove_html(pages: Iterable[str], site_dir: Path, use_directory_urls: bool =
                 break
             folder = folder.parent
     return removed
+
+
+def nav_paths(nav: Any) -> set[str]:
+    """The page paths listed in MkDocs' ``nav`` setting."""
+    if isinstance(nav, str):
+        return {nav}
+    items = nav.values() if isinstance(nav, dict) else nav if isinstance(nav, list) else ()
+    return {path for item in items for path in nav_paths(item)}

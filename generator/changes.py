@@ -20,9 +20,12 @@ A vocabulary or template change can touch any page: then everything is rendered 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 from generator.link import ActorEntry, EventEntry, Site
+from generator.settings import Settings
 
 Unit = tuple[str, ...]
 """("brief", id), ("actor", id), ("year", "2024") or ("tag", name): every page of the unit;
@@ -115,3 +118,49 @@ def _listing(site: Site, unit: Unit) -> list[str] | None:
     if kind == "tag":
         return [e.id for e in site.tags[key]] if key in site.tags else None
     return [e.id for e in site.events if str(e.record.date.start.year) == key] or None
+
+
+Stamp = tuple[tuple[str, int, int], ...]
+"""The templates' files with their modification times and sizes."""
+
+
+def stamp(templates: Path) -> Stamp:
+    stats = ((p, p.stat()) for p in sorted(templates.rglob("*.j2")))
+    return tuple((str(p), s.st_mtime_ns, s.st_size) for p, s in stats)
+
+
+@dataclass(frozen=True)
+class Generated:
+    """What the cache folder holds after a build: the Site and settings it was rendered from."""
+
+    site: Site
+    settings: Settings
+    templates: Stamp
+    paths: frozenset[str]
+
+
+def since(
+    before: Generated | None, site: Site, settings: Settings, templates: Stamp
+) -> set[Unit] | None:
+    """Units to render after the build ``before`` (serving), for ``site``; None: every page.
+    Only an edit of records can leave pages as they were: not one of settings or templates."""
+    if before is None or before.settings != settings or before.templates != templates:
+        return None
+    return affected(before.site, site)
+
+
+class Wanted:
+    """Whether a page is to be rendered, given the ``units`` to render (None: all)."""
+
+    def __init__(self, units: set[Unit] | None) -> None:
+        self.units = units
+        self.narrowed = {u[:2] for u in units or () if len(u) > 2}
+
+    def __call__(self, unit: Unit | None, events: Iterable[str] | None) -> bool:
+        """For a page of ``unit`` (None: a hub) listing ``events`` (None: something of each
+        event of the unit)."""
+        if unit is None or self.units is None or unit in self.units:
+            return True
+        if events is None:
+            return unit in self.narrowed
+        return any((*unit, event) in self.units for event in events)

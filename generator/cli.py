@@ -9,21 +9,21 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from generator import addresses, diff, editorial, github, render, scaffold, schema, synth
+from generator import addresses, diff, editorial, github, scaffold, schema, settings, synth
+from generator.build import Builder
 from generator.errors import BriefingError, ContentErrors
 from generator.link import build_site
+from generator.settings import Settings
 
 log = logging.getLogger("briefing")
 
 
 def _check(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    site = build_site(args.content, timezone=args.timezone)
-    generated = render.page_paths(site, render.Settings())
-    clashes = addresses.clashes(generated, addresses.files_in(args.content / "pages"))
-    if clashes:
-        raise ContentErrors(clashes)
+    builder = Builder(Settings(content_dir=args.content, timezone=args.timezone))
+    site = builder.check(addresses.files_in(args.content / "pages")).site
     warnings = editorial.lint(site) + schema.stale_warnings(args.content, site)
     seconds = time.perf_counter() - started
     github.print_warnings(warnings, github.style(args.format))
@@ -73,29 +73,23 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    site = build_site(args.content, timezone=args.timezone)
-    written = render.write_pages(
-        render.render_site(site, render.Settings.load(args.config)), args.out
-    )
+    changes = {"content_dir": args.content, "timezone": args.timezone}
+    loaded = settings.load(args.config, **{k: v for k, v in changes.items() if v is not None})
+    written = Builder(loaded).render_to(args.out, addresses.files_in(loaded.content_dir / "pages"))
     print(f"rendered {len(written)} pages into {args.out}")
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="briefing", description=__doc__)
-    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def _content(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--content", type=Path, default=Path("content"), help="content folder (default: content)"
+    )
 
-    def content(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--content",
-            type=Path,
-            default=Path("content"),
-            help="content folder (default: content)",
-        )
 
+def _check_and_diff(commands: Any) -> None:
     p = commands.add_parser("check", help="validate every record and cross-reference")
-    content(p)
-    p.add_argument("--timezone", default="Asia/Seoul", help="default time zone of local dates")
+    _content(p)
+    p.add_argument("--timezone", default=Settings.timezone, help="default time zone of local dates")
     p.add_argument(
         "--strict", action="store_true", help="fail (exit 1) on editorial warnings as well"
     )
@@ -108,15 +102,17 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_check)
 
     p = commands.add_parser("diff", help="what a change does to the site, between git revisions")
-    content(p)
+    _content(p)
     p.add_argument("base", metavar="BASE", help="git revision to compare with, e.g. origin/main")
     p.add_argument(
         "head", metavar="HEAD", nargs="?", help="git revision (default: the work tree, as it is)"
     )
     p.set_defaults(run=_diff)
 
+
+def _writers(commands: Any) -> None:
     p = commands.add_parser("new", help="write a valid record skeleton (never overwrites)")
-    content(p)
+    _content(p)
     p.add_argument("--templates", type=Path, default=Path("templates"), help="templates folder")
     p.add_argument("what", choices=["event", "actor"], help="kind of record")
     p.add_argument("title", help="event title or actor name")
@@ -128,7 +124,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_new)
 
     p = commands.add_parser("schema", help="write JSON Schema files to CONTENT/schema/")
-    content(p)
+    _content(p)
     p.set_defaults(run=_schema)
 
     p = commands.add_parser("synth", help="write a synthetic content tree for benchmarks")
@@ -139,13 +135,20 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_synth)
 
     p = commands.add_parser("render", help="write the generated Markdown tree for inspection")
-    content(p)
-    p.add_argument("--timezone", default="Asia/Seoul", help="default time zone of local dates")
+    p.add_argument("--content", type=Path, help="content folder (default: mkdocs.yml's)")
+    p.add_argument("--timezone", help="default time zone of local dates (default: mkdocs.yml's)")
     p.add_argument(
         "--config", type=Path, default=Path("mkdocs.yml"), help="site settings (mkdocs.yml)"
     )
     p.add_argument("out", type=Path, help="output folder")
     p.set_defaults(run=_render)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="briefing", description=__doc__)
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _check_and_diff(commands)
+    _writers(commands)
     return top
 
 

@@ -23,12 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import jinja2
-
-from generator import render, safe
+from generator import pages, render
 from generator.errors import BriefingError, ContentErrors
 from generator.link import ActorEntry, EventEntry, Site, build_site
 from generator.model import Update
+from generator.settings import Settings
 
 Kind = Literal["brief", "profile"]
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -218,9 +217,9 @@ def compare(old: Site, new: Site, base: str, head: str) -> Changes:
         if before[key].record != after[key].record:
             changes.changed.append(_compare(key[0], before[key], after[key]))
     changes.changed.sort(key=lambda c: (c.record.kind, c.record.id))
-    settings = render.Settings()
-    old_pages = {_url(p) for p in render.page_paths(old, settings)}
-    new_pages = {_url(p) for p in render.page_paths(new, settings)}
+    size = Settings().page_size
+    old_pages = {_url(p) for p in pages.paths(pages.plan(old, size))}
+    new_pages = {_url(p) for p in pages.paths(pages.plan(new, size))}
     # The pages of records added, removed or renamed are listed with them; these are the others
     # (tags, years, ...).
     listed = {r.page for r in (*added, *removed)}
@@ -243,15 +242,8 @@ Style = Literal["text", "markdown"]
 
 def summary(changes: Changes, style: Style, templates: Path = TEMPLATES) -> str:
     """The summary as text (terminal) or Markdown (job summary), from ``templates/diff/``."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        # Markdown: every value is plain text, shown exactly as written.
-        finalize=safe.escape if style == "markdown" else None,
-    )
+    # Markdown: every value is plain text, shown exactly as written (the pages' environment).
+    env = render.environment(templates, pages=style == "markdown")
     env.filters["oneline"] = lambda value: " ".join(str(value).split())
     suffix = "md" if style == "markdown" else "txt"
     template = env.get_template(f"diff/summary.{suffix}.j2")

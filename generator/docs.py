@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from pydantic import BaseModel
 
+from generator import render
 from generator.model import Actor as ActorModel
 from generator.model import (
     ActorRef,
@@ -79,13 +79,7 @@ def rows(model: type[BaseModel]) -> list[dict[str, str]]:
 
 
 def reference(templates: Path) -> str:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = render.environment(templates, pages=False)
     models = [
         {"name": m.__name__, "doc": " ".join((m.__doc__ or "").split()), "rows": rows(m)}
         for m in MODELS

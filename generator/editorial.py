@@ -16,9 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
-from generator import edtf
+from generator import edtf, render
 from generator.errors import Loc, display_path, field_path
 from generator.link import EventEntry, Site
 from generator.load import Document, load_file
@@ -344,13 +342,7 @@ END = "<!-- rules:end -->"
 
 def rules_markdown(templates: Path) -> str:
     """The rules as the Methodology page lists them."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = render.environment(templates, pages=False)
     return str(env.get_template("docs/rules.md.j2").render(rules=RULES))
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator
 
 from generator.link import EventEntry, Site
-from generator.render import Settings, plain
+from generator.render import plain
+from generator.settings import Settings
 
 LIMIT = 50
 

@@ -1,7 +1,8 @@
 """One cross-referenced Site from the records: references checked, backlinks computed.
 
-``build_site(content_dir)`` reads the whole content tree and returns a ``Site`` or raises
-``ContentErrors`` listing every problem in every file.
+``build_site(content_dir)`` reads the whole content tree (`generator.records`), checks the
+references between records, and returns a ``Site`` or raises ``ContentErrors`` listing every
+problem in every file.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import functools
 import gc
 import itertools
 import logging
-import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -20,15 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from generator import edtf, model, safe
-from generator.errors import ContentError, ContentErrors, did_you_mean, display_path
-from generator.load import MAX_BYTES, Document, file_problem, load_file
+from generator.errors import ContentError, ContentErrors, did_you_mean
+from generator.load import Document
 from generator.model import Actor, Claim, Event, Vocabulary
-from generator.validate import to_record
+from generator.records import ID_PATTERN, RESERVED_IDS, RecordCache, Records, read
+from generator.settings import Settings
 
 log = logging.getLogger("briefing.link")
-
-ID_PATTERN = re.compile(model.SLUG_PATTERN)
-RESERVED_IDS = frozenset({"index"})
 
 
 @dataclass(eq=False, repr=False)
@@ -113,163 +111,8 @@ class Site:
         return next(t for t in terms if t.id == term_id)
 
 
-# -- reading ---------------------------------------------------------------------------------
-
-
-def _folder_error(path: str, message: str) -> ContentError:
-    return ContentError(display_path(Path(path)), 1, 1, "", message)
-
-
-def _walk_folder(folder: Path, root: Path, errors: list[ContentError]) -> list[tuple[str, str]]:
-    """Every file under ``folder`` (not hidden) as (path, path shown), sorted. Unreadable
-    folders, a file where the folder should be and folder links leaving ``root`` are errors;
-    a missing folder has no files."""
-    if not os.path.lexists(folder):
-        return []
-    if not folder.is_dir():
-        errors.append(_folder_error(str(folder), "is not a folder: records go in a folder"))
-        return []
-    top_real, root_real = os.path.realpath(folder), os.path.realpath(root)
-    if os.path.commonpath([top_real, root_real]) != root_real:
-        errors.append(
-            _folder_error(
-                str(folder),
-                f"is a symbolic link to {top_real}, outside {display_path(root)}/: "
-                "content files must be inside the content folder",
-            )
-        )
-        return []
-
-    def unreadable(exc: OSError) -> None:
-        errors.append(_folder_error(str(exc.filename), f"cannot read folder: {exc.strerror}"))
-
-    base = display_path(folder)
-    names = []  # os.walk rather than Path.rglob: this runs on every `mkdocs serve` rebuild
-    for top, dirs, files in os.walk(folder, onerror=unreadable):
-        shown = os.path.normpath(os.path.join(base, os.path.relpath(top, folder)))
-        for name in dirs:
-            if not name.startswith(".") and os.path.islink(os.path.join(top, name)):
-                errors.append(
-                    ContentError(
-                        os.path.join(shown, name),
-                        1,
-                        1,
-                        "",
-                        "is a symbolic link to a folder, which is not read: "
-                        "move the files into the content folder",
-                    )
-                )
-        names += [
-            (os.path.join(top, name), os.path.join(shown, name))
-            for name in files
-            if not name.startswith(".") or name.lower().endswith((".yaml", ".yml"))
-        ]
-    return sorted(names)
-
-
-def _record_files(
-    folder: Path, root: Path, errors: list[ContentError]
-) -> dict[str, tuple[str, str]]:
-    """Record files (path, path shown) by id (the file stem), checking names and duplicates."""
-    found: dict[str, tuple[str, str]] = {}
-    for name, where in _walk_folder(folder, root, errors):
-        filename = os.path.basename(name)
-        if filename.startswith(".#"):  # an editor's lock file (Emacs), not a record
-            continue
-        stem, dot, suffix = filename.rpartition(".")
-        suffix = dot + suffix
-        if suffix.lower() not in (".yaml", ".yml"):
-            continue
-        if suffix != ".yaml":  # .yml, .YAML: one spelling keeps ids and links predictable
-            errors.append(ContentError(where, 1, 1, "", "use the .yaml extension"))
-            continue
-        if stem in RESERVED_IDS:
-            errors.append(
-                ContentError(where, 1, 1, "", f"'{stem}' is reserved; choose another file name")
-            )
-        elif len(stem) > 80 or not ID_PATTERN.match(stem):
-            errors.append(
-                ContentError(
-                    where,
-                    1,
-                    1,
-                    "",
-                    f"file name '{stem}' is not a valid id: lowercase a-z and 0-9 words joined by "
-                    "hyphens, at most 80 characters",
-                )
-            )
-        elif stem in found:
-            errors.append(
-                ContentError(where, 1, 1, "", f"duplicate id '{stem}': also {found[stem][1]}")
-            )
-        else:
-            found[stem] = (name, where)
-    return found
-
-
-def _check_pages(folder: Path, root: Path, errors: list[ContentError]) -> None:
-    """Hand-written pages follow the record files' rules: regular files inside the content
-    folder, and Markdown pages within the size limit."""
-    for name, where in _walk_folder(folder, root, errors):
-        problem = file_problem(Path(name), root)
-        if problem is None and name.endswith(".md") and os.stat(name).st_size > MAX_BYTES:
-            size = os.stat(name).st_size // 1024
-            problem = f"file is {size} KB; pages are limited to {MAX_BYTES // 1024} KB"
-        if problem is not None:
-            errors.append(ContentError(where, 1, 1, "", problem))
-
-
-@dataclass(eq=False)
-class RecordCache:
-    """What `mkdocs serve` keeps across rebuilds, so that an edit re-reads and re-checks only
-    the files that changed."""
-
-    files: dict[str, tuple[tuple[int, int], Document, Any]] = field(default_factory=dict)
-    """Valid records by file, with the (mtime, size) they were read at."""
-    context: tuple[Any, ...] | None = None
-    """The vocabulary and the event and actor ids the events in ``checked`` were checked with."""
-    checked: dict[str, Event] = field(default_factory=dict)
-    """Events (by id) that passed the checks across records in that context."""
-
-
-def _load_all(
-    paths: dict[str, tuple[str, str]],
-    record_type: type[Any],
-    root: Path,
-    errors: list[ContentError],
-    cache: RecordCache | None,
-) -> tuple[dict[str, tuple[Document, Any]], dict[str, Document]]:
-    """Valid records by id, and the documents of those that read but are not valid."""
-    loaded, invalid = {}, {}
-    for record_id, (path, where) in paths.items():
-        stamp = None
-        if cache is not None:
-            try:
-                stat = os.stat(path)
-            except OSError:
-                stat = None  # load_file says why
-            stamp = (stat.st_mtime_ns, stat.st_size) if stat is not None else None
-            hit = cache.files.get(path)
-            if hit is not None and hit[0] == stamp and isinstance(hit[2], record_type):
-                loaded[record_id] = (hit[1], hit[2])
-                continue
-        try:
-            doc = load_file(Path(path), where, root=root)
-        except ContentErrors as exc:
-            errors.extend(exc.errors)
-            continue
-        record = to_record(doc, record_type, errors)
-        if record is None:
-            invalid[record_id] = doc
-            continue
-        loaded[record_id] = (doc, record)
-        if cache is not None and stamp is not None:
-            cache.files[path] = (stamp, doc, record)
-    return loaded, invalid
-
-
 def build_site(
-    content_dir: Path, *, timezone: str = "Asia/Seoul", cache: RecordCache | None = None
+    content_dir: Path, *, timezone: str = Settings.timezone, cache: RecordCache | None = None
 ) -> Site:
     """Read, type and cross-reference every record under ``content_dir``.
 
@@ -288,55 +131,36 @@ def build_site(
 
 def _build_site(content_dir: Path, timezone: str, cache: RecordCache | None) -> Site:
     errors: list[ContentError] = []
-    vocab_path = content_dir / "vocabulary.yaml"
-    vocabulary: Vocabulary | None = None
-    vocab_doc: Document | None = None
-    if not os.path.lexists(vocab_path):
-        errors.append(
-            ContentError(display_path(vocab_path), 1, 1, "", "vocabulary file is missing")
-        )
-    else:
-        try:
-            vocab_doc = load_file(vocab_path, root=content_dir)
-            vocabulary = to_record(vocab_doc, Vocabulary, errors)
-        except ContentErrors as exc:
-            errors.extend(exc.errors)
-    event_files = _record_files(content_dir / "events", content_dir, errors)
-    actor_files = _record_files(content_dir / "actors", content_dir, errors)
-    events, bad_events = _load_all(event_files, Event, content_dir, errors, cache)
-    actors, bad_actors = _load_all(actor_files, Actor, content_dir, errors, cache)
-    _check_pages(content_dir / "pages", content_dir, errors)
-    # Every reference is checked on whatever was read, valid or not, so that one run reports
-    # every problem that does not depend on another; ids are those of every record file.
-    checker = _Checker(vocab_doc, set(event_files), set(actor_files), errors)
-    context = (vocabulary, checker.event_ids, checker.actor_ids)
+    records = read(content_dir, errors, cache)
+    _check(records, errors, cache)
+    if errors or records.vocabulary is None:
+        raise ContentErrors(errors)
+    return _link(content_dir, records.vocabulary, records.events, records.actors, timezone)
+
+
+def _check(records: Records, errors: list[ContentError], cache: RecordCache | None) -> None:
+    """The checks across records. Every reference is checked on whatever was read, valid or
+    not, so that one run reports every problem that does not depend on another."""
+    checker = _Checker(records.vocabulary_doc, records.event_ids, records.actor_ids, errors)
+    context = (records.vocabulary, checker.event_ids, checker.actor_ids)
     # An unchanged event checked with the same vocabulary and ids passes again: skip it.
     passed = cache.checked if cache is not None and cache.context == context else {}
     checked: dict[str, Event] = {}
-    for record_id, (doc, event) in events.items():
+    for record_id, (doc, event) in records.events.items():
         if passed.get(record_id) is not event:
             found = len(errors)
             checker.event(record_id, doc)
             if len(errors) > found:
                 continue
         checked[record_id] = event
-    for record_id, doc in bad_events.items():
+    for record_id, doc in records.bad_events.items():
         checker.event(record_id, doc)
-    affiliations = {
-        actor_id: doc.data.get("affiliation")
-        for actor_id, doc in itertools.chain(
-            ((i, d) for i, (d, _) in actors.items()), bad_actors.items()
-        )
-    }
-    for actor_id, doc in itertools.chain(
-        ((i, d) for i, (d, _) in actors.items()), bad_actors.items()
-    ):
+    actors = {i: d for i, (d, _) in records.actors.items()} | records.bad_actors
+    affiliations = {actor_id: doc.data.get("affiliation") for actor_id, doc in actors.items()}
+    for actor_id, doc in actors.items():
         checker.actor(actor_id, doc, affiliations)
     if cache is not None:
         cache.context, cache.checked = context, checked
-    if errors or vocabulary is None:
-        raise ContentErrors(errors)
-    return _link(content_dir, vocabulary, events, actors, timezone)
 
 
 # -- checks across records -------------------------------------------------------------------
@@ -571,7 +395,29 @@ def _link(
         if member.record.affiliation:
             member.affiliation = actor_by_id[member.record.affiliation]
             member.affiliation.members.append(member)
+    tags = _backlinks(vocabulary, ordered, event_by_id, actor_by_id)
+    for actor in actor_by_id.values():
+        actor.members.sort(key=lambda a: a.record.name.casefold())
 
+    return Site(
+        content_dir=content_dir,
+        vocabulary=vocabulary,
+        events=ordered,
+        actors=sorted(actor_by_id.values(), key=lambda a: (a.record.name.casefold(), a.id)),
+        event_by_id=event_by_id,
+        actor_by_id=actor_by_id,
+        tags={tag: tags[tag] for tag in sorted(tags)},
+    )
+
+
+def _backlinks(
+    vocabulary: Vocabulary,
+    ordered: list[EventEntry],
+    event_by_id: dict[str, EventEntry],
+    actor_by_id: dict[str, ActorEntry],
+) -> dict[str, list[EventEntry]]:
+    """Involvements, claims, relations both ways and the actors alongside, newest event
+    first; the events by tag."""
     relations = {r.id: r for r in vocabulary.relations}
     groups: dict[str, dict[str, list[EventEntry]]] = defaultdict(lambda: defaultdict(list))
     alongside: dict[str, Counter[str]] = defaultdict(Counter)
@@ -604,15 +450,4 @@ def _link(
             (actor_by_id[other], n)
             for other, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
-    for actor in actor_by_id.values():
-        actor.members.sort(key=lambda a: a.record.name.casefold())
-
-    return Site(
-        content_dir=content_dir,
-        vocabulary=vocabulary,
-        events=ordered,
-        actors=sorted(actor_by_id.values(), key=lambda a: (a.record.name.casefold(), a.id)),
-        event_by_id=event_by_id,
-        actor_by_id=actor_by_id,
-        tags={tag: tags[tag] for tag in sorted(tags)},
-    )
+    return tags

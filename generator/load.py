@@ -269,23 +269,33 @@ def _node(parser: Any, event: Any, loc: Loc, doc: Document, depth: int) -> Any:
 
 def _walk(parser: Any, event: Any, loc: Loc, doc: Document, depth: int) -> Any:
     # The hot loop of `briefing check`: one pass over the C parser's events.
-    values, keys = doc.values, doc.keys
     mark: Any = event.start_mark
-    values[loc] = (mark.line + 1, mark.column + 1)
+    doc.values[loc] = (mark.line + 1, mark.column + 1)
     if type(event) is _SeqStart:
-        items: list[Any] = []
-        while True:
-            event = parser.get_event()
-            kind = type(event)
-            if kind is _SeqEnd:
-                return items
-            if kind is not _Scalar or event.anchor is not None or event.tag not in (None, "!"):
-                items.append(_node(parser, event, (*loc, len(items)), doc, depth))
-            else:
-                mark = event.start_mark
-                values[(*loc, len(items))] = (mark.line + 1, mark.column + 1)
-                items.append(event.value)
+        return _walk_list(parser, loc, doc, depth)
+    return _walk_mapping(parser, loc, doc, depth)
+
+
+def _walk_list(parser: Any, loc: Loc, doc: Document, depth: int) -> list[Any]:
+    values = doc.values
+    items: list[Any] = []
+    while True:
+        event = parser.get_event()
+        kind = type(event)
+        if kind is _SeqEnd:
+            return items
+        if kind is not _Scalar or event.anchor is not None or event.tag not in (None, "!"):
+            items.append(_node(parser, event, (*loc, len(items)), doc, depth))
+        else:
+            mark = event.start_mark
+            values[(*loc, len(items))] = (mark.line + 1, mark.column + 1)
+            items.append(event.value)
+
+
+def _walk_mapping(parser: Any, loc: Loc, doc: Document, depth: int) -> dict[str, Any]:
+    values, keys = doc.values, doc.keys
     mapping: dict[str, Any] = {}
+    mark: Any
     while True:
         event = parser.get_event()
         kind = type(event)
@@ -294,19 +304,7 @@ def _walk(parser: Any, event: Any, loc: Loc, doc: Document, depth: int) -> Any:
         if kind is not _Scalar or event.anchor is not None or event.tag not in (None, "!"):
             _refuse(event, loc, doc)  # a tagged or anchored key is noted, then read as text
             if kind is not _Scalar:
-                if kind is not _Alias:
-                    _skip(parser)
-                    mark = event.start_mark
-                    doc.problems.append(
-                        ContentError(
-                            doc.display,
-                            mark.line + 1,
-                            mark.column + 1,
-                            field_path(loc),
-                            "keys must be plain text",
-                        )
-                    )
-                _node(parser, parser.get_event(), (*loc, "?"), _scratch(doc), depth)
+                _not_text_key(parser, event, loc, doc, depth)
                 continue
         key, mark = event.value, event.start_mark
         line = mark.line + 1
@@ -333,6 +331,23 @@ def _walk(parser: Any, event: Any, loc: Loc, doc: Document, depth: int) -> Any:
             mark = event.start_mark
             values[here] = (mark.line + 1, mark.column + 1)
             mapping[key] = event.value
+
+
+def _not_text_key(parser: Any, event: Any, loc: Loc, doc: Document, depth: int) -> None:
+    """A key that is a list, a mapping or an alias: noted, and its value read past."""
+    if type(event) is not _Alias:
+        _skip(parser)
+        mark = event.start_mark
+        doc.problems.append(
+            ContentError(
+                doc.display,
+                mark.line + 1,
+                mark.column + 1,
+                field_path(loc),
+                "keys must be plain text",
+            )
+        )
+    _node(parser, parser.get_event(), (*loc, "?"), _scratch(doc), depth)
 
 
 def _scratch(doc: Document) -> Document:

@@ -8,9 +8,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-import jinja2
-
-from generator import edtf
+from generator import edtf, render
 from generator.errors import BriefingError, ContentErrors, did_you_mean, display_path
 from generator.load import load_file
 from generator.model import SLUG_PATTERN, Actor, Event, Vocabulary
@@ -39,13 +37,7 @@ def _check_id(value: str, known: list[str], what: str) -> None:
 def _write(path: Path, template: str, templates: Path, model: type, **context: object) -> Path:
     if path.exists():
         raise BriefingError(f"{display_path(path)} already exists; not overwriting it")
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = render.environment(templates, pages=False)
     text = env.get_template(f"records/{template}").render(**context)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

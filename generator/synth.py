@@ -321,26 +321,10 @@ def generate(out: Path, *, events: int, actors: int, seed: int) -> None:
 
     actor_ids = [f"actor-{i:05d}" for i in range(actors)]
     for i, actor_id in enumerate(actor_ids):
-        kind = ACTOR_KINDS[i % len(ACTOR_KINDS)]
-        prose = _Prose(rng, (rng.choices(EVENT_TYPES, TYPE_WEIGHTS)[0],))
-        record: dict[str, Any] = {
-            "name": _actor_name(rng, kind),
-            "kind": kind,
-            "summary": prose.paragraph(2),
-            "aliases": [
-                f"{rng.choice(NAMES).capitalize()} {i}-{k}" for k in range(rng.randint(0, 3))
-            ],
-        }
-        if i % 3 == 0:
-            record["native_name"] = f"행위자 {i}"
-        if i >= 10 and rng.random() < 0.3:
-            record["affiliation"] = actor_ids[rng.randrange(0, min(i, 10))]
-        if rng.random() < 0.2:
-            record["body"] = "\n\n".join(prose.paragraph(4) for _ in range(rng.randint(1, 4)))
+        record = _actor(rng, i, actor_ids)
         _dump(out / "actors" / f"{actor_id}.yaml", record, "../schema/actor.schema.json")
 
     weights = [1 / (rank + 1) ** 1.1 for rank in range(actors)]
-    tag_weights = [1 / (rank + 1) for rank in range(len(TAGS))]
     start = dt.date(2000, 1, 1)
     span = (dt.date(2026, 6, 30) - start).days
     days = sorted(start + dt.timedelta(days=rng.randrange(span)) for _ in range(events))
@@ -350,81 +334,122 @@ def generate(out: Path, *, events: int, actors: int, seed: int) -> None:
         prose = _Prose(rng, _topics(rng, kind))
         slug = "-".join(rng.choice(TOPICS[kind]) for _ in range(2))
         event_id = f"{day.isoformat()}-{slug}-{n:05d}"
-        date, time = _date(rng, day)
+        when = _date(rng, day)
         involved = list(dict.fromkeys(rng.choices(actor_ids, weights, k=rng.randint(1, 6))))
-        sources = [
-            {
-                "key": f"s{k + 1}",
-                "publisher": rng.choice(["Yonhap", "KCNA", "Reuters", "NHK", "KBS World"]),
-                "title": prose.title(8),
-                "date": day.isoformat(),
-                "url": f"https://news.example.org/{event_id}/{k}",
-                "language": rng.choice(["en", "ko", "ja"]),
-            }
-            for k in range(rng.randint(1, 4))
-        ]
-        record = {
-            "title": prose.title(rng.randint(5, 14))[:150],
-            "date": date,
-            **({"time": time} if time else {}),
-            "type": kind,
-            "status": rng.choices(STATUSES, [3, 10, 2, 0.2])[0],
-            "summary": prose.paragraph(2)[:600],
-            "actors": [
-                {"id": a, "role": prose.sentence(3)} if rng.random() < 0.7 else a for a in involved
-            ],
-            "claims": [
-                {
-                    "by": rng.choice(involved),
-                    "said": prose.paragraph(2),
-                    "date": day.isoformat(),
-                    "sources": [rng.choice(sources)["key"]],
-                }
-                for _ in range(rng.choice([0, 0, 1, 2, 3]))
-            ],
-            # Figures name their source, as the editorial lint asks.
-            "facts": {
-                f"Fact {k}": f"{rng.randint(1, 999)} km ({sources[0]['publisher']})"
-                for k in range(rng.randint(0, 4))
-            },
-            "tags": sorted(set(rng.choices(TAGS, tag_weights, k=rng.randint(0, 4)))),
-            "sources": sources,
-            "published": (day + dt.timedelta(days=1)).isoformat(),
-        }
-        if rng.random() < 0.5:
-            name, country, lat, lon = rng.choice(PLACES)
-            record["location"] = {
-                "name": name,
-                "lat": str(lat),
-                "lon": str(lon),
-                "precision": "approximate",
-                "source": "ref",
-                **({"country": country} if country else {}),
-            }
-            sources.append({"key": "ref", "publisher": "Gazetteer", "title": f"Entry for {name}"})
-        if rng.random() < 0.6:
-            # No higher than the independent sources allow (the coordinates' source does not count).
-            origins = len({s["publisher"] for s in sources if s["key"] != "ref"})
-            allowed = [c for c in CONFIDENCE if editorial.MIN_SOURCES[c] <= origins]
-            record["assessment"] = {
-                "text": prose.paragraph(2),
-                "confidence": min(rng.choice(CONFIDENCE), allowed[-1], key=CONFIDENCE.index),
-            }
-        if ids and rng.random() < 0.5:
-            targets = {rng.choice(ids[-50:]) for _ in range(rng.randint(1, 2))}
-            record["related"] = [
-                {"id": t, "relation": rng.choice(RELATIONS)[0]} for t in sorted(targets)
-            ]
-        if rng.random() < 0.7:
-            long = rng.random() < 0.2
-            record["body"] = "\n\n".join(
-                prose.paragraph(5) for _ in range(rng.randint(6, 14) if long else 1)
-            )
-        if rng.random() < 0.2:
-            record["updates"] = [
-                {"date": (day + dt.timedelta(days=2)).isoformat(), "note": prose.sentence(10)}
-            ]
+        record = _event(rng, prose, kind, (day, *when), event_id, involved)
+        _optional(rng, prose, record, ids)
         folder = out / "events" / str(day.year)
         folder.mkdir(exist_ok=True)
         _dump(folder / f"{event_id}.yaml", record, "../../schema/event.schema.json")
         ids.append(event_id)
+
+
+def _actor(rng: random.Random, i: int, actor_ids: list[str]) -> dict[str, Any]:
+    kind = ACTOR_KINDS[i % len(ACTOR_KINDS)]
+    prose = _Prose(rng, (rng.choices(EVENT_TYPES, TYPE_WEIGHTS)[0],))
+    record: dict[str, Any] = {
+        "name": _actor_name(rng, kind),
+        "kind": kind,
+        "summary": prose.paragraph(2),
+        "aliases": [f"{rng.choice(NAMES).capitalize()} {i}-{k}" for k in range(rng.randint(0, 3))],
+    }
+    if i % 3 == 0:
+        record["native_name"] = f"행위자 {i}"
+    if i >= 10 and rng.random() < 0.3:
+        record["affiliation"] = actor_ids[rng.randrange(0, min(i, 10))]
+    if rng.random() < 0.2:
+        record["body"] = "\n\n".join(prose.paragraph(4) for _ in range(rng.randint(1, 4)))
+    return record
+
+
+def _sources(rng: random.Random, prose: _Prose, day: dt.date, event_id: str) -> list[Any]:
+    return [
+        {
+            "key": f"s{k + 1}",
+            "publisher": rng.choice(["Yonhap", "KCNA", "Reuters", "NHK", "KBS World"]),
+            "title": prose.title(8),
+            "date": day.isoformat(),
+            "url": f"https://news.example.org/{event_id}/{k}",
+            "language": rng.choice(["en", "ko", "ja"]),
+        }
+        for k in range(rng.randint(1, 4))
+    ]
+
+
+def _event(
+    rng: random.Random,
+    prose: _Prose,
+    kind: str,
+    when: tuple[dt.date, str, str | None],
+    event_id: str,
+    involved: list[str],
+) -> dict[str, Any]:
+    """An event's required fields and lists; ``when``: its day, date and time."""
+    day, date, time = when
+    sources = _sources(rng, prose, day, event_id)
+    tag_weights = [1 / (rank + 1) for rank in range(len(TAGS))]
+    return {
+        "title": prose.title(rng.randint(5, 14))[:150],
+        "date": date,
+        **({"time": time} if time else {}),
+        "type": kind,
+        "status": rng.choices(STATUSES, [3, 10, 2, 0.2])[0],
+        "summary": prose.paragraph(2)[:600],
+        "actors": [
+            {"id": a, "role": prose.sentence(3)} if rng.random() < 0.7 else a for a in involved
+        ],
+        "claims": [
+            {
+                "by": rng.choice(involved),
+                "said": prose.paragraph(2),
+                "date": day.isoformat(),
+                "sources": [rng.choice(sources)["key"]],
+            }
+            for _ in range(rng.choice([0, 0, 1, 2, 3]))
+        ],
+        # Figures name their source, as the editorial lint asks.
+        "facts": {
+            f"Fact {k}": f"{rng.randint(1, 999)} km ({sources[0]['publisher']})"
+            for k in range(rng.randint(0, 4))
+        },
+        "tags": sorted(set(rng.choices(TAGS, tag_weights, k=rng.randint(0, 4)))),
+        "sources": sources,
+        "published": (day + dt.timedelta(days=1)).isoformat(),
+    }
+
+
+def _optional(rng: random.Random, prose: _Prose, record: dict[str, Any], ids: list[str]) -> None:
+    """An event's optional fields, some of the time."""
+    sources = record["sources"]
+    if rng.random() < 0.5:
+        name, country, lat, lon = rng.choice(PLACES)
+        record["location"] = {
+            "name": name,
+            "lat": str(lat),
+            "lon": str(lon),
+            "precision": "approximate",
+            "source": "ref",
+            **({"country": country} if country else {}),
+        }
+        sources.append({"key": "ref", "publisher": "Gazetteer", "title": f"Entry for {name}"})
+    if rng.random() < 0.6:
+        # No higher than the independent sources allow (the coordinates' source does not count).
+        origins = len({s["publisher"] for s in sources if s["key"] != "ref"})
+        allowed = [c for c in CONFIDENCE if editorial.MIN_SOURCES[c] <= origins]
+        record["assessment"] = {
+            "text": prose.paragraph(2),
+            "confidence": min(rng.choice(CONFIDENCE), allowed[-1], key=CONFIDENCE.index),
+        }
+    if ids and rng.random() < 0.5:
+        targets = {rng.choice(ids[-50:]) for _ in range(rng.randint(1, 2))}
+        record["related"] = [
+            {"id": t, "relation": rng.choice(RELATIONS)[0]} for t in sorted(targets)
+        ]
+    if rng.random() < 0.7:
+        long = rng.random() < 0.2
+        record["body"] = "\n\n".join(
+            prose.paragraph(5) for _ in range(rng.randint(6, 14) if long else 1)
+        )
+    if rng.random() < 0.2:
+        day = dt.date.fromisoformat(record["published"]) + dt.timedelta(days=1)
+        record["updates"] = [{"date": day.isoformat(), "note": prose.sentence(10)}]

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from generator.render import Settings
+from generator import settings
 from tests.browser_support import (
     ACTOR_ID,
     BRIEF_ID,
@@ -36,7 +36,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_home_page(page: Page, site_url: str) -> None:
-    site_name = Settings.load(ROOT / "mkdocs.yml").site_name
+    site_name = settings.load(ROOT / "mkdocs.yml").site_name
     page.goto(f"{site_url}/")
     assert site_name in page.title()
     expect(page.locator("article h1")).to_have_text(_heading(site_name))

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import ContentErrors
-from generator.link import RecordCache, build_site
+from generator.link import build_site
+from generator.records import RecordCache
 from tests.conftest import EVENT, ContentFactory
 
 P = "content/events/2024/bad.yaml"

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from generator.build import render_site
 from generator.link import build_site
-from generator.render import Settings, render_site
+from generator.settings import Settings
 from tests.conftest import EVENT, ContentFactory
 from tests.sitebuild import ROOT, config_for, mkdocs_build
 
@@ -38,7 +39,7 @@ def _content(make_content: ContentFactory) -> Path:
 
 def test_every_date_form_renders_sorted_and_displayed(make_content: ContentFactory) -> None:
     site = build_site(_content(make_content))
-    pages = render_site(site, Settings(page_size=100), ROOT / "templates")
+    pages = render_site(site, Settings(page_size=100, templates_dir=ROOT / "templates"))
     for name, (_, shown) in FORMS.items():
         assert f"| Date | {shown} |" in pages[f"briefs/form-{name}.md"], name
     # Oldest first by first day, then last day: a year-only date sorts before its months.

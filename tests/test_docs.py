@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from generator import cli, docs
-from generator.plugin import BriefingConfig
+from generator.settings import BriefingConfig
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

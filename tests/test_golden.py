@@ -5,25 +5,35 @@ Refresh with `make golden` after an intended change, and review the diff.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
+from generator.build import render_site
 from generator.errors import BriefingError
 from generator.link import build_site
-from generator.render import Background, Settings, render_site, write_pages
+from generator.output import write_pages
+from generator.settings import Settings
 from tests.sitebuild import failing_templates
 
 ROOT = Path(__file__).parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 GOLDEN = Path(__file__).parent / "golden"
 SETTINGS = Settings(
-    site_name="Fixture Briefing", repo_url="https://github.com/example/briefing", page_size=2
+    site_name="Fixture Briefing",
+    repo_url="https://github.com/example/briefing",
+    page_size=2,
+    templates_dir=ROOT / "templates",
 )
 
 
+def settings_with(templates: Path, cache: Path = SETTINGS.cache_dir) -> Settings:
+    return dataclasses.replace(SETTINGS, templates_dir=templates, cache_dir=cache)
+
+
 def rendered() -> dict[str, str]:
-    return render_site(build_site(FIXTURE), SETTINGS, ROOT / "templates")
+    return render_site(build_site(FIXTURE), SETTINGS)
 
 
 def test_generated_markdown_matches_golden(request: pytest.FixtureRequest) -> None:
@@ -95,57 +105,15 @@ def test_write_pages_rewrites_only_changed_files_and_removes_stale_ones(tmp_path
     assert not (tmp_path / "sub").exists()
 
 
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.md")}
-
-
-def test_background_writes_each_page_before_reporting_it(tmp_path: Path) -> None:
-    site, pages = build_site(FIXTURE), rendered()
-    out = tmp_path / "out"
-    (out / "stale").mkdir(parents=True)
-    (out / "stale" / "old.md").write_text("gone\n", encoding="utf-8")
-    after = tmp_path / "after.txt"
-
-    def then() -> None:  # (in the child, once every page is written)
-        after.write_text(str(len(list(out.rglob("*.md")))), encoding="utf-8")
-
-    background = Background(site, SETTINGS, ROOT / "templates", out, then)
-    assert background.paths == list(pages)  # the order MkDocs will read them in
-    for path, text in pages.items():
-        background.ready(path)
-        assert (out / path).read_text(encoding="utf-8") == text
-    background.ready("index.md")  # (a page that is not generated does not wait)
-    done = background.finish()
-    assert done.rendered == len(pages) and done.written == set(pages)
-    assert after.read_text(encoding="utf-8") == str(len(pages))
-    assert _tree(out) == {path: text.encode("utf-8") for path, text in pages.items()}
-    again = Background(site, SETTINGS, ROOT / "templates", out).finish()
-    assert again.written == set() and again.rendered == len(pages)
-
-
-def test_an_error_in_the_background_stops_the_build(tmp_path: Path) -> None:
-    site = build_site(FIXTURE)
-    templates = failing_templates(tmp_path, site.events[1].id)
-    background = Background(site, SETTINGS, templates, tmp_path / "out")
-    background.ready(f"briefs/{site.events[0].id}.md")  # the first page is written
-    with pytest.raises(BriefingError) as caught:
-        background.ready(f"briefs/{site.events[1].id}.md")
-    assert str(caught.value) == (
-        f"rendering failed: {templates / 'brief.md.j2'}:2: UndefinedError: "
-        f"'no_such' is undefined (page briefs/{site.events[1].id}.md)"
-    )
-    assert background.child == 0  # the child is gone
-
-
 def test_a_template_error_names_the_template_line(tmp_path: Path) -> None:
     site = build_site(FIXTURE)
     templates = failing_templates(tmp_path, site.events[1].id)
     with pytest.raises(BriefingError) as caught:
-        render_site(site, SETTINGS, templates)
+        render_site(site, settings_with(templates))
     assert str(caught.value) == (
         f"{templates / 'brief.md.j2'}:2: UndefinedError: "
         f"'no_such' is undefined (page briefs/{site.events[1].id}.md)"
     )
     (templates / "brief.md.j2").write_text("\n{% if %}\n", encoding="utf-8")
     with pytest.raises(BriefingError, match=r"brief\.md\.j2:2: TemplateSyntaxError: "):
-        render_site(site, SETTINGS, templates)
+        render_site(site, settings_with(templates))

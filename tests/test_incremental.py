@@ -13,15 +13,22 @@ import pytest
 import yaml
 
 from generator import exports
+from generator.build import render_pages
 from generator.changes import affected
-from generator.link import RecordCache, build_site
-from generator.render import Settings, render_pages
+from generator.link import build_site
+from generator.records import RecordCache
+from generator.settings import Settings
 from generator.synth import generate
 from tests.sitebuild import ROOT
 
 # Small pages, so that years, tags and actors run to several pages each.
-SETTINGS = Settings(site_url="https://example.org/", repo_url="https://github.com/o/r", page_size=4)
 TEMPLATES = ROOT / "templates"
+SETTINGS = Settings(
+    site_url="https://example.org/",
+    repo_url="https://github.com/o/r",
+    page_size=4,
+    templates_dir=TEMPLATES,
+)
 
 
 def _read(path: Path) -> Any:
@@ -196,7 +203,7 @@ def test_rendering_the_affected_units_equals_a_full_render(
         prepare(content, random.Random(seed))
     cache = RecordCache()
     before = build_site(content, cache=cache)
-    pages_before = render_pages(before, SETTINGS, TEMPLATES).pages
+    pages_before = render_pages(before, SETTINGS).pages
     memo = exports.Memo()
     exports.files(before, SETTINGS.site_url, memo)
 
@@ -204,8 +211,8 @@ def test_rendering_the_affected_units_equals_a_full_render(
     after = build_site(content, cache=cache)
     units = affected(before, after)
     assert units is not None
-    partial = render_pages(after, SETTINGS, TEMPLATES, units)
-    full = render_pages(after, SETTINGS, TEMPLATES).pages
+    partial = render_pages(after, SETTINGS, units)
+    full = render_pages(after, SETTINGS).pages
 
     assert sorted(partial.paths) == sorted(full)
     kept = {p: pages_before[p] for p in partial.paths if p not in partial.pages}
@@ -222,7 +229,7 @@ def test_an_unchanged_site_renders_only_the_hubs(synthetic: Path) -> None:
     before = build_site(synthetic, cache=cache)
     after = build_site(synthetic, cache=cache)
     assert affected(before, after) == set()
-    partial = render_pages(after, SETTINGS, TEMPLATES, set())
+    partial = render_pages(after, SETTINGS, set())
     assert all(
         not p.startswith(("briefs/", "actors/", "timeline/", "tags/")) or p.endswith("/index.md")
         for p in partial.pages
@@ -255,7 +262,7 @@ def test_a_retitle_renders_only_the_listing_pages_that_show_the_brief(
     after = build_site(content, cache=cache)
     units = affected(before, after)
     assert units is not None
-    partial = render_pages(after, SETTINGS, TEMPLATES, units).pages
+    partial = render_pages(after, SETTINGS, units).pages
     tag_pages = [p for p in partial if p.startswith("tags/") and p != "tags/index.md"]
     assert len(tag_pages) == len(event.record.tags)
     assert all("Retitled" in partial[p] for p in tag_pages)

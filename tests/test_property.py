@@ -24,8 +24,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from generator import cli
+from generator.build import render_site
 from generator.link import build_site
-from generator.render import Settings, render_site
+from generator.settings import Settings
 from tests.conftest import ACTORS, EVENT, EVENT_2, VOCABULARY, write_tree
 from tests.sitebuild import ROOT, config_for, mkdocs_build
 
@@ -106,7 +107,7 @@ def _check(events: dict[str, str], actors: dict[str, str], vocabulary: str = VOC
         root = write_tree(folder, events, actors, vocabulary)
         code, _ = run_check(root)
         if code == 0:  # what check accepts must render
-            render_site(build_site(root), Settings(page_size=3), ROOT / "templates")
+            render_site(build_site(root), Settings(page_size=3, templates_dir=ROOT / "templates"))
         return code
     finally:
         shutil.rmtree(folder)
@@ -308,7 +309,7 @@ def test_mutated_records_get_positioned_messages_or_render(
         root = _tree_with(folder, target, mutate(rng, _original(target), rounds))
         code, _ = run_check(root)
         if code == 0:
-            render_site(build_site(root), Settings(page_size=3), ROOT / "templates")
+            render_site(build_site(root), Settings(page_size=3, templates_dir=ROOT / "templates"))
     finally:
         shutil.rmtree(folder)
 

@@ -18,15 +18,16 @@ from bs4 import BeautifulSoup, Tag
 from PIL import Image
 
 from generator import cards, safe
+from generator import settings as settings_module
 from generator.link import Site, build_site
-from generator.render import Settings
+from generator.settings import Settings
 from tests.conftest import ACTORS, EVENT, EVENT_2, VOCABULARY, write_tree
 from tests.sitebuild import ROOT, config_for, mkdocs_build
 
 pytestmark = pytest.mark.slow
 
-SITE_URL = Settings.load(ROOT / "mkdocs.yml").site_url
-SITE_NAME = Settings.load(ROOT / "mkdocs.yml").site_name
+SITE_URL = settings_module.load(ROOT / "mkdocs.yml").site_url
+SITE_NAME = settings_module.load(ROOT / "mkdocs.yml").site_name
 HOSTILE = "</script><script>alert(1)</script> & <b>bold</b> 'quoted'"
 
 
@@ -329,7 +330,7 @@ def test_topic_feeds_are_made_again_only_for_changed_records(tmp_path: Path) -> 
     """Serve: a feed whose records are the same objects is reused; an edited record's feeds are
     made again (and then say so)."""
     from generator import feeds
-    from generator.link import RecordCache
+    from generator.records import RecordCache
 
     content = write_tree(
         tmp_path / "content", {"launch": EVENT, "claim": EVENT_2}, ACTORS, VOCABULARY

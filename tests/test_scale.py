@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.build import render_site
 from generator.link import build_site
-from generator.render import Settings, render_site
+from generator.settings import Settings
 from generator.synth import generate
 
 ROOT = Path(__file__).parent.parent
@@ -27,7 +28,7 @@ def test_no_page_grows_with_the_site(tmp_path: Path) -> None:
     for events in (1_000, 10_000):
         content = tmp_path / str(events)
         generate(content, events=events, actors=events // 10, seed=3)
-        pages = render_site(build_site(content), Settings(), ROOT / "templates")
+        pages = render_site(build_site(content), Settings(templates_dir=ROOT / "templates"))
         sizes[events] = {path: len(text.encode("utf-8")) for path, text in pages.items()}
     largest = max(sizes[10_000].values())
     assert largest < MARKDOWN_BUDGET, max(sizes[10_000], key=sizes[10_000].__getitem__)

@@ -22,8 +22,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from generator.build import render_site
 from generator.link import build_site
-from generator.render import Settings, render_site, write_pages
+from generator.output import write_pages
+from generator.settings import Settings
 from generator.synth import generate
 from tests.benchmarks.bench_check import bare_loop
 from tests.sitebuild import ROOT, config_for, free_port, mkdocs_serve
@@ -114,7 +116,7 @@ def run(events: int, tmp: Path) -> dict[str, float]:
     site = build_site(content)
     row["check"] = time.perf_counter() - started
     started = time.perf_counter()
-    pages = render_site(site, Settings(), ROOT / "templates")
+    pages = render_site(site, Settings(templates_dir=ROOT / "templates"))
     row["render"] = time.perf_counter() - started
     plain = folder / "plain" / "docs"
     write_pages(pages, plain)

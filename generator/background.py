@@ -1,0 +1,143 @@
+"""The background renderer: every page rendered and written by a forked child process.
+
+MkDocs converts a page in about ten times the time it takes to render, so, with rendering on
+the other core, a full build waits for the first page only. The child renders the pages in the
+order MkDocs reads them and reports each one on a pipe once it is on disk; the parent asks for
+a page (`Background.ready`) just before MkDocs reads it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from generator import output
+from generator.errors import BriefingError
+from generator.link import Site
+from generator.pages import plan
+from generator.render import Page, Renderer
+from generator.settings import Settings
+
+
+@dataclass(frozen=True)
+class Written:
+    rendered: int
+    """How many pages were rendered."""
+    written: set[str]
+    """The paths of the pages whose files changed."""
+
+
+def can_fork() -> bool:
+    """Whether `Background` may be used: os.fork exists and no other thread runs."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+class Background:
+    """Every page of the site, rendered and written under the cache folder by a child process.
+
+    `ready` blocks until a page is on disk; `finish` waits for the rest. Only where `can_fork`.
+    """
+
+    def __init__(
+        self,
+        site: Site,
+        settings: Settings,
+        then: Callable[[], None] | None = None,
+        planned: Sequence[Page] | None = None,
+    ) -> None:
+        """``then``: more work for the child, done after the pages are written. ``planned``:
+        the pages (`generator.pages.plan`), when already known."""
+        planned = plan(site, settings.page_size) if planned is None else planned
+        self.paths = [page.path for page in planned]
+        self.order = {path: number for number, path in enumerate(self.paths)}
+        self.done = 0  # pages on disk, in order
+        self.summary: dict[str, Any] | None = None
+        settings.cache_dir.mkdir(parents=True, exist_ok=True)
+        read, write = os.pipe()
+        self.child = os.fork()
+        if self.child == 0:
+            os.close(read)
+            _child(site, settings, planned, write, then)
+        os.close(write)
+        self.pipe = os.fdopen(read, encoding="utf-8")
+
+    def ready(self, path: str) -> None:
+        """Return once page ``path`` is written (at once for a path that is not generated)."""
+        number = self.order.get(path)
+        while number is not None and self.done <= number and self.summary is None:
+            self._read()
+
+    def finish(self) -> Written:
+        """Wait for every page and for the child; what was rendered and written."""
+        while self.summary is None:
+            self._read()
+        self.stop()
+        return Written(self.summary["rendered"], set(self.summary["written"]))
+
+    def stop(self) -> None:
+        """End the child (done, or the build failed) and close the pipe."""
+        if self.child:
+            if self.summary is None:
+                os.kill(self.child, signal.SIGKILL)
+            os.waitpid(self.child, 0)
+            self.child = 0
+        self.pipe.close()
+
+    def _read(self) -> None:
+        line = self.pipe.readline()
+        kind, _, rest = line.partition(" ")
+        if kind == "page\n":
+            self.done += 1
+        elif kind == "done":
+            self.summary = json.loads(rest)
+        else:
+            self.stop()
+            problem = json.loads(rest) if kind == "error" else "the process stopped"
+            raise BriefingError(f"rendering failed: {problem}")
+
+
+def _child(
+    site: Site,
+    settings: Settings,
+    planned: Sequence[Page],
+    fd: int,
+    then: Callable[[], None] | None,
+) -> None:
+    """The child: render and write every page, report each on ``fd``, run ``then``; exit."""
+    status = 1
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", buffering=1) as pipe:  # a flush every line
+            try:
+                written = _render_all(site, settings, planned, pipe)
+                if then is not None:
+                    then()
+                summary = {"rendered": len(planned), "written": written}
+                pipe.write(f"done {json.dumps(summary)}\n")
+                status = 0
+            except BriefingError as exc:  # (a template's error, with its position)
+                pipe.write(f"error {json.dumps(str(exc))}\n")
+            except Exception:
+                pipe.write(f"error {json.dumps(traceback.format_exc())}\n")
+    finally:
+        os._exit(status)
+
+
+def _render_all(
+    site: Site, settings: Settings, planned: Sequence[Page], pipe: IO[str]
+) -> list[str]:
+    """Render and write each page, reporting it; remove pages no longer generated. The paths
+    of the files written."""
+    renderer, out = Renderer(site, settings), settings.cache_dir
+    written: list[str] = []
+    for page in planned:
+        if output.write_page(out / page.path, renderer.render(page)):
+            written.append(page.path)
+        pipe.write("page\n")
+    output.keep_only((page.path for page in planned), out)
+    return written

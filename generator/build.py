@@ -1,0 +1,331 @@
+"""The build, top to bottom. One build of the site goes:
+
+1. **check**: read, validate and cross-reference the records into one `Site`
+   (`generator.link.build_site`), plan every page (`generator.pages`), and make sure no
+   generated page takes the address of a hand-written one;
+2. **what changed**: under `mkdocs serve`, after an edit of records only, the units of pages
+   the edit can change (`generator.changes`); otherwise every page;
+3. **which pages**: of the planned pages, those to render;
+4. **render**: every page in the background (`generator.background`, a forked child that
+   renders while MkDocs reads the pages it wrote), or the chosen pages in-process
+   (`generator.render`);
+5. **write**: the Markdown to the cache folder, a file only when its text changed
+   (`generator.output`); after a dirty rebuild, the pages no longer generated are removed;
+6. **publish**: once MkDocs has built the HTML, the open data and feeds (`generator.exports`,
+   `generator.feeds`) and the search index (`generator.search`, fed each page as MkDocs
+   builds it).
+
+`Builder` runs these steps and owns everything kept between `mkdocs serve` rebuilds. The
+MkDocs plugin (`generator.plugin`) only turns MkDocs' events into `Builder` calls; the
+`briefing check` and `briefing render` commands use `Builder` without MkDocs.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import addresses, cards, changes, exports, feeds, output, pages, search
+from generator.background import Background, can_fork
+from generator.errors import BriefingError, ContentErrors
+from generator.link import Site, build_site
+from generator.records import RecordCache
+from generator.render import Compiled, Page, Renderer
+from generator.settings import Settings
+from generator.tuning import Collector
+
+log = logging.getLogger("mkdocs.plugins.briefing.build")  # (MkDocs shows its loggers only)
+
+ERRORS = "briefing-errors.json"
+"""Under `mkdocs serve`, while the content has errors: the errors, a JSON list of lines."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pages: dict[str, str]
+    """Text of the pages rendered, by path (relative, ``.md``)."""
+    paths: list[str]
+    """Every page of the site, rendered this time or not."""
+
+
+def render_pages(
+    site: Site,
+    settings: Settings,
+    units: set[changes.Unit] | None = None,
+    compiled: Compiled | None = None,
+    planned: Sequence[Page] | None = None,
+) -> Rendered:
+    """The site's pages; with ``units`` (see `generator.changes`), only hubs and those units.
+
+    ``compiled`` keeps the templates' compiled code between calls (`mkdocs serve`).
+    """
+    planned = pages.plan(site, settings.page_size) if planned is None else planned
+    renderer, wanted = Renderer(site, settings, compiled), changes.Wanted(units)
+    rendered = {p.path: renderer.render(p) for p in planned if wanted(p.unit, p.events)}
+    return Rendered(rendered, pages.paths(planned))
+
+
+def render_site(site: Site, settings: Settings) -> dict[str, str]:
+    """Every generated page: path (relative, ``.md``) -> Markdown text."""
+    return render_pages(site, settings).pages
+
+
+@dataclass(frozen=True)
+class Checked:
+    site: Site
+    pages: list[Page]
+    """Every page the site generates (`generator.pages.plan`)."""
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The generated pages MkDocs is to know of, in the order it reads them."""
+
+    paths: Sequence[str]
+    built: frozenset[str] | set[str]
+    """Those it builds; the others' HTML is current (they are link targets only)."""
+
+
+@dataclass(eq=False)
+class Run:
+    """One build, from reading the records to the search index."""
+
+    site_dir: Path
+    site: Site | None = None
+    whole: bool = True
+    """Every page is written (not a dirty rebuild into a built site)."""
+    background: Background | None = None
+    indexer: search.Indexer | None = None
+    published: bool = False
+    """The open data and feeds are written (by the background child, say)."""
+    removed: bool = False
+    """Pages no longer generated were removed from the site."""
+    failed: bool = False
+    """The content has errors: the last good site is served."""
+    written: set[str] = field(default_factory=set)
+
+
+class Builder:
+    """The pipeline, and what `mkdocs serve` keeps between rebuilds."""
+
+    def __init__(
+        self, settings: Settings | None = None, *, serving: bool = False, dirty: bool = False
+    ) -> None:
+        self.settings = settings or Settings()
+        """Replaced before each build (MkDocs reads mkdocs.yml again for each)."""
+        self.serving, self.dirty = serving, dirty
+        self.records = RecordCache() if serving else None  # (of use from the first edit on)
+        self.compiled = Compiled()
+        self.exported = exports.Memo()
+        self.collector = Collector(serving)
+        self.last: changes.Generated | None = None
+        """Serving: the last good build (what the cache folder holds)."""
+        self.built = False
+        """Serving: the last build went through, so the HTML matches the cached Markdown."""
+        self.search_copy: Path | None = None
+        """Serving: the search index of the first build, kept for the rebuilds."""
+        self.run = Run(Path("."))
+
+    # -- the steps --------------------------------------------------------------------------
+
+    def check(self, handwritten: dict[str, str]) -> Checked:
+        """Step 1: the Site and its pages; hand-written pages (source path -> path shown)
+        must keep their addresses."""
+        site = build_site(
+            self.settings.content_dir, timezone=self.settings.timezone, cache=self.records
+        )
+        planned = pages.plan(site, self.settings.page_size)
+        found = addresses.clashes(pages.paths(planned), handwritten, self.settings.directory_urls)
+        if found:
+            raise ContentErrors(found)
+        return Checked(site, planned)
+
+    def start(self, site_dir: Path, handwritten: dict[str, str], nav: set[str] | None) -> Listing:
+        """Steps 1 to 5, before MkDocs reads the pages; ``nav``: the pages in the nav setting.
+        Serving, when the content has errors: the last good site (see `_last_good`)."""
+        built, self.built = self.built, False
+        self.collector.build_starts()
+        self.run = run = Run(site_dir)
+        try:
+            checked = self.check(handwritten)
+        except BriefingError as exc:
+            if not self.serving or self.last is None:
+                raise
+            return self._last_good(exc, nav)
+        run.site = site = checked.site
+        self.collector.records_read()
+        templates = changes.stamp(self.settings.templates_dir)
+        units = changes.since(self.last, site, self.settings, templates)
+        # MkDocs builds every page unless dirty, and a dirty build into an empty folder too (the
+        # first build of `mkdocs serve`). A dirty build compares each page's file with its HTML
+        # before reading it, so pages there must be written before MkDocs starts.
+        run.whole = not self.dirty or not any(site_dir.glob("*"))
+        last = frozenset() if run.whole else self._last_paths()
+        if units is None and run.whole and can_fork():
+            self._render_in_background(site, checked.pages)
+        else:
+            self._render_here(site, checked.pages, units)
+        paths = frozenset(pages.paths(checked.pages))
+        if gone := last - paths:
+            self._remove(gone)
+        if self.serving:
+            self.last = changes.Generated(site, self.settings, templates, paths)
+        listed = run.written | nav if built and nav is not None else paths
+        return Listing(pages.paths(checked.pages), listed)
+
+    def _render_in_background(self, site: Site, planned: list[Page]) -> None:
+        """Steps 4 and 5 for every page, on the other core while MkDocs reads them.
+
+        A build (not serve, which keeps what it exported for the next edit) has the child
+        write the open data and feeds too, into the site folder MkDocs has cleaned."""
+        publish = None if self.serving else functools.partial(self._publish, site)
+        self.run.background = Background(site, self.settings, publish, planned)
+        self.run.published = publish is not None
+        self.run.written = set(pages.paths(planned))
+
+    def _render_here(
+        self, site: Site, planned: list[Page], units: set[changes.Unit] | None
+    ) -> None:
+        """Steps 4 and 5 for the pages of ``units`` (None: all), in this process."""
+        out = render_pages(site, self.settings, units, self.compiled, planned)
+        cache = self.settings.cache_dir
+        self.run.written = output.write_pages(out.pages, cache, complete=units is None)
+        log.info(
+            "briefing: %d pages, %d rendered, %d changed",
+            len(planned),
+            len(out.pages),
+            len(self.run.written),
+        )
+
+    def _last_paths(self) -> frozenset[str]:
+        """The pages the last build generated: what serve kept, else what the cache holds."""
+        if self.last is not None:
+            return self.last.paths
+        return output.cached_paths(self.settings.cache_dir)
+
+    def _remove(self, gone: frozenset[str]) -> None:
+        """A dirty build keeps the site folder: the HTML of pages no longer generated (a deleted
+        record, a tag no brief carries now) would stay, and be indexed."""
+        output.remove_pages(gone, self.settings.cache_dir)
+        site_dir, directory_urls = self.run.site_dir, self.settings.directory_urls
+        count = addresses.remove_html(gone, site_dir, directory_urls)
+        log.info("briefing: %d pages no longer generated, removed from the site", count)
+        self.run.removed = True
+
+    def _last_good(self, exc: BriefingError, nav: set[str] | None) -> Listing:
+        """Serving, when the content has errors: the last good site, and the errors for the
+        browser.
+
+        MkDocs' server holds every page request until a rebuild succeeds (its `LiveReloadServer`
+        waits for the site it started building), so a failed rebuild left the browser waiting
+        until the next good save. This rebuild succeeds instead, with the pages of the last good
+        build (their Markdown is still in the cache folder), and writes the errors, one
+        ``path:line:col: field: message`` each, to `ERRORS` in the site folder. A script on
+        every page under serve (see `generator.plugin`) shows them over the page, as text;
+        MkDocs' livereload reloads the pages after each rebuild, and the next good build
+        removes the file. Nothing of MkDocs' is patched.
+        """
+        assert self.last is not None
+        problems = exc.errors if isinstance(exc, ContentErrors) else [exc]
+        lines = [str(problem) for problem in problems]
+        log.error("briefing: content errors; serving the last good site:\n%s", "\n".join(lines))
+        run = self.run
+        run.failed, run.site = True, self.last.site
+        run.site_dir.mkdir(parents=True, exist_ok=True)
+        (run.site_dir / ERRORS).write_text(json.dumps(lines, ensure_ascii=False), encoding="utf-8")
+        # A dirty rebuild keeps the site folder (its pages and data are the last good ones); a
+        # clean one emptied it, and builds every page again from the cached Markdown.
+        run.published = self.dirty
+        listed = self.last.paths if nav is None or not self.dirty else nav
+        return Listing(sorted(self.last.paths), listed)
+
+    def ready(self, path: str) -> None:
+        """MkDocs is about to read page ``path``: it must be written."""
+        if self.run.background is not None:
+            self.run.background.ready(path)
+
+    def pages_read(self) -> None:
+        """MkDocs has read every page and starts building HTML: the background is done, and
+        the search index takes pages as they are built (when every page is: later `serve`
+        rebuilds keep the first build's index)."""
+        run = self.run
+        if run.background is not None:
+            done, run.background = run.background.finish(), None
+            count = done.rendered  # (all of them)
+            log.info("briefing: %d pages, %d rendered, %d changed", count, count, len(done.written))
+        if self.settings.pagefind and self.search_copy is None and run.whole:
+            run.indexer = search.Indexer()
+
+    def page_built(self, url: str, html: str) -> None:
+        """The HTML of one page, at ``url`` (from the site root, ``/``)."""
+        if self.run.indexer is not None:
+            self.run.indexer.add(url, html)
+
+    def finish(self) -> None:
+        """Step 6, once MkDocs has written the site: the search index; the open data and
+        feeds, unless the rendering child wrote them."""
+        run, out = self.run, self.run.site_dir
+        if self.serving and not run.failed:
+            (out / ERRORS).unlink(missing_ok=True)
+        indexer, run.indexer = run.indexer, None
+        if indexer is not None:
+            indexer.write(out / "pagefind")  # (while this process exports the data, if it does)
+        if not run.published and run.site is not None:
+            self._publish(run.site)
+        self.built = self.serving
+        self.collector.build_ends()
+        if self.settings.pagefind:
+            self._search(indexer)
+
+    def _publish(self, site: Site) -> None:
+        """The open data and the feeds, in the site folder."""
+        out, site_url = self.run.site_dir, self.settings.site_url
+        exports.write(out, exports.files(site, site_url, self.exported))
+        (out / "feed.xml").write_bytes(feeds.briefs_feed(site, self.settings))
+        (out / "updates.xml").write_bytes(feeds.updates_feed(site, self.settings))
+        feeds.write_topic_feeds(site, self.settings, out)
+        cards.write_cards(site, self.settings.site_name, out)
+
+    def _search(self, indexer: search.Indexer | None) -> None:
+        """The search index: ``indexer``'s, or made from the site folder."""
+        bundle = self.run.site_dir / "pagefind"
+        if self.serving and self.search_copy is not None and not self.run.removed:
+            # Indexing every page again would cost seconds per edit: serve keeps the index
+            # built at start (restart `mkdocs serve` to refresh search), unless pages went away.
+            if not bundle.exists():
+                shutil.copytree(self.search_copy, bundle)
+            return
+        if indexer is not None:
+            indexer.wait()
+        else:
+            shutil.rmtree(bundle, ignore_errors=True)  # (of pages that may be gone)
+            search.index(self.run.site_dir)
+        if self.serving:
+            cache = self.settings.cache_dir
+            self.search_copy = cache.with_name(cache.name + "-pagefind")
+            shutil.rmtree(self.search_copy, ignore_errors=True)
+            shutil.copytree(bundle, self.search_copy)
+
+    def abort(self) -> None:
+        """The build failed: stop the background renderer and the indexer."""
+        self.collector.build_ends()
+        run = self.run
+        if run.background is not None:
+            run.background.stop()
+            run.background = None
+        if run.indexer is not None:
+            run.indexer.close()
+            run.indexer = None
+
+    # -- without MkDocs ---------------------------------------------------------------------
+
+    def render_to(self, out: Path, handwritten: dict[str, str]) -> set[str]:
+        """Steps 1 to 5 for `briefing render`: every page, written under ``out``."""
+        checked = self.check(handwritten)
+        rendered = render_pages(checked.site, self.settings, planned=checked.pages)
+        return output.write_pages(rendered.pages, out)

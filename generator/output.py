@@ -1,0 +1,54 @@
+"""Writing generated pages to the cache folder MkDocs reads them from.
+
+A file is rewritten only when its text changed: unchanged files keep their modification time,
+so `mkdocs serve --dirty` skips them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def write_pages(pages: dict[str, str], out: Path, *, complete: bool = True) -> set[str]:
+    """Write ``pages`` (path -> Markdown) under ``out``; when ``pages`` is the ``complete``
+    site, remove the other pages there. Returns the paths written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = {rel for rel, text in pages.items() if write_page(out / rel, text)}
+    if complete:
+        keep_only(pages, out)
+    return written
+
+
+def write_page(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` unless the file holds it already; True if written."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True
+
+
+def keep_only(paths: Iterable[str], out: Path) -> None:
+    """Remove the pages under ``out`` that are not in ``paths``, and the folders left empty."""
+    wanted = {out / rel for rel in paths}
+    for path in sorted(out.rglob("*.md")):
+        if path not in wanted:
+            path.unlink()
+    for folder in sorted((p for p in out.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def cached_paths(out: Path) -> frozenset[str]:
+    """The pages written under ``out`` (by an earlier build)."""
+    return frozenset(p.relative_to(out).as_posix() for p in out.rglob("*.md"))
+
+
+def remove_pages(paths: Iterable[str], out: Path) -> None:
+    """Delete the generated pages ``paths`` (of removed records) under ``out``."""
+    for rel in paths:
+        (out / rel).unlink(missing_ok=True)

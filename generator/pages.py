@@ -1,0 +1,131 @@
+"""The page plan: every page the site generates, which template renders it, with what.
+
+`plan` lists the pages in the order MkDocs reads them (briefs, actors, hubs, listings), each
+with its template and context. Nothing is rendered here: the plan also gives the pages' paths
+(for address clashes and removed pages), and `generator.changes` picks from it the pages an
+edit can change, by their ``unit`` and ``events``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from generator import docs
+from generator.chart import chart
+from generator.link import ActorEntry, EventEntry, Site
+from generator.render import Page
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a long list: the items and links to the other pages."""
+
+    items: Sequence[Any]
+    number: int
+    count: int
+    base: str
+    """Path of page 1 without .md, e.g. ``timeline/2024``."""
+
+    def path(self, number: int) -> str:
+        return f"{self.base}.md" if number == 1 else f"{self.base}/page/{number}.md"
+
+
+def paginate(items: Sequence[T], base: str, size: int) -> list[Pager]:
+    count = max(1, math.ceil(len(items) / size))
+    return [Pager(items[(n - 1) * size : n * size], n, count, base) for n in range(1, count + 1)]
+
+
+def plan(site: Site, page_size: int) -> list[Page]:
+    """Every page of ``site``, in the order MkDocs reads them; lists run to ``page_size``
+    entries a page."""
+    newest = list(reversed(site.events))
+    years = _years(newest)
+    kinds = [
+        (k, [a for a in site.actors if a.record.kind == k.id]) for k in site.vocabulary.actor_kinds
+    ]
+    return [
+        *(
+            Page(
+                f"briefs/{e.id}.md", "brief.md.j2", ("brief", e.id), record=e, context={"event": e}
+            )
+            for e in site.events
+        ),
+        *_actor_pages(site.actors, page_size),
+        Page("actors/index.md", "actors.md.j2", context={"kinds": [(k, a) for k, a in kinds if a]}),
+        Page("timeline/index.md", "timeline.md.j2", context={"years": years}),
+        *_year_pages(years, page_size),
+        Page("briefs/index.md", "briefs.md.j2", context={"years": years, "latest": newest[:20]}),
+        Page("tags/index.md", "tags.md.j2"),
+        Page("search.md", "search.md.j2"),
+        *_tag_pages(site.tags, page_size),
+        Page("data.md", "data.md.j2", context={"models": _models()}),
+        Page("map.md", "map.md.j2", context=_map(site)),
+        Page("index.md", "home.md.j2", context=_home(site, newest)),
+    ]
+
+
+def paths(planned: Iterable[Page]) -> list[str]:
+    return [page.path for page in planned]
+
+
+def _years(events: Iterable[EventEntry]) -> dict[int, list[EventEntry]]:
+    years: dict[int, list[EventEntry]] = {}
+    for event in events:
+        years.setdefault(event.record.date.start.year, []).append(event)
+    return years
+
+
+def _actor_pages(actors: Iterable[ActorEntry], size: int) -> Iterator[Page]:
+    for actor in actors:
+        for pager in paginate(actor.involvement, f"actors/{actor.id}", size):
+            # The first page also shows the claims and the actors alongside.
+            events = None if pager.number == 1 else tuple(i.event.id for i in pager.items)
+            context = {"actor": actor, "pager": pager}
+            yield Page(
+                pager.path(pager.number), "actor.md.j2", ("actor", actor.id), events, actor, context
+            )
+
+
+def _year_pages(years: dict[int, list[EventEntry]], size: int) -> Iterator[Page]:
+    for year, events in years.items():
+        for pager in paginate(list(reversed(events)), f"timeline/{year}", size):
+            ids = tuple(e.id for e in pager.items)
+            context = {"year": year, "pager": pager}
+            yield Page(
+                pager.path(pager.number),
+                "timeline_year.md.j2",
+                ("year", str(year)),
+                ids,
+                context=context,
+            )
+
+
+def _tag_pages(tags: dict[str, list[EventEntry]], size: int) -> Iterator[Page]:
+    for tag, events in tags.items():
+        for pager in paginate(events, f"tags/{tag}", size):
+            ids = tuple(e.id for e in pager.items)
+            context = {"tag": tag, "pager": pager}
+            yield Page(pager.path(pager.number), "tag.md.j2", ("tag", tag), ids, context=context)
+
+
+def _models() -> list[dict[str, Any]]:
+    """The record types, for the field reference on the Data page."""
+    return [{"name": m.__name__, "doc": m.__doc__ or "", "rows": docs.rows(m)} for m in docs.MODELS]
+
+
+def _map(site: Site) -> dict[str, Any]:
+    used = {e.record.type for e in site.events}
+    return {
+        "types": [t for t in site.vocabulary.event_types if t.id in used],
+        "years": sorted({e.record.date.start.year for e in site.events}, reverse=True),
+    }
+
+
+def _home(site: Site, newest: list[EventEntry]) -> dict[str, Any]:
+    developing = [e for e in newest if e.record.status == "developing"][:10]
+    return {"latest": newest[:10], "developing": developing, "chart": chart(site)}

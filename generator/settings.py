@@ -1,0 +1,139 @@
+"""The build's settings: declared once, read from mkdocs.yml by MkDocs' own config loader.
+
+`BriefingConfig` is the plugin's part of mkdocs.yml; each option's default is the matching
+`Settings` field's. `Settings` is built once per build (`from_mkdocs`), from the plugin's
+options and the few MkDocs settings the pages use; outside MkDocs, `load` reads mkdocs.yml
+through `mkdocs.config.load_config`, exactly as a build would.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a build is configured with. The defaults are the plugin's."""
+
+    content_dir: Path = Path("content")
+    """Folder of the records (events/, actors/, vocabulary.yaml)."""
+    templates_dir: Path = Path("templates")
+    """Folder of the page templates."""
+    cache_dir: Path = Path(".cache/briefing")
+    """Where generated Markdown is written (ignored by git)."""
+    timezone: str = "Asia/Seoul"
+    """Default time zone of records' local dates and times."""
+    page_size: int = 100
+    """Entries per page on timeline years, tags and actor involvement."""
+    licence: str = "CC BY 4.0"
+    """Licence of the published content and data (shown on the Data page)."""
+    pagefind: bool = True
+    """Build the Pagefind search index after the site (off only for benchmark baselines)."""
+    edit_branch: str = "main"
+    """Branch that "edit this record" links open."""
+    poll: bool = False
+    """Under `mkdocs serve`, notice edits by polling every watched file twice a second (MkDocs'
+    own way) instead of through the system's file notifications: for folders where
+    notifications do not arrive, such as some network and container mounts."""
+    site_name: str = "Briefing"
+    """MkDocs' `site_name`."""
+    site_url: str = ""
+    """MkDocs' `site_url`: the published address, ending in /."""
+    repo_url: str = ""
+    """MkDocs' `repo_url`, else the repository GitHub Actions or the git remote names."""
+    directory_urls: bool = True
+    """MkDocs' `use_directory_urls`: pages at ``briefs/x/`` rather than ``briefs/x.html``."""
+    content_prefix: str = "content"
+    """Path of the content folder inside the repository (for "edit this record" links)."""
+
+
+_DEFAULT = Settings()
+
+
+class BriefingConfig(base.Config):
+    """The plugin's options in mkdocs.yml (folders relative to mkdocs.yml): see `Settings`."""
+
+    content_dir = c.Type(str, default=_DEFAULT.content_dir.as_posix())
+    templates_dir = c.Type(str, default=_DEFAULT.templates_dir.as_posix())
+    cache_dir = c.Type(str, default=_DEFAULT.cache_dir.as_posix())
+    timezone = c.Type(str, default=_DEFAULT.timezone)
+    page_size = c.Type(int, default=_DEFAULT.page_size)
+    licence = c.Type(str, default=_DEFAULT.licence)
+    pagefind = c.Type(bool, default=_DEFAULT.pagefind)
+    edit_branch = c.Type(str, default=_DEFAULT.edit_branch)
+    poll = c.Type(bool, default=_DEFAULT.poll)
+
+
+def from_mkdocs(config: MkDocsConfig, options: BriefingConfig) -> Settings:
+    """The settings of a build: the plugin's ``options`` and MkDocs' ``config``."""
+    root = Path(config.config_file_path or ".").resolve().parent
+    content = root / options.content_dir
+    return Settings(
+        content_dir=content,
+        templates_dir=root / options.templates_dir,
+        cache_dir=root / options.cache_dir,
+        timezone=options.timezone,
+        page_size=options.page_size,
+        licence=options.licence,
+        pagefind=options.pagefind,
+        edit_branch=options.edit_branch,
+        poll=options.poll,
+        site_name=config.site_name,
+        site_url=normal_url(config.site_url or ""),
+        repo_url=find_repo_url(config.repo_url, root),
+        directory_urls=config.use_directory_urls,
+        content_prefix=(
+            content.relative_to(root).as_posix()
+            if content.is_relative_to(root)
+            else _DEFAULT.content_prefix
+        ),
+    )
+
+
+def load(config_file: Path, **changes: Any) -> Settings:
+    """The settings in ``config_file`` (mkdocs.yml), read as `mkdocs build` reads them, with
+    ``changes`` (fields of `Settings`) made."""
+    from mkdocs.config import load_config  # (only outside MkDocs)
+
+    config = load_config(str(config_file))
+    plugin = config.plugins.get("briefing")
+    options = plugin.config if plugin is not None else BriefingConfig()
+    if plugin is None:
+        options.load_dict({})
+        options.validate()
+    return dataclasses.replace(from_mkdocs(config, options), **changes)
+
+
+def normal_url(url: str) -> str:
+    return url if not url or url.endswith("/") else f"{url}/"
+
+
+def find_repo_url(configured: str | None, root: Path) -> str:
+    """The repository's web address: mkdocs.yml, then GitHub Actions, then the git remote."""
+    if configured:
+        return configured.rstrip("/")
+    if os.environ.get("GITHUB_REPOSITORY"):
+        server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
+        return f"{server}/{os.environ['GITHUB_REPOSITORY']}"
+    try:
+        remote = subprocess.run(
+            ["git", "remote", "get-url", "origin"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        return ""
+    match = re.match(r"^(?:https://|git@)([^/:]+)[/:](.+?)(?:\.git)?$", remote)
+    return f"https://{match[1]}/{match[2]}" if match else ""
