@@ -12,8 +12,9 @@
 5. **write**: the Markdown to the cache folder, a file only when its text changed
    (`generator.output`); after a dirty rebuild, the pages no longer generated are removed;
 6. **publish**: once MkDocs has built the HTML, the open data and feeds (`generator.exports`,
-   `generator.feeds`) and the search index (`generator.search`, fed each page as MkDocs
-   builds it).
+   `generator.feeds`), the old addresses of renamed records (`generator.redirects`), and the
+   search index (`generator.search`, fed each page as MkDocs builds it). Drafts are in none of
+   it, except under `mkdocs serve` (`Builder.drafts`).
 
 `Builder` runs these steps and owns everything kept between `mkdocs serve` rebuilds. The
 MkDocs plugin (`generator.plugin`) only turns MkDocs' events into `Builder` calls; the
@@ -30,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import addresses, cards, changes, exports, feeds, output, pages, search
+from generator import addresses, cards, changes, exports, feeds, output, pages, redirects, search
 from generator.background import Background, can_fork
 from generator.errors import BriefingError, ContentErrors
 from generator.link import Site, build_site
@@ -114,11 +115,18 @@ class Builder:
     """The pipeline, and what `mkdocs serve` keeps between rebuilds."""
 
     def __init__(
-        self, settings: Settings | None = None, *, serving: bool = False, dirty: bool = False
+        self,
+        settings: Settings | None = None,
+        *,
+        serving: bool = False,
+        dirty: bool = False,
+        drafts: bool | None = None,
     ) -> None:
         self.settings = settings or Settings()
         """Replaced before each build (MkDocs reads mkdocs.yml again for each)."""
         self.serving, self.dirty = serving, dirty
+        self.drafts = serving if drafts is None else drafts
+        """Draft records are in the Site (with a "draft" banner): under serve, never in a build."""
         self.records = RecordCache() if serving else None  # (of use from the first edit on)
         self.compiled = Compiled()
         self.exported = exports.Memo()
@@ -137,10 +145,14 @@ class Builder:
         """Step 1: the Site and its pages; hand-written pages (source path -> path shown)
         must keep their addresses."""
         site = build_site(
-            self.settings.content_dir, timezone=self.settings.timezone, cache=self.records
+            self.settings.content_dir,
+            timezone=self.settings.timezone,
+            cache=self.records,
+            drafts=self.drafts,
         )
         planned = pages.plan(site, self.settings.page_size)
-        found = addresses.clashes(pages.paths(planned), handwritten, self.settings.directory_urls)
+        generated = [*pages.paths(planned), *redirects.sources(site)]
+        found = addresses.clashes(generated, handwritten, self.settings.directory_urls)
         if found:
             raise ContentErrors(found)
         return Checked(site, planned)
@@ -290,6 +302,7 @@ class Builder:
         (out / "updates.xml").write_bytes(feeds.updates_feed(site, self.settings))
         feeds.write_topic_feeds(site, self.settings, out)
         cards.write_cards(site, self.settings.site_name, out)
+        redirects.write(site, self.settings, out)
 
     def _search(self, indexer: search.Indexer | None) -> None:
         """The search index: ``indexer``'s, or made from the site folder."""

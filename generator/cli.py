@@ -22,7 +22,8 @@ log = logging.getLogger("briefing")
 
 def _check(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    builder = Builder(Settings(content_dir=args.content, timezone=args.timezone))
+    # Drafts are checked like every record (their pages too), though no build publishes them.
+    builder = Builder(Settings(content_dir=args.content, timezone=args.timezone), drafts=True)
     site = builder.check(addresses.files_in(args.content / "pages")).site
     warnings = editorial.lint(site) + schema.stale_warnings(args.content, site)
     seconds = time.perf_counter() - started
@@ -56,7 +57,8 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    changed = schema.write(args.content / "schema", build_site(args.content))
+    # (Drafts' ids too: `check`, which says when the schema is stale, reads them.)
+    changed = schema.write(args.content / "schema", build_site(args.content, drafts=True))
     for path in changed:
         print(f"wrote {path}")
     if not changed:

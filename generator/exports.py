@@ -55,8 +55,13 @@ class Memo:
         self._old, self._new = self._new, {}
 
 
+UNPUBLISHED = frozenset({"draft"})
+"""Record fields the open data leaves out: drafts are never published, so it is always false."""
+
+
 def _dump(record: BaseModel) -> dict[str, Any]:
-    return record.model_dump(mode="json", exclude_none=True)
+    unpublished = set(UNPUBLISHED & set(type(record).model_fields))
+    return record.model_dump(mode="json", exclude_none=True, exclude=unpublished or None)
 
 
 def event_json(event: EventEntry, site_url: str) -> dict[str, Any]:
@@ -123,6 +128,8 @@ def _model_fields(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> Itera
     ids is joined, and lists of records and mappings are JSON (their items have fields of their
     own, which no fixed set of columns could hold)."""
     for name, field in model.model_fields.items():
+        if name in UNPUBLISHED:
+            continue
         path = (*prefix, name)
         annotation = field.annotation
         origin = typing.get_origin(annotation)

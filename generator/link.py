@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from generator import edtf, model, safe
 from generator.errors import ContentError, ContentErrors, did_you_mean
 from generator.load import Document
@@ -102,6 +104,8 @@ class Site:
     actor_by_id: dict[str, ActorEntry]
     tags: dict[str, list[EventEntry]]
     """Events by tag, newest first; tags sorted."""
+    moved: dict[str, str] = field(default_factory=dict)
+    """Renamed records' old pages: ``briefs/<former-id>`` -> ``briefs/<id>`` (and actors/)."""
 
     def __repr__(self) -> str:
         return f"Site({len(self.events)} events, {len(self.actors)} actors)"
@@ -112,37 +116,122 @@ class Site:
 
 
 def build_site(
-    content_dir: Path, *, timezone: str = Settings.timezone, cache: RecordCache | None = None
+    content_dir: Path,
+    *,
+    timezone: str = Settings.timezone,
+    cache: RecordCache | None = None,
+    drafts: bool = False,
 ) -> Site:
     """Read, type and cross-reference every record under ``content_dir``.
 
-    With a ``cache``, files whose modification time and size are unchanged are not re-read.
+    Drafts are checked like every record, but the Site holds them only with ``drafts``
+    (`mkdocs serve`, `briefing check`). With a ``cache``, files whose modification time and
+    size are unchanged are not re-read.
     """
     # Loading allocates many small objects that all stay alive until linking is done: the
     # cyclic garbage collector would rescan them again and again for nothing.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build_site(content_dir, timezone, cache)
+        return _build_site(content_dir, timezone, cache, drafts)
     finally:
         if enabled:
             gc.enable()
 
 
-def _build_site(content_dir: Path, timezone: str, cache: RecordCache | None) -> Site:
+def _build_site(content_dir: Path, timezone: str, cache: RecordCache | None, drafts: bool) -> Site:
     errors: list[ContentError] = []
     records = read(content_dir, errors, cache)
-    _check(records, errors, cache)
+    names = _check(records, errors, cache)
     if errors or records.vocabulary is None:
         raise ContentErrors(errors)
-    return _link(content_dir, records.vocabulary, records.events, records.actors, timezone)
+    events, actors = records.events, records.actors
+    if not drafts:  # (no published record refers to a draft: see _Checker.record)
+        events = {i: found for i, found in events.items() if not found[1].draft}
+        actors = {i: found for i, found in actors.items() if not found[1].draft}
+    site = _link(content_dir, records.vocabulary, events, actors, timezone)
+    site.moved = names.moved(site)
+    return site
 
 
-def _check(records: Records, errors: list[ContentError], cache: RecordCache | None) -> None:
+@dataclass(frozen=True)
+class Names:
+    """What ids mean besides the live records: drafts, and renamed records' former ids."""
+
+    drafts: dict[str, frozenset[str]]
+    """Draft ids by kind ("event", "actor")."""
+    former: dict[str, dict[str, str]]
+    """By kind: former id -> the record's id now."""
+
+    def moved(self, site: Site) -> dict[str, str]:
+        """The old pages of the records ``site`` publishes, with their new ones."""
+        live: dict[str, set[str]] = {"event": set(site.event_by_id), "actor": set(site.actor_by_id)}
+        return {
+            f"{FOLDERS[kind]}/{old}": f"{FOLDERS[kind]}/{new}"
+            for kind, former in self.former.items()
+            for old, new in sorted(former.items())
+            if new in live[kind]
+        }
+
+
+FOLDERS = {"event": "briefs", "actor": "actors"}
+"""Where each kind of record's pages are."""
+
+
+def _names(records: Records, errors: list[ContentError]) -> Names:
+    """Drafts and former ids, read from every record's plain data (valid or not); a former id
+    that clashes with a live id or another record's former id is an error."""
+    docs = {
+        "event": {i: d for i, (d, _) in records.events.items()} | records.bad_events,
+        "actor": {i: d for i, (d, _) in records.actors.items()} | records.bad_actors,
+    }
+    live = {"event": records.event_ids, "actor": records.actor_ids}
+    drafts = {
+        kind: frozenset(i for i, doc in found.items() if _is_draft(doc))
+        for kind, found in docs.items()
+    }
+    former = {kind: _former_ids(docs[kind], live[kind], kind, errors) for kind in docs}
+    return Names(drafts, former)
+
+
+def _former_ids(
+    docs: dict[str, Document], live: set[str], kind: str, errors: list[ContentError]
+) -> dict[str, str]:
+    """Former id -> record id, for the records of one kind (``docs``, by id)."""
+    found: dict[str, str] = {}
+    for record_id, doc in sorted(docs.items(), key=lambda item: item[1].display):
+        for i, old in enumerate(_items(doc.data.get("former_ids"))):
+            if _id(old) is None:
+                continue  # (reported by the schema)
+            clash = found.get(old)
+            if old == record_id:
+                message = f"'{old}' is this {kind}'s own id: list only the ids it had before"
+            elif old in RESERVED_IDS:
+                message = f"'{old}' is reserved: it cannot be a former id"
+            elif old in live:
+                where = f" ({docs[old].display})" if old in docs else ""
+                message = f"former id '{old}' is the id of a live {kind}{where}"
+            elif clash == record_id:
+                message = f"duplicate former id '{old}'"
+            elif clash is not None:
+                message = (
+                    f"former id '{old}' is also a former id of {kind} '{clash}' "
+                    f"({docs[clash].display}): an old address can lead to one record only"
+                )
+            else:
+                found[old] = record_id
+                continue
+            errors.append(doc.error(("former_ids", i), message))
+    return found
+
+
+def _check(records: Records, errors: list[ContentError], cache: RecordCache | None) -> Names:
     """The checks across records. Every reference is checked on whatever was read, valid or
     not, so that one run reports every problem that does not depend on another."""
+    names = _names(records, errors)
     checker = _Checker(records.vocabulary_doc, records.event_ids, records.actor_ids, errors)
-    context = (records.vocabulary, checker.event_ids, checker.actor_ids)
+    checker.names = names
+    context = (records.vocabulary, checker.event_ids, checker.actor_ids, names)
     # An unchanged event checked with the same vocabulary and ids passes again: skip it.
     passed = cache.checked if cache is not None and cache.context == context else {}
     checked: dict[str, Event] = {}
@@ -161,6 +250,7 @@ def _check(records: Records, errors: list[ContentError], cache: RecordCache | No
         checker.actor(actor_id, doc, affiliations)
     if cache is not None:
         cache.context, cache.checked = context, checked
+    return names
 
 
 # -- checks across records -------------------------------------------------------------------
@@ -181,6 +271,24 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+_UNPUBLISHED = (
+    ", which is not published: a published record cannot refer to it "
+    "(publish the draft, or remove the reference)"
+)
+
+
+_FLAG = TypeAdapter(bool)
+
+
+def _is_draft(doc: Document) -> bool:
+    """Whether the record says ``draft: true`` (its values are read as text, as the schema
+    reads them: true, yes, on...)."""
+    try:
+        return "draft" in doc.data and _FLAG.validate_python(doc.data["draft"])
+    except ValidationError:
+        return False  # (reported by the schema)
+
+
 def _is_placeholder(value: str) -> bool:
     """``TODO`` at the start of a value, as ``briefing new`` writes it."""
     text = value.lstrip()
@@ -198,6 +306,9 @@ class _Checker:
         self.errors = errors
         self.event_ids = event_ids
         self.actor_ids = actor_ids
+        self.names = Names({}, {})
+        self.publishing = True
+        """The record being checked is not a draft: it may not refer to one."""
         self.terms: dict[str, set[str]] | None = None
         """Vocabulary ids by list; None when the vocabulary could not be read at all."""
         if vocab_doc is None:
@@ -221,6 +332,25 @@ class _Checker:
         if isinstance(value, str) and value not in known and ID_PATTERN.match(value):
             hint = did_you_mean(value, known)
             self.errors.append(doc.error(loc, f"unknown {what} '{value}'{hint}"))
+
+    def _record(self, doc: Document, loc: tuple[Any, ...], value: Any, kind: str) -> None:
+        """A reference to an event or actor: a live one, and not a draft from a published
+        record. A former id is refused with the id to write."""
+        known = self.event_ids if kind == "event" else self.actor_ids
+        if not isinstance(value, str) or (value in known and not self._draft(kind, value)):
+            return
+        renamed = self.names.former.get(kind, {}).get(value)
+        if value in known:
+            self.errors.append(doc.error(loc, f"{kind} '{value}' is a draft{_UNPUBLISHED}"))
+        elif renamed is not None:
+            message = f"{kind} '{value}' is now '{renamed}' (a former id): write '{renamed}'"
+            self.errors.append(doc.error(loc, message))
+        else:
+            self._ref(doc, loc, value, known, kind)
+
+    def _draft(self, kind: str, record_id: str) -> bool:
+        """Whether the record is a draft that the record being checked may not refer to."""
+        return self.publishing and record_id in self.names.drafts.get(kind, ())
 
     def _term(self, doc: Document, loc: tuple[Any, ...], value: Any, kind: str, what: str) -> None:
         if self.terms is not None:
@@ -261,6 +391,7 @@ class _Checker:
 
     def event(self, event_id: str, doc: Document) -> None:
         data = doc.data
+        self.publishing = not _is_draft(doc)
         self._term(doc, ("type",), data.get("type"), "event_types", "event type")
         self._term(doc, ("status",), data.get("status"), "statuses", "status")
         self._time(doc, data.get("date"), data.get("time"))
@@ -274,7 +405,7 @@ class _Checker:
             ref.get("id") if isinstance(ref, dict) else ref for ref in _items(data.get("actors"))
         ]
         for i, actor in enumerate(actors):
-            self._ref(doc, ("actors", i), actor, self.actor_ids, "actor")
+            self._record(doc, ("actors", i), actor, "actor")
         self._unique(doc, ("actors",), actors, "actor")
         keys = [_mapping(source).get("key") for source in _items(data.get("sources"))]
         self._unique(doc, ("sources",), keys, "source key")
@@ -288,7 +419,7 @@ class _Checker:
         self._ref(doc, ("location", "source"), location.get("source"), known_keys, "source key")
         for i, claim in enumerate(_items(data.get("claims"))):
             claim = _mapping(claim)
-            self._ref(doc, ("claims", i, "by"), claim.get("by"), self.actor_ids, "actor")
+            self._record(doc, ("claims", i, "by"), claim.get("by"), "actor")
             for j, key in enumerate(_items(claim.get("sources"))):
                 self._ref(doc, ("claims", i, "sources", j), key, known_keys, "source key")
         confidence = _mapping(data.get("assessment")).get("confidence")
@@ -300,8 +431,12 @@ class _Checker:
             self._pages(doc, ("claims", i, "said"), _mapping(claim).get("said"))
         for i, update in enumerate(_items(data.get("updates"))):
             self._pages(doc, ("updates", i, "note"), _mapping(update).get("note"))
+        self._related(event_id, doc)
+        self.placeholders(doc)
+
+    def _related(self, event_id: str, doc: Document) -> None:
         seen: set[tuple[str, str]] = set()
-        for i, rel in enumerate(_items(data.get("related"))):
+        for i, rel in enumerate(_items(doc.data.get("related"))):
             rel = _mapping(rel)
             other, relation = rel.get("id"), rel.get("relation")
             if other == event_id:
@@ -309,14 +444,13 @@ class _Checker:
                     doc.error(("related", i, "id"), "an event cannot be related to itself")
                 )
             else:
-                self._ref(doc, ("related", i, "id"), other, self.event_ids, "event")
+                self._record(doc, ("related", i, "id"), other, "event")
             self._term(doc, ("related", i, "relation"), relation, "relations", "relation")
             link = (_id(other), _id(relation))
             if link[0] is not None and link[1] is not None:
                 if link in seen:
                     self.errors.append(doc.error(("related", i), f"duplicate link to '{other}'"))
                 seen.add((link[0], link[1]))
-        self.placeholders(doc)
 
     def _pages(self, doc: Document, loc: tuple[Any, ...], text: Any) -> None:
         """Links in record Markdown to briefs and profiles must find them."""
@@ -324,11 +458,17 @@ class _Checker:
             return
         for href in safe.own_links(text):
             match = re.fullmatch(r"(briefs|actors)/([^/#]+)\.md(?:#.*)?", href)
-            known = self.event_ids if match and match[1] == "briefs" else self.actor_ids
-            if match and match[2] != "index" and match[2] not in known:
-                what = "event" if match[1] == "briefs" else "actor"
+            if not match or match[2] == "index":
+                continue
+            what = "event" if match[1] == "briefs" else "actor"
+            known = self.event_ids if what == "event" else self.actor_ids
+            target = self.names.former.get(what, {}).get(match[2], match[2])  # (a renamed one)
+            if target not in known:
                 hint = did_you_mean(match[2], known)
                 message = f"links to '{href}': no {what} '{match[2]}'{hint}"
+                self.errors.append(doc.error(loc, message))
+            elif self._draft(what, target):
+                message = f"links to '{href}': {what} '{target}' is a draft{_UNPUBLISHED}"
                 self.errors.append(doc.error(loc, message))
 
     def _time(self, doc: Document, date: Any, time: Any) -> None:
@@ -345,6 +485,7 @@ class _Checker:
             )
 
     def actor(self, actor_id: str, doc: Document, affiliations: dict[str, Any]) -> None:
+        self.publishing = not _is_draft(doc)
         self._term(doc, ("kind",), doc.data.get("kind"), "actor_kinds", "actor kind")
         self._pages(doc, ("summary",), doc.data.get("summary"))
         self._pages(doc, ("body",), doc.data.get("body"))
@@ -357,7 +498,7 @@ class _Checker:
                 doc.error(("affiliation",), "an actor cannot be affiliated with itself")
             )
             return
-        self._ref(doc, ("affiliation",), affiliation, self.actor_ids, "actor")
+        self._record(doc, ("affiliation",), affiliation, "actor")
         chain, current = [actor_id], affiliation
         while _id(current) is not None and current in affiliations and current not in chain:
             chain.append(current)

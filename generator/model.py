@@ -361,6 +361,12 @@ class Event(Record):
     """The public change log."""
     published: Day
     """When the brief first went out (YYYY-MM-DD)."""
+    former_ids: list[Slug] = []
+    """Ids the brief had before it was renamed: its old addresses (`briefs/<old-id>/`) lead to
+    it, and links to `briefs/<old-id>.md` in records still work."""
+    draft: bool = False
+    """True while the brief is not ready: `briefing check` checks it, but it is published
+    nowhere (`make serve` shows it with a "draft" banner); published records cannot link to it."""
 
 
 # -- actors ----------------------------------------------------------------------------------
@@ -400,6 +406,12 @@ class Actor(Record):
     """Wikidata item id, e.g. Q56226."""
     body: Markdown | None = None
     """Longer profile (Markdown)."""
+    former_ids: list[Slug] = []
+    """Ids the actor had before it was renamed: its old addresses (`actors/<old-id>/`) lead to
+    the profile, and links to `actors/<old-id>.md` in records still work."""
+    draft: bool = False
+    """True while the profile is not ready: `briefing check` checks it, but it is published
+    nowhere (`make serve` shows it with a "draft" banner); published records cannot refer to it."""
 
 
 # -- vocabulary ------------------------------------------------------------------------------

@@ -80,14 +80,15 @@ def _url_root(context: Any) -> str:
 def markdown(context: Any, value: str, shift: int = 0) -> Md:
     """Record Markdown as a block of sanitized HTML (`safe.to_html`); ``shift`` demotes its
     headings (a body's `##` sits under the page's `##`)."""
-    fragment = safe.page_html(safe.to_html(value, shift), _url_root(context))
+    fragment = safe.page_html(safe.to_html(value, shift), _url_root(context), context["site"].moved)
     return Md(f'<div class="record-text">{fragment}</div>')
 
 
 @jinja2.pass_context
 def cell(context: Any, value: str) -> Md:
     """Record Markdown as sanitized HTML on one line (table cells, list items)."""
-    return Md(safe.page_html(safe.to_html(value, inline=True), _url_root(context)))
+    moved = context["site"].moved
+    return Md(safe.page_html(safe.to_html(value, inline=True), _url_root(context), moved))
 
 
 def trusted(value: str) -> Md:

@@ -27,7 +27,7 @@ import hashlib
 import html
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import markdown
@@ -76,6 +76,8 @@ MAX_LINKS = 1_000
 
 _ROOT = "./@root@/"
 """Stands for the path from a page to the site root in links to our own pages (`page_html`)."""
+_OWN_PAGE = re.compile(re.escape(_ROOT) + r"((?:briefs|actors)/[a-z0-9-]+)/")
+"""A link to a brief or profile (its path without the slash), to point renamed ones on."""
 
 
 def url_allowed(url: str) -> bool:
@@ -323,9 +325,14 @@ def to_html(text: str, shift: int = 0, inline: bool = False) -> str:
     return _armour(sanitize(converted), inline)
 
 
-def page_html(fragment: str, root: str) -> str:
-    """``fragment`` (from `to_html`) on a page whose path to the site root is ``root``."""
-    return fragment.replace(f'href="{_ROOT}', f'href="{root}') if _ROOT in fragment else fragment
+def page_html(fragment: str, root: str, moved: Mapping[str, str] | None = None) -> str:
+    """``fragment`` (from `to_html`) on a page whose path to the site root is ``root``; links
+    to the old pages of renamed records (``briefs/<former-id>``: ``moved``) go to their pages."""
+    if _ROOT not in fragment:
+        return fragment
+    if moved:
+        fragment = _OWN_PAGE.sub(lambda m: _ROOT + moved.get(m[1], m[1]) + "/", fragment)
+    return fragment.replace(f'href="{_ROOT}', f'href="{root}')
 
 
 @functools.lru_cache(maxsize=100_000)

@@ -11,7 +11,7 @@ import pytest
 from generator.errors import ContentErrors
 from generator.link import build_site
 from generator.records import RecordCache
-from tests.conftest import EVENT, ContentFactory
+from tests.conftest import ACTORS, EVENT, EVENT_2, ContentFactory
 
 P = "content/events/2024/bad.yaml"
 LINK = (
@@ -379,6 +379,28 @@ CASES = {
         edit("tags: [missile]", "tags: [missile]\nrelated:\n  - id: launch\n    relation: caused"),
         f"{P}:30:15: related[0].relation: unknown relation 'caused'",
     ),
+    # former ids (redirects)
+    "former id of a live event": (
+        EVENT + "former_ids: [launch]\n",
+        f"{P}:35:14: former_ids[0]: former id 'launch' is the id of a live event "
+        "(content/events/2024/launch.yaml)",
+    ),
+    "former id is its own": (
+        EVENT + "former_ids: [bad]\n",
+        f"{P}:35:14: former_ids[0]: 'bad' is this event's own id: list only the ids it had before",
+    ),
+    "former id reserved": (
+        EVENT + "former_ids: [index]\n",
+        f"{P}:35:14: former_ids[0]: 'index' is reserved: it cannot be a former id",
+    ),
+    "duplicate former id": (
+        EVENT + "former_ids: [old, old]\n",
+        f"{P}:35:19: former_ids[1]: duplicate former id 'old'",
+    ),
+    "draft not a flag": (
+        EVENT + "draft: maybe\n",
+        f"{P}:35:8: draft: Input should be a valid boolean, unable to interpret input",
+    ),
 }
 
 
@@ -631,3 +653,77 @@ def test_one_run_reports_every_independent_problem(make_content: ContentFactory)
         f"{P}:31:15: related[0].relation: unknown relation 'caused'",
         f"{P}:37:10: sources[0].url: 'javascript:x' is not allowed: URLs must start with http:// or https://",
     ]
+
+
+# -- former ids and drafts across records ------------------------------------------------------
+
+DRAFT_LINK = (
+    "which is not published: a published record cannot refer to it "
+    "(publish the draft, or remove the reference)"
+)
+
+
+def test_former_ids_clash_and_are_not_references(make_content: ContentFactory) -> None:
+    """A former id leads to one record only; a structured reference names the id now, while
+    a link in record Markdown to the old page is accepted (it goes to the new one)."""
+    root = make_content(
+        events={
+            "launch": EVENT + "former_ids: [old-launch]\n",
+            "other": EVENT + "former_ids: [old-launch]\n",
+            "claim": EVENT_2.replace("id: launch", "id: old-launch")
+            + "body: See [the launch](briefs/old-launch.md) and [him](actors/kim.md#profile).\n",
+        },
+        actors={"kim-jong-un": ACTORS["kim-jong-un"] + "former_ids: [kim]\n"},
+    )
+    assert _errors(root) == [
+        "content/events/2024/claim.yaml:8:9: related[0].id: event 'old-launch' is now 'launch' "
+        "(a former id): write 'launch'",
+        "content/events/2024/other.yaml:35:14: former_ids[0]: former id 'old-launch' is also a "
+        "former id of event 'launch' (content/events/2024/launch.yaml): an old address can lead "
+        "to one record only",
+    ]
+
+
+def test_published_records_cannot_refer_to_drafts(make_content: ContentFactory) -> None:
+    related = "tags: [missile]\nrelated:\n  - id: secret\n    relation: context"
+    root = make_content(
+        events={
+            "secret": EVENT.replace("rok-jcs", "ghost") + "draft: true\n",  # drafts may
+            "pub": EVENT.replace("tags: [missile]", related)
+            + "body: See [it](briefs/secret.md).\n",
+        },
+        actors={
+            "ghost": "name: G\nkind: state\nsummary: G.\naffiliation: rok-jcs\ndraft: yes\n",
+            "north-korea": ACTORS["north-korea"] + "affiliation: ghost\n",
+        },
+    )
+    assert _errors(root) == [
+        f"content/actors/north-korea.yaml:6:14: affiliation: actor 'ghost' is a draft, {DRAFT_LINK}",
+        f"content/events/2024/pub.yaml:29:9: related[0].id: event 'secret' is a draft, {DRAFT_LINK}",
+        "content/events/2024/pub.yaml:38:7: body: links to 'briefs/secret.md': event 'secret' is "
+        f"a draft, {DRAFT_LINK}",
+    ]
+
+
+def test_drafts_are_checked_but_left_out_of_the_site(make_content: ContentFactory) -> None:
+    root = make_content(events={"secret": EVENT + "draft: true\n"})
+    assert "secret" not in build_site(root).event_by_id
+    assert "secret" in build_site(root, drafts=True).event_by_id
+    (root / "events" / "2024" / "secret.yaml").write_text(
+        EVENT.replace("type: missile-launch", "type: nope") + "draft: true\n", encoding="utf-8"
+    )
+    assert _errors(root) == ["content/events/2024/secret.yaml:4:7: type: unknown event type 'nope'"]
+
+
+def test_renamed_records_keep_their_old_pages(make_content: ContentFactory) -> None:
+    root = make_content(
+        events={
+            "launch": EVENT + "former_ids: [old-launch]\n",
+            "secret": EVENT_2 + "draft: true\n",
+        },
+        actors={"kim-jong-un": ACTORS["kim-jong-un"] + "former_ids: [kim]\n"},
+    )
+    assert build_site(root).moved == {
+        "briefs/old-launch": "briefs/launch",
+        "actors/kim": "actors/kim-jong-un",
+    }

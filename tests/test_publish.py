@@ -291,6 +291,7 @@ body: |
 
   +plus
 published: "2024-06-28"
+former_ids: [hostile-first-name, hostile-second-name]
 """
 
 
@@ -304,6 +305,8 @@ def _recovered(row: dict[str, str]) -> dict[str, Any]:
     out["actors"] = [{"id": actor_id} for actor_id in ids]
     for name, cell in row.items():
         if name == "actors" or cell == "":
+            if cell == "" and forms.get(name) == "joined" and name != "actors":
+                out[name] = []  # (an empty list of ids, such as no former_ids)
             continue
         if name.startswith("actors."):
             for ref, item in zip(out["actors"], json.loads(cell), strict=True):
