@@ -76,7 +76,7 @@ MAX_LINKS = 1_000
 
 _ROOT = "./@root@/"
 """Stands for the path from a page to the site root in links to our own pages (`page_html`)."""
-_OWN_PAGE = re.compile(re.escape(_ROOT) + r"((?:briefs|actors)/[a-z0-9-]+)/")
+_RECORD_PAGE = re.compile(re.escape(_ROOT) + r"((?:briefs|actors)/[a-z0-9-]+)/")
 """A link to a brief or profile (its path without the slash), to point renamed ones on."""
 
 
@@ -96,8 +96,8 @@ _OWN_PAGE = re.compile(r"(?!\.\./)(?:[A-Za-z0-9_~-][A-Za-z0-9._~/-]*)?(?:#[A-Za-
 
 
 def _attribute(tag: str, name: str, value: str) -> str | None:
-    if name == "href":
-        return value if url_allowed(value) else None
+    if name == "href":  # (a link to our own pages starts with `_ROOT` by now: see `_Inspect`)
+        return value if url_allowed(value.removeprefix(_ROOT)) else None
     if name == "start":
         return value if value.isascii() and value.isdigit() else None
     return value
@@ -331,7 +331,7 @@ def page_html(fragment: str, root: str, moved: Mapping[str, str] | None = None) 
     if _ROOT not in fragment:
         return fragment
     if moved:
-        fragment = _OWN_PAGE.sub(lambda m: _ROOT + moved.get(m[1], m[1]) + "/", fragment)
+        fragment = _RECORD_PAGE.sub(lambda m: _ROOT + moved.get(m[1], m[1]) + "/", fragment)
     return fragment.replace(f'href="{_ROOT}', f'href="{root}')
 
 
