@@ -314,6 +314,22 @@ def test_hand_written_front_matter_is_escaped(built: Built) -> None:
     assert len(soup.find_all("script", src=False, type=False)) == 3  # the theme's own three
 
 
+def test_links_to_our_own_pages_find_them(built: Built) -> None:
+    """A record's `briefs/<id>.md` link points at the brief from every page that shows it."""
+    number = next(n for n, p in enumerate(PAYLOADS) if p["text"].startswith("[own page]"))
+    assert f"hostile-{number:02d}-md" in built.published
+    brief = built.site / "briefs" / f"hostile-{number:02d}-md" / "index.html"
+    soup = BeautifulSoup(brief.read_text(encoding="utf-8"), "html.parser")
+    links = {a.get_text(): a.get("href") for a in soup.select(".record-text a")}
+    assert links["own page"] == "../../briefs/launch/#claims"
+    assert links["profile"] == "../../actors/north-korea/"
+    year = BeautifulSoup(
+        (built.site / "timeline" / "2024" / "index.html").read_text("utf-8"), "html.parser"
+    )
+    hrefs = {a.get("href") for a in year.find_all("a", string="own page")}
+    assert hrefs <= {"../../briefs/launch/#claims"}
+
+
 def test_plain_text_reads_as_written(built: Built) -> None:
     for n, payload in enumerate(PAYLOADS):
         text = payload["text"]
