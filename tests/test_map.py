@@ -37,7 +37,7 @@ from tests.browser_support import (
     _serious_violations,
     open_page,
 )
-from tests.conftest import ACTORS, EVENT, EVENT_2, VOCABULARY, write_tree
+from tests.conftest import EVENT, write_tree
 from tests.sitebuild import ROOT, config_for, mkdocs_build
 
 pytestmark = pytest.mark.browser
@@ -469,9 +469,7 @@ def test_record_text_stays_text(browser: Browser, tmp_path: Path) -> None:
     """A title that looks like HTML shows as text, in the marker, the popup and the list."""
     event = EVENT.replace("title: Suspected ballistic missile launch", f"title: '{HOSTILE_TITLE}'")
     assert HOSTILE_TITLE in event
-    content = write_tree(
-        tmp_path / "content", {"launch": event, "claim": EVENT_2}, ACTORS, VOCABULARY
-    )
+    content = write_tree(tmp_path / "content", {"launch": event})
     with _built_and_served(tmp_path, content) as site:
         assert [f["properties"]["title"] for f in site.features()] == [HOSTILE_TITLE]
 
