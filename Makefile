@@ -33,8 +33,8 @@ check: $(STAMP)
 	$(BIN)/briefing check
 
 lint: $(STAMP) lint-js
-	$(BIN)/ruff check generator tests
-	$(BIN)/ruff format --check generator tests
+	$(BIN)/ruff check generator tests tools
+	$(BIN)/ruff format --check generator tests tools
 	$(BIN)/mypy
 	$(BIN)/zizmor --offline --quiet .github/
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml

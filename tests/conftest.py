@@ -1,8 +1,9 @@
-"""Shared fixtures: small real content trees written to temporary folders."""
+"""Shared fixtures: copies of the fixture content tree (tests/fixtures/content), edited."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -36,72 +37,23 @@ settings.load_profile(os.environ.get("BRIEFING_HYPOTHESIS", "ci"))
 # Browser fixtures (chromium, site_url, browser, page, ...) for every browser test module.
 pytest_plugins = ["tests.browser_support"]
 
-VOCABULARY = """\
-event_types:
-  - id: missile-launch
-    label: Missile launch
-    description: A launch of one or more missiles.
-  - id: statement
-    label: Statement
-    description: An official statement.
-actor_kinds:
-  - id: state
-    label: State
-    description: A country.
-  - id: person
-    label: Person
-    description: A named individual.
-  - id: military
-    label: Military body
-    description: A command or armed service.
-statuses:
-  - id: developing
-    label: Developing
-    description: Facts are still coming in.
-  - id: confirmed
-    label: Confirmed
-    description: The core facts are established.
-confidence:
-  - id: low
-    label: Low
-    description: Thin or conflicting evidence.
-  - id: high
-    label: High
-    description: Strong, consistent evidence.
-relations:
-  - id: response-to
-    label: In response to
-    inverse_label: Prompted
-  - id: context
-    label: Context
-    inverse_label: Context
-"""
+# The one content tree of the tests: tests/fixtures/content. The golden files render it as it
+# is; `make_content` and `write_tree` copy it and swap in the records a test gives.
+FIXTURE = Path(__file__).parent / "fixtures" / "content"
 
+
+def _fixture_text(relative: str) -> str:
+    return (FIXTURE / relative).read_text(encoding="utf-8")
+
+
+VOCABULARY = _fixture_text("vocabulary.yaml")
 ACTORS = {
-    "north-korea": """\
-name: North Korea
-kind: state
-summary: The Democratic People's Republic of Korea.
-aliases: [DPRK]
-country: KP
-""",
-    "kim-jong-un": """\
-name: Kim Jong Un
-native_name: 김정은
-kind: person
-summary: Leader of North Korea.
-aliases: [Kim Jong-un]
-affiliation: north-korea
-""",
-    "rok-jcs": """\
-name: Joint Chiefs of Staff
-kind: military
-summary: South Korea's joint command, which reports launches.
-aliases: [JCS]
-country: KR
-""",
+    path.stem: path.read_text(encoding="utf-8") for path in (FIXTURE / "actors").glob("*.yaml")
 }
+CLAIM = _fixture_text("events/2024/claim.yaml")
 
+# The launch of the copied trees: the fixture's launch.yaml cut to a short, plain record. The
+# exact-message tests (tests/test_check.py) edit it and name its lines and columns.
 EVENT = """\
 title: Suspected ballistic missile launch
 date: "2024-06-26"
@@ -139,23 +91,6 @@ sources:
 published: "2024-06-26"
 """
 
-EVENT_2 = """\
-title: Claim of a multiple-warhead test
-date: "2024-06-27"
-type: statement
-status: confirmed
-summary: KCNA said the launch tested multiple warheads.
-actors: [north-korea, kim-jong-un]
-related:
-  - id: launch
-    relation: response-to
-sources:
-  - key: kcna
-    publisher: KCNA
-    title: Statement on the test
-published: "2024-06-27"
-"""
-
 ContentFactory = Callable[..., Path]
 
 
@@ -167,22 +102,31 @@ def _not_on_github(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def write_tree(root: Path, events: dict[str, str], actors: dict[str, str], vocabulary: str) -> Path:
-    (root / "events" / "2024").mkdir(parents=True, exist_ok=True)
-    (root / "actors").mkdir(parents=True, exist_ok=True)
-    (root / "vocabulary.yaml").write_text(vocabulary, encoding="utf-8")
-    for record_id, text in events.items():
-        (root / "events" / "2024" / f"{record_id}.yaml").write_text(
-            textwrap.dedent(text), encoding="utf-8"
-        )
-    for record_id, text in actors.items():
+def write_tree(
+    root: Path,
+    events: dict[str, str] | None = None,
+    actors: dict[str, str] | None = None,
+    vocabulary: str | None = None,
+) -> Path:
+    """Copy the fixture tree to ``root`` with the short launch (EVENT), then write the records
+    given: an event replaces the one of that id (or is new, under events/2024), an actor the
+    actor of that id, and ``vocabulary`` the vocabulary."""
+    shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
+    for record_id, text in {"launch": EVENT, **(events or {})}.items():
+        existing = sorted((root / "events").glob(f"*/{record_id}.yaml"))
+        path = existing[0] if existing else root / "events" / "2024" / f"{record_id}.yaml"
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    for record_id, text in (actors or {}).items():
         (root / "actors" / f"{record_id}.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
+    if vocabulary is not None:
+        (root / "vocabulary.yaml").write_text(vocabulary, encoding="utf-8")
     return root
 
 
 @pytest.fixture
 def make_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ContentFactory:
-    """Write a valid content tree to ``tmp_path/content``; keyword arguments replace records.
+    """Write the fixture tree to ``tmp_path/content`` (see `write_tree`); keyword arguments
+    replace records.
 
     The working folder is ``tmp_path``, so messages show ``content/...`` paths.
     """
@@ -191,11 +135,9 @@ def make_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ContentFact
     def make(
         events: dict[str, str] | None = None,
         actors: dict[str, str] | None = None,
-        vocabulary: str = VOCABULARY,
+        vocabulary: str | None = None,
     ) -> Path:
-        all_events = {"launch": EVENT, "claim": EVENT_2, **(events or {})}
-        all_actors = {**ACTORS, **(actors or {})}
-        return write_tree(Path("content"), all_events, all_actors, vocabulary)
+        return write_tree(Path("content"), events, actors, vocabulary)
 
     return make
 

@@ -10,11 +10,10 @@ import pytest
 
 from generator import addresses
 from generator.errors import ContentError
-from tests.conftest import EVENT, ContentFactory
+from tests.conftest import EVENT, FIXTURE, ContentFactory
 from tests.sitebuild import config_for, mkdocs_build
 from tests.test_cli import briefing
 
-FIXTURE = Path(__file__).parent / "fixtures" / "content"
 GENERATED = ["index.md", "map.md", "briefs/index.md", "briefs/launch.md", "tags/x/page/2.md"]
 
 

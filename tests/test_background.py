@@ -10,8 +10,9 @@ import pytest
 from generator.background import Background
 from generator.errors import BriefingError
 from generator.link import build_site
+from tests.conftest import FIXTURE
 from tests.sitebuild import failing_templates
-from tests.test_golden import FIXTURE, SETTINGS, rendered, settings_with
+from tests.test_golden import SETTINGS, rendered, settings_with
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

@@ -33,7 +33,7 @@ def test_check_ok_prints_one_line_summary(make_content: ContentFactory, tmp_path
     make_content()
     result = briefing("check", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ok: 2 events, 3 actors, 1 tags checked in ")
+    assert result.stdout.startswith("ok: 4 events, 4 actors, 2 tags checked in ")
     assert result.stdout.count("\n") == 1
 
 
@@ -218,12 +218,17 @@ def test_json_schema_completes_actor_and_event_ids(make_content: ContentFactory)
     texts = schema.for_site(build_site(make_content()))
     event = json.loads(texts["event.schema.json"])
     actor = json.loads(texts["actor.schema.json"])
-    actors = ["kim-jong-un", "north-korea", "rok-jcs"]
+    actors = ["kcna", "kim-jong-un", "north-korea", "rok-jcs"]
     assert event["properties"]["actors"]["items"]["anyOf"][0] == {"type": "string", "enum": actors}
     assert event["$defs"]["ActorRef"]["properties"]["id"]["enum"] == actors
     assert event["$defs"]["Claim"]["properties"]["by"]["enum"] == actors
     assert actor["properties"]["affiliation"]["anyOf"][0] == {"type": "string", "enum": actors}
-    assert event["$defs"]["Related"]["properties"]["id"]["enum"] == ["claim", "launch"]
+    assert event["$defs"]["Related"]["properties"]["id"]["enum"] == [
+        "balloons",
+        "claim",
+        "exercise",
+        "launch",
+    ]
     assert event["$defs"]["Assessment"]["properties"]["confidence"]["anyOf"][0]["enum"] == [
         "low",
         "high",
@@ -241,8 +246,8 @@ def test_check_says_when_the_schema_is_stale_and_how_to_refresh_it(
     assert schema_lines(briefing("check", cwd=tmp_path).stderr) == []
     assert briefing("schema", cwd=tmp_path).returncode == 0
     assert schema_lines(briefing("check", cwd=tmp_path).stderr) == []
-    (tmp_path / "content/actors/kcna.yaml").write_text(
-        "name: KCNA\nkind: state\nsummary: The state news agency.\n", encoding="utf-8"
+    (tmp_path / "content/actors/kctv.yaml").write_text(
+        "name: KCTV\nkind: state\nsummary: The state television.\n", encoding="utf-8"
     )
     (tmp_path / "content/schema/vocabulary.schema.json").unlink()
     result = briefing("check", cwd=tmp_path)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ACTORS, EVENT, EVENT_2, VOCABULARY, write_tree
+from tests.conftest import write_tree
 
 ROOT = Path(__file__).parent.parent
 
@@ -28,7 +28,7 @@ sources:
 published: "2024-06-28"
 """
 
-KCNA = "name: KCNA\nkind: state\nsummary: The state news agency.\n"
+KCTV = "name: KCTV\nkind: state\nsummary: The state television.\n"
 
 
 def git(repo: Path, *args: str) -> str:
@@ -69,7 +69,7 @@ def repo(tmp_path: Path) -> Path:
     a brief's status, confidence and change log, adds a brief and a profile, and renames one."""
     repo = tmp_path / "repo"
     content = repo / "content"
-    write_tree(content, {"launch": EVENT, "claim": EVENT_2}, ACTORS, VOCABULARY)
+    write_tree(content)
     git(repo, "init", "--quiet", "--initial-branch=main")
     git(repo, "add", ".")
     git(repo, "commit", "--quiet", "-m", "base")
@@ -84,7 +84,7 @@ def repo(tmp_path: Path) -> Path:
     )
     launch.write_text(text, encoding="utf-8")
     (content / "events/2024/later.yaml").write_text(LATER, encoding="utf-8")
-    (content / "actors/kcna.yaml").write_text(KCNA, encoding="utf-8")
+    (content / "actors/kctv.yaml").write_text(KCTV, encoding="utf-8")
     git(repo, "mv", "content/events/2024/claim.yaml", "content/events/2024/warhead-claim.yaml")
     git(repo, "add", ".")
     git(repo, "commit", "--quiet", "-m", "change")
@@ -96,14 +96,14 @@ What HEAD changes on the site, compared with HEAD~1:
 
 Briefs
   added    later: More balloons cross the border
-  renamed  claim -> warhead-claim: Claim of a multiple-warhead test
+  renamed  claim -> warhead-claim: Claim with *stars*, <b>tags</b> | pipes & [brackets]
   changed  launch: status, assessment, updates
            status: developing -> confirmed
            confidence: high -> low
            new update 2024-06-27: The JCS confirmed the failure.
 
 Profiles
-  added    kcna: KCNA
+  added    kctv: KCTV
 
 Pages whose URL changes
   moved    briefs/claim/ -> briefs/warhead-claim/
@@ -133,7 +133,7 @@ Compared with HEAD~1.
 #### Briefs
 
 - **added** `later`: More balloons cross the border
-- **renamed** `claim` → `warhead-claim`: Claim of a multiple-warhead test
+- **renamed** `claim` → `warhead-claim`: Claim with &#42;stars&#42;, &#60;b&#62;tags&#60;/b&#62; &#124; pipes &amp; &#91;brackets&#93;
 - **changed** `launch`: status, assessment, updates
   - status: developing → **confirmed**
   - confidence: high → **low**
@@ -141,7 +141,7 @@ Compared with HEAD~1.
 
 #### Profiles
 
-- **added** `kcna`: KCNA
+- **added** `kctv`: KCTV
 
 #### Pages whose URL changes
 

@@ -198,7 +198,7 @@ def test_check_warns_and_strict_fails(
     make_content(events={"launch": EVENT})
     assert cli.main(["check"]) == 0
     out = capsys.readouterr()
-    assert "ok: 2 events" in out.out
+    assert "ok: 4 events" in out.out
     assert out.err.splitlines()[-1] == "3 editorial warning(s) in 1 file(s)"
     assert cli.main(["check", "--strict"]) == 1
     out = capsys.readouterr()

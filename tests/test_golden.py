@@ -15,10 +15,10 @@ from generator.errors import BriefingError
 from generator.link import build_site
 from generator.output import write_pages
 from generator.settings import Settings
+from tests.conftest import FIXTURE
 from tests.sitebuild import failing_templates
 
 ROOT = Path(__file__).parent.parent
-FIXTURE = Path(__file__).parent / "fixtures" / "content"
 GOLDEN = Path(__file__).parent / "golden"
 SETTINGS = Settings(
     site_name="Fixture Briefing",

@@ -29,7 +29,7 @@ from playwright.sync_api import Browser
 from generator.errors import ContentErrors
 from generator.link import build_site
 from tests.browser_support import open_page, serve
-from tests.conftest import ACTORS, EVENT, EVENT_2, VOCABULARY
+from tests.conftest import VOCABULARY, write_tree
 from tests.sitebuild import config_for, mkdocs_build
 
 pytestmark = pytest.mark.slow
@@ -104,17 +104,11 @@ def _dump(path: Path, data: dict[str, Any]) -> None:
 
 
 def _base(root: Path) -> None:
-    """The conftest content (three actors, two events) with one hostile vocabulary label."""
+    """The conftest content (the fixture tree, short launch) with one hostile vocabulary label."""
     vocabulary = VOCABULARY.replace(
         "    label: Statement\n", "    label: 'Statement \"><img src=x onerror=alert(1)>'\n"
     )
-    (root / "events" / "2024").mkdir(parents=True)
-    (root / "vocabulary.yaml").write_text(vocabulary, encoding="utf-8")
-    for actor_id, text in ACTORS.items():
-        (root / "actors").mkdir(exist_ok=True)
-        (root / "actors" / f"{actor_id}.yaml").write_text(text, encoding="utf-8")
-    (root / "events" / "2024" / "launch.yaml").write_text(EVENT, encoding="utf-8")
-    (root / "events" / "2024" / "claim.yaml").write_text(EVENT_2, encoding="utf-8")
+    write_tree(root, vocabulary=vocabulary)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 from generator import exports
 from generator.link import Site, build_site
 from generator.model import Actor, Event
+from tests.conftest import FIXTURE
 from tests.sitebuild import ROOT, config_for, mkdocs_build
 
 pytestmark = pytest.mark.slow
@@ -240,7 +241,6 @@ def test_data_page_documents_every_field_and_the_licence(builds: tuple[Path, Pat
 
 # -- events.csv: every field recoverable, no cell a spreadsheet would run ----------------------
 
-FIXTURE = Path(__file__).parent / "fixtures" / "content"
 
 # Values a spreadsheet would take for formulas, in every kind of column (text, dotted, joined
 # actors' roles, JSON lists and mappings), and separators that must not split a value.

@@ -21,7 +21,7 @@ from generator import cards, safe
 from generator import settings as settings_module
 from generator.link import Site, build_site
 from generator.settings import Settings
-from tests.conftest import ACTORS, EVENT, EVENT_2, VOCABULARY, write_tree
+from tests.conftest import ACTORS, EVENT, write_tree
 from tests.sitebuild import ROOT, config_for, mkdocs_build
 
 pytestmark = pytest.mark.slow
@@ -56,10 +56,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "summary: 'Fired a **missile** at `</script><script>alert(2)</script>` & co.'",
     )
     launch += 'updates:\n  - date: "2024-07-01"\n    note: A correction.\n'
-    actors = {**ACTORS, "rok-jcs": ACTORS["rok-jcs"].replace("Joint Chiefs of Staff", f"'{title}'")}
-    content = write_tree(
-        folder / "content", {"launch": launch, "claim": EVENT_2}, actors, VOCABULARY
-    )
+    actors = {"rok-jcs": ACTORS["rok-jcs"].replace("Joint Chiefs of Staff", f"'{title}'")}
+    content = write_tree(folder / "content", {"launch": launch}, actors)
     result = mkdocs_build(config_for(folder, content, pagefind=False), folder / "site")
     assert result.returncode == 0, result.stderr
     return folder / "site"
@@ -249,7 +247,9 @@ def test_feed_text_is_plain(hostile: Path) -> None:
     feed = feedparser.parse(raw)
     assert not feed.bozo, feed.bozo_exception
     assert feed.feed.title == f"{SITE_NAME}: {HOSTILE}"
-    [entry] = feed.entries
+    # The hostile launch, and the fixture's exercise (the joint chiefs are its actor too).
+    [entry] = [e for e in feed.entries if e.link == f"{SITE_URL}briefs/launch/"]
+    assert [e.title for e in feed.entries if e is not entry] == ["Exercise over several days"]
     assert entry.title == HOSTILE
     assert entry.summary == "Fired a missile at </script><script>alert(2)</script> & co."
     tag_feed = feedparser.parse((hostile / "feeds" / "tags" / "missile.xml").read_bytes())
@@ -332,9 +332,7 @@ def test_topic_feeds_are_made_again_only_for_changed_records(tmp_path: Path) -> 
     from generator import feeds
     from generator.records import RecordCache
 
-    content = write_tree(
-        tmp_path / "content", {"launch": EVENT, "claim": EVENT_2}, ACTORS, VOCABULARY
-    )
+    content = write_tree(tmp_path / "content")
     records = RecordCache()
     settings = Settings(site_name="S", site_url="https://example.org/")
     first = feeds.topic_feeds(build_site(content, cache=records), settings)

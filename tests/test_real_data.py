@@ -14,8 +14,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.link import Site, build_site
-from tests.import_missile_tests import local_moment, write
 from tests.sitebuild import ROOT, config_for, mkdocs_build
+from tools.import_missile_tests import local_moment, write
 
 SOURCE = ROOT.parent / "shared" / "reference" / "nk-missile-tests"
 pytestmark = [

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import FIXTURE
 from tests.sitebuild import config_for, mkdocs_build
-from tests.test_site import FIXTURE, _fetch, search_fragments, serving
+from tests.test_site import _fetch, search_fragments, serving
 
 pytestmark = pytest.mark.slow
 

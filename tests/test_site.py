@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 
 from generator import search
 from generator.link import build_site
+from tests.conftest import FIXTURE
 from tests.sitebuild import (
     ROOT,
     config_for,
@@ -29,7 +30,6 @@ from tests.sitebuild import (
     mkdocs_serve,
 )
 
-FIXTURE = Path(__file__).parent / "fixtures" / "content"
 BUDGET = 500 * 1024
 
 pytestmark = pytest.mark.slow

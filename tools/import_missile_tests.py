@@ -1,6 +1,9 @@
 """Import the reference data set of North Korean missile tests into briefing records.
 
-    python tests/import_missile_tests.py SOURCE_DIR OUT_CONTENT_DIR
+    python -m tools.import_missile_tests SOURCE_DIR OUT_CONTENT_DIR
+
+(for example SOURCE_DIR ../shared/reference/nk-missile-tests). tests/test_real_data.py imports
+it and builds the result.
 
 The data set gives one entry per missile, with UTC dates and times. A brief is one launch
 event on its LOCAL date (Asia/Seoul): all missiles of a salvo become one record. "unknown" is
