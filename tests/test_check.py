@@ -11,7 +11,7 @@ import pytest
 from generator.errors import ContentErrors
 from generator.link import build_site
 from generator.records import RecordCache
-from tests.conftest import ACTORS, EVENT, EVENT_2, ContentFactory
+from tests.conftest import ACTORS, CLAIM, EVENT, ContentFactory
 
 P = "content/events/2024/bad.yaml"
 LINK = (
@@ -669,7 +669,7 @@ def test_former_ids_clash_and_are_not_references(make_content: ContentFactory) -
         events={
             "launch": EVENT + "former_ids: [old-launch]\n",
             "other": EVENT + "former_ids: [old-launch]\n",
-            "claim": EVENT_2.replace("id: launch", "id: old-launch")
+            "claim": CLAIM.replace("id: launch", "id: old-launch")
             + "body: See [the launch](briefs/old-launch.md) and [him](actors/kim.md#profile).\n",
         },
         actors={"kim-jong-un": ACTORS["kim-jong-un"] + "former_ids: [kim]\n"},
@@ -718,7 +718,7 @@ def test_renamed_records_keep_their_old_pages(make_content: ContentFactory) -> N
     root = make_content(
         events={
             "launch": EVENT + "former_ids: [old-launch]\n",
-            "secret": EVENT_2 + "draft: true\n",
+            "secret": CLAIM + "draft: true\n",
         },
         actors={"kim-jong-un": ACTORS["kim-jong-un"] + "former_ids: [kim]\n"},
     )

@@ -14,8 +14,9 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 
 from tests.browser_support import open_page, serve
+from tests.conftest import FIXTURE
 from tests.sitebuild import config_for, free_port, mkdocs_build, mkdocs_serve
-from tests.test_site import FIXTURE, _fetch
+from tests.test_site import _fetch
 
 pytestmark = pytest.mark.slow
 
