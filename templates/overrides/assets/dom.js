@@ -44,3 +44,23 @@ export function onEveryPage(init) {
     init();
   }
 }
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/**
+ * A new SVG element: `attrs` are set as attributes (undefined and null skipped), `children`
+ * (nodes or strings, strings as text) appended in order. Record text goes in as text only.
+ *
+ * @param {string} tag
+ * @param {Record<string, unknown>} [attrs]
+ * @param {...(Node | string)} children
+ * @returns {SVGElement}
+ */
+export function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value !== undefined && value !== null) node.setAttribute(name, String(value));
+  }
+  node.append(...children);
+  return node;
+}
