@@ -175,7 +175,12 @@ def _mark(event: EventEntry, scale: Scale, lane: Lane) -> Mark:
     date = event.record.date
     point = date.is_day
     width = 3.0 if point else max(2.0, scale.width(date.first, date.last))
-    x = scale.x(date.first) - (1.5 if point else 0)
+    # A day is a point at the middle of its day; anything longer spans its days.
+    x = (
+        scale.x(date.first) + (scale.width(date.first, date.first) - width) / 2
+        if point
+        else scale.x(date.first)
+    )
     return Mark(event, round(x, 2), width, lane.y, point)
 
 
