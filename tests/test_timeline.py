@@ -57,7 +57,7 @@ def test_every_brief_is_one_mark_in_its_lane_at_its_date(
     seen: dict[str, int] = {}
     for lane in svg.findall("svg:g[@class='tl-lane']", NS):
         for mark in lane.findall("svg:a[@class='tl-mark']", NS):
-            event = site.event_by_id[mark.get("data-id")]
+            event = site.event_by_id[mark.get("data-id", "")]
             seen[event.id] = seen.get(event.id, 0) + 1
             assert lane.get("data-type") == event.record.type, event.id
             assert mark.get("href") == f"../briefs/{event.id}/"
