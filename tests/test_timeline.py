@@ -21,6 +21,7 @@ from generator.synth import generate
 
 ROOT = Path(__file__).parent.parent
 NS = {"svg": "http://www.w3.org/2000/svg"}
+XLINK = "http://www.w3.org/1999/xlink"
 BUDGET = 300 * 1024
 """Bytes a reader's browser may transfer for /timeline/ at 10,000 events (gzip)."""
 
@@ -60,7 +61,7 @@ def test_every_brief_is_one_mark_in_its_lane_at_its_date(
             event = site.event_by_id[mark.get("data-id", "")]
             seen[event.id] = seen.get(event.id, 0) + 1
             assert lane.get("data-type") == event.record.type, event.id
-            assert mark.get("href") == f"../briefs/{event.id}/"
+            assert mark.get(f"{{{XLINK}}}href") == f"../briefs/{event.id}/"
             rect = mark.find("svg:rect", NS)
             assert rect is not None
             x, width = float(rect.get("x", "")), float(rect.get("width", ""))

@@ -46,6 +46,7 @@ export function onEveryPage(init) {
 }
 
 const SVG_NS = "http://www.w3.org/2000/svg";
+const XLINK_NS = "http://www.w3.org/1999/xlink";
 
 /**
  * A new SVG element: `attrs` are set as attributes (undefined and null skipped), `children`
@@ -59,7 +60,11 @@ const SVG_NS = "http://www.w3.org/2000/svg";
 export function svg(tag, attrs = {}, ...children) {
   const node = document.createElementNS(SVG_NS, tag);
   for (const [name, value] of Object.entries(attrs)) {
-    if (value !== undefined && value !== null) node.setAttribute(name, String(value));
+    if (value === undefined || value === null) continue;
+    // xlink:href, not href, for links: Material's instant navigation sets the href property of
+    // every [href] element of a page it loads, which SVG links have only a getter for.
+    if (name.startsWith("xlink:")) node.setAttributeNS(XLINK_NS, name, String(value));
+    else node.setAttribute(name, String(value));
   }
   node.append(...children);
   return node;

@@ -228,7 +228,7 @@ class Timeline {
       const colour = this.index.types[this.index.type[i]][2];
       const link = svg(
         "a",
-        { class: "tl-mark", href: brief.replace("ID", event.id), "data-id": event.id },
+        { class: "tl-mark", "xlink:href": brief.replace("ID", event.id), "data-id": event.id },
         svg("title", {}, `${event.date}: ${event.title}`),
         svg("rect", {
           class: `chart-type-${colour} ${point ? "tl-point" : "tl-span"}`,
@@ -337,7 +337,7 @@ class Timeline {
     ]) {
       const button = el("button", {
         type: "button",
-        className: "md-button tl-button",
+        className: "tl-button",
         textContent: label,
       });
       button.addEventListener("click", action);
