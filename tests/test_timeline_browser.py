@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from generator.link import build_site
 from tests.browser_support import (
     BRIEF_ID,
     BRIEF_PATH,
@@ -17,8 +18,6 @@ from tests.browser_support import (
     _serious_violations,
     open_page,
 )
-
-from generator.link import build_site
 
 pytestmark = pytest.mark.browser
 
