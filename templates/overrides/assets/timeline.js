@@ -118,7 +118,7 @@ async function initYear(bar) {
     );
     results.replaceChildren(...(active ? matches.map((event) => entry(event, bar)) : []));
     const shown = active ? matches.length : own.length;
-    count.textContent = `${shown} of ${events.length} events shown${active ? ` (all of ${bar.dataset.year})` : ""}`;
+    count.textContent = `${shown} of ${events.length} events shown`;
     for (const [key] of FIELDS) form.elements[key].value = chosen[key];
   }
 
