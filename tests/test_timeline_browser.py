@@ -13,11 +13,11 @@ from generator.link import build_site
 from tests.browser_support import (
     BRIEF_ID,
     BRIEF_PATH,
-    ROOT,
     _screenshot,
     _serious_violations,
     open_page,
 )
+from tests.sitebuild import ROOT
 
 pytestmark = pytest.mark.browser
 
