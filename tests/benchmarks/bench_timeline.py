@@ -36,6 +36,8 @@ def kind(url: str) -> str:
     path = url.split("?")[0]
     if "/data/timeline/" in path:
         return "timeline data"
+    if path.endswith("sitemap.xml"):  # Material's instant navigation, on every page
+        return "sitemap.xml"
     for suffix, name in ((".js", "scripts"), (".css", "styles"), (".html", "page"), ("/", "page")):
         if path.endswith(suffix):
             return name
