@@ -31,7 +31,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import addresses, cards, changes, exports, feeds, output, pages, redirects, search
+from generator import (
+    addresses,
+    cards,
+    changes,
+    exports,
+    feeds,
+    output,
+    pages,
+    redirects,
+    search,
+    timeline,
+)
 from generator.background import Background, can_fork
 from generator.errors import BriefingError, ContentErrors
 from generator.link import Site, build_site
@@ -298,6 +309,7 @@ class Builder:
         """The open data and the feeds, in the site folder."""
         out, site_url = self.run.site_dir, self.settings.site_url
         exports.write(out, exports.files(site, site_url, self.exported))
+        exports.write(out, timeline.data(site))
         (out / "feed.xml").write_bytes(feeds.briefs_feed(site, self.settings))
         (out / "updates.xml").write_bytes(feeds.updates_feed(site, self.settings))
         feeds.write_topic_feeds(site, self.settings, out)

@@ -9,7 +9,8 @@ those events are rendered (and an actor's first page, which also shows its claim
 it appears alongside). What a page shows, and so what it depends on:
 
 - a brief: its record, the names of its actors and claimants, the titles and dates of its
-  related, previous and next briefs;
+  related, previous and next briefs, and the titles, dates and types of the briefs in its
+  timeline strip (`generator.timeline.neighbours`);
 - an actor: its record, its affiliation's and members' names, the titles and dates of the events
   it is involved in or made claims on, and the names of the actors it appears alongside;
 - a timeline year or a tag: title, date, type, status, summary and actor names of its events.
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from generator import timeline
 from generator.link import ActorEntry, EventEntry, Site
 from generator.settings import Settings
 
@@ -47,9 +49,9 @@ def _changed(old: Mapping[str, Entry], new: Mapping[str, Entry]) -> set[str]:
 def _event_units(event: EventEntry) -> Iterable[Unit]:
     """Units whose pages show something of ``event``."""
     yield ("brief", event.id)
-    for neighbour in (event.previous, event.next):
-        if neighbour is not None:
-            yield ("brief", neighbour.id)
+    # Its previous and next briefs, and the briefs whose timeline strip shows it.
+    for neighbour in timeline.neighbours(event):
+        yield ("brief", neighbour.id)
     for group in event.related:
         for other in group.events:
             yield ("brief", other.id)

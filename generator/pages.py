@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from generator import docs
+from generator import docs, timeline
 from generator.chart import chart
 from generator.link import ActorEntry, EventEntry, Site
 from generator.render import Page
@@ -51,13 +51,21 @@ def plan(site: Site, page_size: int) -> list[Page]:
     return [
         *(
             Page(
-                f"briefs/{e.id}.md", "brief.md.j2", ("brief", e.id), record=e, context={"event": e}
+                f"briefs/{e.id}.md",
+                "brief.md.j2",
+                ("brief", e.id),
+                record=e,
+                context={"event": e, "strip": timeline.strip(site, e)},
             )
             for e in site.events
         ),
         *_actor_pages(site.actors, page_size),
         Page("actors/index.md", "actors.md.j2", context={"kinds": [(k, a) for k, a in kinds if a]}),
-        Page("timeline/index.md", "timeline.md.j2", context={"years": years}),
+        Page(
+            "timeline/index.md",
+            "timeline.md.j2",
+            context={"years": years, "overview": timeline.overview(site)},
+        ),
         *_year_pages(years, page_size),
         Page("briefs/index.md", "briefs.md.j2", context={"years": years, "latest": newest[:20]}),
         Page("tags/index.md", "tags.md.j2"),

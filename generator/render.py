@@ -91,6 +91,18 @@ def cell(context: Any, value: str) -> Md:
     return Md(safe.page_html(safe.to_html(value, inline=True), _url_root(context), moved))
 
 
+@jinja2.pass_context
+def link(context: Any, target: str) -> Md:
+    """A generated page (``briefs/<id>.md``, ``timeline/index.md``) as a URL relative to the
+    page being rendered, HTML-escaped, for raw HTML and SVG (where MkDocs rewrites no links)."""
+    if context["settings"].directory_urls:
+        target = target.removesuffix(".md").removesuffix("index") + "/"
+        target = target.replace("//", "/").lstrip("/")
+    else:
+        target = target.removesuffix(".md") + ".html"
+    return Md(html.escape(_url_root(context) + target))
+
+
 def trusted(value: str) -> Md:
     """Markdown written by this project (the schema's docstrings), printed as it is."""
     return Md(value)
@@ -166,7 +178,7 @@ def environment(
         md=md_escape,
         html=html_escape,
     )
-    env.globals.update(when=when, source_number=source_number, month_name=month_name)
+    env.globals.update(when=when, source_number=source_number, month_name=month_name, link=link)
     return env
 
 

@@ -44,3 +44,28 @@ export function onEveryPage(init) {
     init();
   }
 }
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const XLINK_NS = "http://www.w3.org/1999/xlink";
+
+/**
+ * A new SVG element: `attrs` are set as attributes (undefined and null skipped), `children`
+ * (nodes or strings, strings as text) appended in order. Record text goes in as text only.
+ *
+ * @param {string} tag
+ * @param {Record<string, unknown>} [attrs]
+ * @param {...(Node | string)} children
+ * @returns {SVGElement}
+ */
+export function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null) continue;
+    // xlink:href, not href, for links: Material's instant navigation sets the href property of
+    // every [href] element of a page it loads, which SVG links have only a getter for.
+    if (name.startsWith("xlink:")) node.setAttributeNS(XLINK_NS, name, String(value));
+    else node.setAttribute(name, String(value));
+  }
+  node.append(...children);
+  return node;
+}

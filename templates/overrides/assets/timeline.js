@@ -1,6 +1,10 @@
-// Timeline filters: narrow the entries of a timeline page by type, actor, tag and status,
-// without loading a page. Without JavaScript the filter bar stays hidden and every entry shows.
-// Labels come from the page itself (data attributes and link texts), set with textContent only.
+// The timeline pages. On /timeline/, the visual timeline (timeline-lanes.js, loaded only
+// there). On a year page (/timeline/<year>/, paginated), filters by type, actor, tag and status
+// that cover every event of the year, not only the page shown: they read the year from
+// data/timeline/ and, while a filter is set, list every match of the year in place of the page.
+// The ticked filters live in the URL (?type=…&actors=…&tags=…&status=…): reload, share and the
+// back button keep them. Without JavaScript the filter bar stays hidden and every entry of the
+// page shows. Record text is set with textContent only (dom.js).
 import { el, onEveryPage } from "./dom.js";
 
 const FIELDS = [
@@ -10,53 +14,96 @@ const FIELDS = [
   ["status", "Status"],
 ];
 
-function options(entries) {
-  const found = { type: {}, actors: {}, tags: {}, status: {} };
-  for (const entry of entries) {
-    found.type[entry.dataset.type] = entry.dataset.typeLabel;
-    found.status[entry.dataset.status] = entry.dataset.statusLabel;
-    for (const tag of (entry.dataset.tags || "").split(" ").filter(Boolean)) found.tags[tag] = tag;
-    for (const link of entry.querySelectorAll(".entry-actors a")) {
-      const id = link
-        .getAttribute("href")
-        .replace(/\/(index\.html)?$/, "")
-        .split("/")
-        .pop()
-        .replace(/\.html$/, "");
-      found.actors[id] = link.textContent;
-    }
-  }
-  return found;
-}
-
-function matches(entry, chosen) {
-  return FIELDS.every(([key]) => {
-    const want = chosen[key];
-    if (!want) return true;
-    return (entry.dataset[key] || "").split(" ").includes(want);
+async function load(bar) {
+  const root = bar.dataset.root;
+  const [index, year] = await Promise.all(
+    [`${root}data/timeline/index.json`, `${root}data/timeline/${bar.dataset.year}.json`].map(
+      (url) => fetch(url).then((response) => response.json()),
+    ),
+  );
+  return year.id.map((id, k) => {
+    const i = year.start + k;
+    return {
+      id,
+      title: year.title[k],
+      date: year.date[k],
+      type: index.types[index.type[i]],
+      status: index.statuses[index.status[i]],
+      actors: index.actor[i].map((n) => index.actors[n]),
+      tags: index.tag[i].map((n) => [index.tags[n], index.tags[n]]),
+    };
   });
 }
 
-// Hide a date heading when every entry under it is hidden.
-function hideEmptyHeadings() {
-  for (const heading of document.querySelectorAll(".md-content h2")) {
-    if (!heading.nextElementSibling?.classList.contains("entry")) continue;
-    let any = false;
-    for (let node = heading.nextElementSibling; node && node.tagName !== "H2"; ) {
-      if (node.classList.contains("entry") && !node.hidden) any = true;
-      node = node.nextElementSibling;
-    }
-    heading.hidden = !any;
-  }
+function values(event, key) {
+  if (key === "type" || key === "status") return [event[key][0]];
+  return event[key].map((pair) => pair[0]);
 }
 
-function init() {
-  const bar = document.querySelector("[data-timeline-filters]");
-  if (!bar || bar.dataset.ready) return;
-  const entries = [...document.querySelectorAll(".md-content .entry")];
-  if (!entries.length) return;
-  const found = options(entries);
-  const chosen = {};
+function options(events, key) {
+  const found = new Map();
+  for (const event of events) {
+    const pairs = key === "type" || key === "status" ? [event[key]] : event[key];
+    for (const [value, label] of pairs) found.set(value, label);
+  }
+  return [...found].sort((a, b) => a[1].localeCompare(b[1]));
+}
+
+function entry(event, bar) {
+  const link = (pattern, id, text) =>
+    el("a", { href: pattern.replace("ID", encodeURIComponent(id)), textContent: text });
+  const line = el(
+    "p",
+    {},
+    el("strong", { textContent: event.date }),
+    ` · ${event.type[1]} · `,
+    link(bar.dataset.brief, event.id, event.title),
+  );
+  if (event.status[0] !== "confirmed") {
+    line.append(
+      " · ",
+      el("span", {
+        className: `badge badge--${event.status[0]}`,
+        textContent: event.status[1],
+      }),
+    );
+  }
+  const actors = el("p", { className: "entry-actors" }, "Actors: ");
+  event.actors.forEach(([id, name], n) => {
+    if (n) actors.append(", ");
+    actors.append(link(bar.dataset.actor, id, name));
+  });
+  return el("div", { className: "entry timeline-filters__match" }, line, actors);
+}
+
+function chosenFromUrl() {
+  const params = new URLSearchParams(window.location.search);
+  return Object.fromEntries(FIELDS.map(([key]) => [key, params.get(key) || ""]));
+}
+
+function writeUrl(chosen) {
+  const params = new URLSearchParams(window.location.search);
+  for (const [key] of FIELDS) {
+    if (chosen[key]) params.set(key, chosen[key]);
+    else params.delete(key);
+  }
+  const query = params.toString();
+  const url = `${window.location.pathname}${query ? `?${query}` : ""}${window.location.hash}`;
+  window.history.pushState(null, "", url);
+}
+
+async function initYear(bar) {
+  if (bar.dataset.ready || bar.dataset.started) return;
+  bar.dataset.started = "true";
+  const events = await load(bar);
+  const content = bar.closest(".md-content") || document;
+  const own = [...content.querySelectorAll(".entry:not(.timeline-filters__match)")];
+  const hideable = [...own, ...content.querySelectorAll("h2, .pager")].filter(
+    (node) => node !== bar && !bar.contains(node),
+  );
+  const results = el("div", { className: "timeline-filters__results" });
+  bar.after(results);
+  let chosen = chosenFromUrl();
   const form = el("form", {
     className: "timeline-filters__form",
     "aria-label": "Filter the timeline",
@@ -64,37 +111,47 @@ function init() {
   const count = el("p", { className: "timeline-filters__count", role: "status" });
 
   function apply() {
-    let shown = 0;
-    for (const entry of entries) {
-      const ok = matches(entry, chosen);
-      entry.hidden = !ok;
-      if (ok) shown += 1;
-    }
-    hideEmptyHeadings();
-    count.textContent = `${shown} of ${entries.length} events shown`;
+    const active = FIELDS.some(([key]) => chosen[key]);
+    for (const node of hideable) node.hidden = active;
+    const matches = events.filter((event) =>
+      FIELDS.every(([key]) => !chosen[key] || values(event, key).includes(chosen[key])),
+    );
+    results.replaceChildren(...(active ? matches.map((event) => entry(event, bar)) : []));
+    const shown = active ? matches.length : own.length;
+    count.textContent = `${shown} of ${events.length} events shown`;
+    for (const [key] of FIELDS) form.elements[key].value = chosen[key];
   }
 
   for (const [key, label] of FIELDS) {
-    const values = Object.keys(found[key]).sort((a, b) =>
-      found[key][a].localeCompare(found[key][b]),
-    );
-    if (!values.length) continue;
     const select = el(
       "select",
       { name: key },
       el("option", { value: "", textContent: "All" }),
-      ...values.map((value) => el("option", { value, textContent: found[key][value] })),
+      ...options(events, key).map(([value, text]) => el("option", { value, textContent: text })),
     );
     select.addEventListener("change", () => {
-      chosen[key] = select.value;
+      chosen = { ...chosen, [key]: select.value };
+      writeUrl(chosen);
       apply();
     });
     form.append(el("label", { className: "timeline-filters__field" }, `${label} `, select));
   }
+  window.addEventListener("popstate", () => {
+    if (!bar.isConnected) return;
+    chosen = chosenFromUrl();
+    apply();
+  });
   bar.append(form, count);
   bar.hidden = false;
-  bar.dataset.ready = "true";
   apply();
+  bar.dataset.ready = "true";
+}
+
+function init() {
+  const bar = document.querySelector("[data-timeline-filters]");
+  if (bar) initYear(bar);
+  const figure = document.querySelector("[data-timeline-lanes]");
+  if (figure) import("./timeline-lanes.js").then((lanes) => lanes.start(figure));
 }
 
 onEveryPage(init);

@@ -1,0 +1,348 @@
+"""The visual timeline: events in lanes by type along a time axis, laid out for the SVG
+templates (the overview on /timeline/, the strip on each brief), and the compact JSON the
+timeline's script zooms, pans and filters over.
+
+The overview is drawn at build time, so it reads without JavaScript. Up to `MARKS` events it
+draws each event as its own mark (a point for a day, a span for a month, a year or an
+interval), linking to its brief; above that it draws counts per month, quarter or year in
+each lane, so its size does not grow with the site. The JSON is columnar: ``index.json`` has
+the vocabulary and, per event, only numbers (day offsets, type, status, actors, tags);
+``<year>.json`` adds the ids, titles and dates of one year's events, fetched when the reader
+zooms in on that year (and by the year pages' filters).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from generator.link import EventEntry, Site
+
+PALETTE = 10
+"""Number of series colours in briefing.css (.chart-type-0 … 9)."""
+MARKS = 400
+"""Above this many events the overview shows counts, not single events."""
+WIDTH, LABELS, LANE, AXIS = 1000, 150, 26, 26
+"""The overview's width, its lane-label column, one lane's height and the axis's height."""
+NEIGHBOURS = 3
+"""Briefs shown on each side of a brief in its strip."""
+
+
+@dataclass(frozen=True)
+class Lane:
+    type: str
+    label: str
+    colour: int
+    y: float
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One event: a point (a day) or a span."""
+
+    event: EventEntry
+    x: float
+    width: float
+    y: float
+    point: bool
+
+
+@dataclass(frozen=True)
+class Bar:
+    """Events of one lane in one bin, when the overview is aggregated."""
+
+    type: str
+    label: str
+    count: int
+    x: float
+    width: float
+    y: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: float
+    label: str
+    year: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    first: dt.date
+    last: dt.date
+    lanes: list[Lane]
+    marks: list[Mark]
+    bars: list[Bar]
+    ticks: list[Tick]
+    width: int
+    height: int
+    lane: int
+    labels: int
+    bin: str
+    """``""`` (single events), ``month``, ``quarter`` or ``year``."""
+
+    @property
+    def plot(self) -> float:
+        return len(self.lanes) * self.lane
+
+
+class Scale:
+    """Days to x, over ``first`` … ``last`` (both included)."""
+
+    def __init__(self, first: dt.date, last: dt.date, left: float, right: float) -> None:
+        self.first, self.days = first, (last - first).days + 1
+        self.left, self.span = left, right - left
+
+    def x(self, day: dt.date) -> float:
+        return round(self.left + self.span * (day - self.first).days / self.days, 2)
+
+    def width(self, first: dt.date, last: dt.date) -> float:
+        return round(self.x(last + dt.timedelta(days=1)) - self.x(first), 2)
+
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _month_end(day: dt.date) -> dt.date:
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def _lanes(site: Site) -> list[Lane]:
+    used = {e.record.type for e in site.events}
+    types = [(i, t) for i, t in enumerate(site.vocabulary.event_types) if t.id in used]
+    return [Lane(t.id, t.label, index % PALETTE, n * LANE) for n, (index, t) in enumerate(types)]
+
+
+def _ticks(scale: Scale, first: dt.date, last: dt.date) -> list[Tick]:
+    years = range(first.year, last.year + 1)
+    step = max(1, len(years) // 8)
+    ticks = [
+        Tick(scale.x(max(first, dt.date(year, 1, 1))), str(year), year)
+        for year in years
+        if (year - first.year) % step == 0
+    ]
+    if len(years) <= 2:  # a short range: months too
+        day = _month_start(first)
+        while day <= last:
+            if day.month != 1 and day.month % 3 == 1:
+                ticks.append(Tick(scale.x(day), f"{day:%b}", day.year))
+            day = _month_end(day) + dt.timedelta(days=1)
+    return sorted(ticks, key=lambda t: t.x)
+
+
+def _month_ticks(scale: Scale, first: dt.date, last: dt.date) -> list[Tick]:
+    """A tick at each month's start (the first also names the year), or the years' ticks."""
+    if (last.year - first.year) * 12 + last.month - first.month >= 12:
+        return _ticks(scale, first, last)
+    ticks: list[Tick] = []
+    day = first
+    while day <= last:
+        label = f"{day:%b %Y}" if not ticks or day.month == 1 else f"{day:%b}"
+        ticks.append(Tick(scale.x(day), label, day.year))
+        day = _month_end(day) + dt.timedelta(days=1)
+    return ticks
+
+
+def overview(site: Site) -> Overview | None:
+    """The overview of every event, or None when there is none."""
+    if not site.events:
+        return None
+    first = _month_start(min(e.record.date.first for e in site.events))
+    last = _month_end(max(e.record.date.last for e in site.events))
+    scale = Scale(first, last, LABELS, WIDTH - 8)
+    lanes = _lanes(site)
+    by_type = {lane.type: lane for lane in lanes}
+    marks: list[Mark] = []
+    bars: list[Bar] = []
+    unit = ""
+    if len(site.events) <= MARKS:
+        marks = [_mark(e, scale, by_type[e.record.type]) for e in site.events]
+    else:
+        unit = _bin_unit(first, last)
+        bars = _bars(site.events, scale, by_type, unit)
+    height = len(lanes) * LANE + AXIS
+    ticks = _ticks(scale, first, last)
+    return Overview(first, last, lanes, marks, bars, ticks, WIDTH, height, LANE, LABELS, unit)
+
+
+def _mark(event: EventEntry, scale: Scale, lane: Lane) -> Mark:
+    date = event.record.date
+    point = date.is_day
+    width = 3.0 if point else max(2.0, scale.width(date.first, date.last))
+    # A day is a point at the middle of its day; anything longer spans its days.
+    x = (
+        scale.x(date.first) + (scale.width(date.first, date.first) - width) / 2
+        if point
+        else scale.x(date.first)
+    )
+    return Mark(event, round(x, 2), width, lane.y, point)
+
+
+def _bin_unit(first: dt.date, last: dt.date) -> str:
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    return "month" if months <= 120 else "quarter" if months <= 480 else "year"
+
+
+def _bin(day: dt.date, unit: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of the bin ``day`` falls in."""
+    if unit == "month":
+        return _month_start(day), _month_end(day)
+    if unit == "quarter":
+        start = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+        return start, _month_end(dt.date(day.year, start.month + 2, 1))
+    return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+
+
+def _bin_label(start: dt.date, unit: str) -> str:
+    if unit == "month":
+        return f"{start:%B %Y}"
+    if unit == "quarter":
+        return f"Q{(start.month + 2) // 3} {start.year}"
+    return str(start.year)
+
+
+def _bars(
+    events: Sequence[EventEntry], scale: Scale, lanes: dict[str, Lane], unit: str
+) -> list[Bar]:
+    """Counts per bin and lane (an event counts in the bin its first day falls in); a bar's
+    height is its count over the busiest bin's."""
+    counts = Counter((_bin(e.record.date.first, unit), e.record.type) for e in events)
+    peak = max(counts.values())
+    bars = []
+    for ((start, end), type_id), count in sorted(counts.items()):
+        lane = lanes[type_id]
+        height = round(max(2.0, (LANE - 4) * count / peak), 2)
+        bars.append(
+            Bar(
+                type_id,
+                _bin_label(start, unit),
+                count,
+                scale.x(start),
+                max(1.0, scale.width(start, end) - 0.5),
+                round(lane.y + LANE - 2 - height, 2),
+                height,
+            )
+        )
+    return bars
+
+
+# -- a brief's strip -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StripMark:
+    event: EventEntry
+    x: float
+    width: float
+    colour: int
+    role: str
+    """``self``, ``related`` or ``neighbour``."""
+
+
+@dataclass(frozen=True)
+class Strip:
+    first: dt.date
+    last: dt.date
+    marks: list[StripMark]
+    ticks: list[Tick]
+    width: int
+    at: str
+    """Where the full timeline opens (``YYYY-MM-DD``)."""
+
+
+def neighbours(event: EventEntry, count: int = NEIGHBOURS) -> list[EventEntry]:
+    """``event`` with up to ``count`` briefs before and after it, in order."""
+    before: list[EventEntry] = []
+    after: list[EventEntry] = []
+    node = event.previous
+    while node is not None and len(before) < count:
+        before.append(node)
+        node = node.previous
+    node = event.next
+    while node is not None and len(after) < count:
+        after.append(node)
+        node = node.next
+    return [*reversed(before), event, *after]
+
+
+def strip(site: Site, event: EventEntry) -> Strip:
+    """The strip of the timeline around ``event``: its neighbours, its related events
+    highlighted (those that fall in the strip's range)."""
+    shown = neighbours(event)
+    related = {other.id for group in event.related for other in group.events}
+    first = _month_start(min(e.record.date.first for e in shown))
+    last = _month_end(max(e.record.date.last for e in shown))
+    scale = Scale(first, last, 4, 596)
+    colours = {t.id: i % PALETTE for i, t in enumerate(site.vocabulary.event_types)}
+    marks = []
+    for other in shown:
+        date = other.record.date
+        role = "self" if other is event else "related" if other.id in related else "neighbour"
+        width = 6.0 if date.is_day else max(4.0, scale.width(date.first, date.last))
+        x = scale.x(date.first) - (3 if date.is_day else 0)
+        marks.append(StripMark(other, round(x, 2), width, colours[other.record.type], role))
+    return Strip(
+        first,
+        last,
+        marks,
+        _month_ticks(scale, first, last),
+        600,
+        event.record.date.first.isoformat(),
+    )
+
+
+# -- the JSON the script reads ---------------------------------------------------------------
+
+
+def _offset(origin: dt.date, day: dt.date) -> int:
+    return (day - origin).days
+
+
+def data(site: Site) -> dict[str, str]:
+    """Path under the site root -> text: ``data/timeline/index.json`` and one file a year."""
+    if not site.events:
+        return {}
+    origin = dt.date(site.events[0].record.date.first.year, 1, 1)
+    vocab = site.vocabulary
+    types = {t.id: i for i, t in enumerate(vocab.event_types)}
+    statuses = {s.id: i for i, s in enumerate(vocab.statuses)}
+    actors = {a.id: i for i, a in enumerate(site.actors)}
+    tags = {tag: i for i, tag in enumerate(site.tags)}
+    years: dict[int, list[tuple[int, EventEntry]]] = {}
+    for n, event in enumerate(site.events):
+        years.setdefault(event.record.date.start.year, []).append((n, event))
+    index = {
+        "origin": origin.isoformat(),
+        "types": [[t.id, t.label, i % PALETTE] for i, t in enumerate(vocab.event_types)],
+        "statuses": [[s.id, s.label] for s in vocab.statuses],
+        "actors": [[a.id, a.record.name] for a in site.actors],
+        "tags": list(site.tags),
+        "years": {str(year): [group[0][0], len(group)] for year, group in years.items()},
+        "first": [_offset(origin, e.record.date.first) for e in site.events],
+        "days": [(e.record.date.last - e.record.date.first).days + 1 for e in site.events],
+        "type": [types[e.record.type] for e in site.events],
+        "status": [statuses[e.record.status] for e in site.events],
+        "actor": [[actors[i.actor.id] for i in e.actors] for e in site.events],
+        "tag": [[tags[t] for t in e.record.tags] for e in site.events],
+    }
+    out = {"data/timeline/index.json": _json(index)}
+    for year, group in years.items():
+        out[f"data/timeline/{year}.json"] = _json(
+            {
+                "start": group[0][0],
+                "id": [e.id for _, e in group],
+                "title": [e.record.title for _, e in group],
+                "date": [e.record.date.display() for _, e in group],
+            }
+        )
+    return out
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -1,0 +1,99 @@
+"""Benchmark: /timeline/ on a 10,000-event site, opened cold in headless Chromium.
+
+Builds a synthetic site, serves it as a static host does (text gzip-compressed, see
+bench_search) and opens /timeline/ from a cold browser profile. It prints the bytes
+transferred (every request, by kind) and the time from navigation until the timeline is
+interactive (the script has loaded its data, drawn the view and set ``data-ready``), then the
+same after zooming in to single events (the year files fetched then). Targets: <= 300 KB and
+<= 500 ms. Run with `make bench-timeline` or `python -m tests.benchmarks.bench_timeline [EVENTS]`.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from playwright.sync_api import Request, sync_playwright
+
+from generator.synth import generate
+from tests.benchmarks.bench_search import serve
+from tests.browser_support import CHROMIUM_ARGS, open_page
+from tests.sitebuild import config_for, mkdocs_build
+
+READY = """
+window.__ready = null;
+new MutationObserver(() => {
+  const figure = document.querySelector("[data-timeline-lanes][data-ready=true]");
+  if (figure && window.__ready === null) window.__ready = performance.now();
+}).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-ready"] });
+"""
+
+
+def kind(url: str) -> str:
+    path = url.split("?")[0]
+    if "/data/timeline/" in path:
+        return "timeline data"
+    if path.endswith("sitemap.xml"):  # Material's instant navigation, on every page
+        return "sitemap.xml"
+    for suffix, name in ((".js", "scripts"), (".css", "styles"), (".html", "page"), ("/", "page")):
+        if path.endswith(suffix):
+            return name
+    return "other"
+
+
+def measure(url: str) -> None:
+    sizes: Counter[str] = Counter()
+
+    def finished(request: Request) -> None:
+        got = request.sizes()
+        sizes[kind(request.url)] += got["responseBodySize"] + got["responseHeadersSize"]
+
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        with open_page(browser, url) as page:
+            page.add_init_script(READY)
+            page.on("requestfinished", finished)
+            page.goto(f"{url}/timeline/")
+            page.wait_for_function("window.__ready !== null", timeout=60_000)
+            ready = page.evaluate("window.__ready")
+            page.wait_for_load_state("networkidle")
+            before = Counter(sizes)
+            mode = page.get_attribute("[data-timeline-lanes]", "data-mode")
+            started = time.perf_counter()
+            page.goto(f"{url}/timeline/?at=2024-06-15&span=90")
+            page.wait_for_selector("[data-timeline-lanes][data-mode=marks]", timeout=60_000)
+            zoomed = (time.perf_counter() - started) * 1000
+            marks = page.locator(".tl-svg a.tl-mark").count()
+        browser.close()
+    total = sum(before.values()) / 1024
+    print(
+        f"/timeline/ cold: {total:,.0f} KB transferred, interactive after {ready:,.0f} ms ({mode})"
+    )
+    print("  KB by kind: " + ", ".join(f"{k} {v / 1024:.1f}" for k, v in sorted(before.items())))
+    print(
+        f"opened at a 90-day view: {marks} single events in {zoomed:,.0f} ms (page load included)"
+    )
+    print("targets: <= 300 KB and <= 500 ms")
+
+
+def main() -> None:
+    events = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        generate(root / "content", events=events, actors=events // 10, seed=1)
+        started = time.perf_counter()
+        result = mkdocs_build(config_for(root, root / "content", pagefind=False), root / "site")
+        assert result.returncode == 0, result.stderr
+        print(f"built {events:,} events in {time.perf_counter() - started:.0f} s")
+        server, url = serve(root / "site")
+        try:
+            measure(url)
+        finally:
+            server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""The visual timeline's build-time SVG, read as XML: on the shipped content every brief is
+one mark in its type's lane at its date, linking to its brief; at 10,000 events the overview
+is aggregated and stays within the byte budget. Also each brief's strip and the JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from generator import timeline
+from generator.build import render_site
+from generator.link import Site, build_site
+from generator.settings import Settings
+from generator.synth import generate
+
+ROOT = Path(__file__).parent.parent
+NS = {"svg": "http://www.w3.org/2000/svg"}
+XLINK = "http://www.w3.org/1999/xlink"
+BUDGET = 300 * 1024
+"""Bytes a reader's browser may transfer for /timeline/ at 10,000 events (gzip)."""
+
+
+def _svg(markdown: str, css_class: str = "tl") -> ET.Element:
+    """The SVG inside the figure of ``css_class`` in a page's Markdown, parsed."""
+    match = re.search(rf'<figure class="{css_class}"[^>]*>.*?(<svg .*?</svg>)', markdown, re.S)
+    assert match, f"no {css_class} figure"
+    return ET.fromstring(match[1])
+
+
+def _x(day: dt.date, first: dt.date, last: dt.date, svg: ET.Element) -> float:
+    left, right = float(svg.get("data-left", "")), float(svg.get("data-right", ""))
+    return left + (right - left) * (day - first).days / ((last - first).days + 1)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> tuple[dict[str, str], Site]:
+    site = build_site(ROOT / "content")
+    return render_site(site, Settings(templates_dir=ROOT / "templates")), site
+
+
+def test_every_brief_is_one_mark_in_its_lane_at_its_date(
+    shipped: tuple[dict[str, str], Site],
+) -> None:
+    pages, site = shipped
+    markdown = pages["timeline/index.md"]
+    figure = re.search(r'<figure class="tl"[^>]*>', markdown)
+    assert figure
+    first = dt.date.fromisoformat(re.search(r'data-first="([^"]+)"', figure[0])[1])  # type: ignore[index]
+    last = dt.date.fromisoformat(re.search(r'data-last="([^"]+)"', figure[0])[1])  # type: ignore[index]
+    svg = _svg(markdown)
+    assert svg.get("data-bin") == ""  # single events, not counts
+    seen: dict[str, int] = {}
+    for lane in svg.findall("svg:g[@class='tl-lane']", NS):
+        for mark in lane.findall("svg:a[@class='tl-mark']", NS):
+            event = site.event_by_id[mark.get("data-id", "")]
+            seen[event.id] = seen.get(event.id, 0) + 1
+            assert lane.get("data-type") == event.record.type, event.id
+            assert mark.get(f"{{{XLINK}}}href") == f"../briefs/{event.id}/"
+            rect = mark.find("svg:rect", NS)
+            assert rect is not None
+            x, width = float(rect.get("x", "")), float(rect.get("width", ""))
+            lane_y = float(lane.find("svg:rect", NS).get("y", ""))  # type: ignore[union-attr]
+            assert lane_y <= float(rect.get("y", "")) < lane_y + 26
+            date = event.record.date
+            start = _x(date.first, first, last, svg)
+            if date.is_day:  # a point, centred on its day
+                assert "tl-point" in rect.get("class", "")
+                assert (
+                    abs(
+                        x
+                        + width / 2
+                        - (start + _x(date.first + dt.timedelta(1), first, last, svg)) / 2
+                    )
+                    < 2
+                )
+            else:  # a span from its first day to its last
+                assert "tl-span" in rect.get("class", "")
+                end = _x(date.last + dt.timedelta(1), first, last, svg)
+                assert abs(x - start) < 0.1 and abs(x + width - end) < 0.6, event.id
+            title = mark.find("svg:title", NS)
+            assert title is not None and event.record.title in (title.text or "")
+    assert seen == {e.id: 1 for e in site.events}
+
+
+def test_a_month_only_event_is_a_span(tmp_path: Path) -> None:
+    site = build_site(ROOT / "content")
+    overview = timeline.overview(site)
+    assert overview is not None
+    months = [m for m in overview.marks if m.event.record.date.precision == "month"]
+    for mark in months:
+        assert not mark.point and mark.width > 20
+
+
+def test_each_brief_has_a_strip_with_its_neighbours(shipped: tuple[dict[str, str], Site]) -> None:
+    pages, site = shipped
+    for event in site.events:
+        markdown = pages[f"briefs/{event.id}.md"]
+        svg = _svg(markdown, "tl-strip")
+        marks = svg.findall("svg:a", NS)
+        ids = [m.get("data-id") for m in marks]
+        assert ids == [e.id for e in timeline.neighbours(event)]
+        selves = [m for m in marks if "tl-strip-mark--self" in m.get("class", "")]
+        assert [m.get("data-id") for m in selves] == [event.id]
+        related = {o.id for g in event.related for o in g.events}
+        for mark in marks:
+            if mark.get("data-id") in related:
+                assert "tl-strip-mark--related" in mark.get("class", "")
+        at = event.record.date.first.isoformat()
+        assert f'href="../../timeline/?at={at}#timeline-lanes"' in markdown
+
+
+def test_the_json_holds_every_event_once(shipped: tuple[dict[str, str], Site]) -> None:
+    _, site = shipped
+    files = timeline.data(site)
+    index = json.loads(files["data/timeline/index.json"])
+    assert len(index["first"]) == len(site.events)
+    ids = []
+    for year, (start, count) in index["years"].items():
+        data = json.loads(files[f"data/timeline/{year}.json"])
+        assert data["start"] == start and len(data["id"]) == count
+        ids += data["id"]
+    assert ids == [e.id for e in site.events]
+
+
+@pytest.mark.slow
+def test_at_10000_events_the_overview_is_aggregated_and_small(tmp_path: Path) -> None:
+    generate(tmp_path, events=10_000, actors=1_000, seed=3)
+    site = build_site(tmp_path)
+    overview = timeline.overview(site)
+    assert overview is not None and overview.bin and not overview.marks
+    pages = render_site(site, Settings(templates_dir=ROOT / "templates"))
+    markdown = pages["timeline/index.md"]
+    svg = _svg(markdown)
+    assert not svg.findall(".//svg:a[@class='tl-mark']", NS)
+    bars = svg.findall(".//svg:rect", NS)
+    titles = [t.text or "" for t in svg.findall(".//svg:rect/svg:title", NS)]
+    counted = sum(int(re.findall(r": (\d+) ×", text)[0]) for text in titles)
+    assert counted == 10_000 and len(bars) < 2_000
+    # What /timeline/ needs before it is interactive, compressed as a static host sends it:
+    # the page's Markdown (its HTML adds the theme's shell) and index.json, and the scripts.
+    index = timeline.data(site)["data/timeline/index.json"]
+    scripts = sum(
+        (ROOT / "templates/overrides/assets" / name).stat().st_size
+        for name in ("timeline.js", "timeline-lanes.js", "dom.js")
+    )
+    sent = len(gzip.compress(markdown.encode())) + len(gzip.compress(index.encode())) + scripts
+    assert sent < BUDGET, sent

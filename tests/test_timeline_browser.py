@@ -1,0 +1,136 @@
+"""The visual timeline in a real browser: zoom, pan, filter and follow an event to its brief,
+by mouse and by keyboard; the year filters across pages and in the URL; axe in both palettes;
+screenshots at 1280 and 390 px."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from generator.link import build_site
+from tests.browser_support import (
+    BRIEF_ID,
+    BRIEF_PATH,
+    _screenshot,
+    _serious_violations,
+    open_page,
+)
+from tests.sitebuild import ROOT
+
+pytestmark = pytest.mark.browser
+
+
+def _ready(page: Page) -> None:
+    expect(page.locator("[data-timeline-lanes][data-ready=true]")).to_have_count(1)
+
+
+def _span(page: Page) -> int:
+    return int(re.findall(r"span=(\d+)", page.url)[0])
+
+
+def test_zoom_pan_filter_and_follow_by_mouse(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}/timeline/")
+    _ready(page)
+    marks = page.locator(".tl-svg a.tl-mark")
+    expect(marks).to_have_count(len(build_site(ROOT / "content").events))
+    page.get_by_role("button", name="Zoom in").click()
+    wide = _span(page)
+    chart = page.locator(".tl-svg")
+    chart.hover()
+    page.mouse.wheel(0, -300)
+    expect(page).not_to_have_url(re.compile(rf"span={wide}\b"))
+    assert _span(page) < wide
+    at = re.findall(r"at=([\d-]+)", page.url)[0]
+    box = chart.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + 10)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + 10, steps=5)
+    page.mouse.up()
+    expect(page).not_to_have_url(re.compile(rf"at={at}\b"))
+    page.get_by_role("button", name="Show all").click()
+    page.select_option(".tl-filters select[name=type]", "missile-launch")
+    expect(page).to_have_url(re.compile(r"type=missile-launch"))
+    launches = page.locator(".tl-svg a.tl-mark")
+    expect(launches.first).to_be_visible()
+    ids = launches.evaluate_all("els => els.map(e => e.dataset.id)")
+    model = build_site(ROOT / "content")
+    assert sorted(ids) == sorted(e.id for e in model.events if e.record.type == "missile-launch")
+    page.reload()
+    _ready(page)
+    expect(page.locator(".tl-filters select[name=type]")).to_have_value("missile-launch")
+    _screenshot(page, "timeline-lanes-1280")
+    page.locator(f".tl-svg a.tl-mark[data-id='{BRIEF_ID}']").click()
+    page.wait_for_url(f"**{BRIEF_PATH}")
+
+
+def test_zoom_pan_filter_and_follow_by_keyboard(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}/timeline/")
+    _ready(page)
+    chart = page.locator(".tl-svg")
+    chart.focus()
+    page.keyboard.press("+")
+    expect(page).to_have_url(re.compile(r"span=\d+"))
+    first = _span(page)
+    page.keyboard.press("+")
+    expect(page).not_to_have_url(re.compile(rf"span={first}\b"))
+    at = re.findall(r"at=([\d-]+)", page.url)[0]
+    page.keyboard.press("ArrowLeft")
+    expect(page).not_to_have_url(re.compile(rf"at={at}\b"))
+    page.keyboard.press("Home")
+    expect(page).not_to_have_url(re.compile(r"span="))
+    page.locator(".tl-filters select[name=status]").focus()
+    page.keyboard.press("ArrowDown")  # the first status
+    expect(page).to_have_url(re.compile(r"status="))
+    page.locator(".tl-filters select[name=status]").select_option("")
+    chart.focus()
+    page.keyboard.press("Tab")  # the first event
+    focused = page.evaluate("document.activeElement.dataset.id")
+    assert focused
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/briefs/{focused}/")
+
+
+def test_a_brief_strip_opens_the_timeline_at_its_date(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}{BRIEF_PATH}")
+    strip = page.locator(".tl-strip")
+    expect(strip.locator(".tl-strip-mark--self")).to_have_count(1)
+    _screenshot(page, "brief-strip-1280", full_page=False)
+    strip.get_by_role("link", name=re.compile("Open the timeline")).click()
+    page.wait_for_url("**/timeline/?at=2024-06-26*")
+    _ready(page)
+    expect(page.locator(f".tl-svg a.tl-mark[data-id='{BRIEF_ID}']")).to_have_count(1)
+
+
+def test_year_filters_cover_every_page_and_stay_in_the_url(page: Page, site_url: str) -> None:
+    year = [e for e in build_site(ROOT / "content").events if e.record.date.start.year == 2024]
+    page.goto(f"{site_url}/timeline/2024/?status=disputed")
+    disputed = [e for e in year if e.record.status == "disputed"]
+    expect(page.locator(".md-content .entry:visible")).to_have_count(len(disputed))
+    expect(page.locator("select[name=status]")).to_have_value("disputed")
+    page.select_option("select[name=status]", "")
+    expect(page.locator(".md-content .entry:visible")).to_have_count(len(year))
+    page.go_back()
+    expect(page.locator("select[name=status]")).to_have_value("disputed")
+    expect(page.locator(".md-content .entry:visible")).to_have_count(len(disputed))
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_timeline_accessibility_and_screenshots(
+    browser: Browser, site_url: str, scheme: str, width: int
+) -> None:
+    options = {"color_scheme": scheme, "viewport": {"width": width, "height": 900}}
+    with open_page(browser, site_url, **options) as page:
+        page.goto(f"{site_url}/timeline/")
+        _ready(page)
+        violations = _serious_violations(page)
+        assert not violations, "\n".join(violations)
+        _screenshot(page, f"timeline-lanes-{width}-{scheme}")
+        page.goto(f"{site_url}{BRIEF_PATH}")
+        violations = _serious_violations(page)
+        assert not violations, "\n".join(violations)
+        page.locator(".tl-strip").scroll_into_view_if_needed()
+        _screenshot(page, f"brief-strip-{width}-{scheme}", full_page=False)
