@@ -298,3 +298,21 @@ def test_home_accessibility_in_both_palettes(browser: Any, site_url: str, scheme
         violations = _serious_violations(page)
         assert not violations, "\n".join(violations)
         _screenshot(page, f"home-{scheme}")
+
+
+def test_header_box_prefetches_the_first_search_only_when_focused(
+    page: Page, site_url: str
+) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{site_url}/")
+    page.wait_for_load_state("networkidle")
+    assert not any("/pagefind/" in url for url in requested)
+    with page.expect_request(lambda request: "/pagefind/wasm." in request.url):
+        page.focus(".md-header__inner .briefing-header-search input")
+    page.wait_for_timeout(300)
+    fetched = {url.split("/pagefind/")[1] for url in requested if "/pagefind/" in url}
+    assert "pagefind.js" in fetched
+    assert any(name.endswith(".pf_meta") for name in fetched)
+    assert any(name.startswith("wasm.") for name in fetched)
+    assert not any(name.startswith(("index/", "fragment/", "filter/")) for name in fetched)

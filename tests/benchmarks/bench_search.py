@@ -57,13 +57,18 @@ COMPRESSED_TYPES = {".html", ".js", ".json", ".css", ".xml", ".svg"}
 
 
 class StaticHost(SimpleHTTPRequestHandler):
-    """A static file server that gzips text, as GitHub Pages does (compressed copies cached)."""
+    """A static file server that gzips text and lets browsers keep files for 10 minutes, as
+    GitHub Pages does (compressed copies cached)."""
 
     cache: ClassVar[dict[Path, bytes]] = {}
     lock = threading.Lock()
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "max-age=600")  # as GitHub Pages sends
+        super().end_headers()
 
     def do_GET(self) -> None:
         path = Path(self.translate_path(self.path))
@@ -158,8 +163,8 @@ def run(
 
     def finished(request: Request) -> None:
         if is_search(request.url):
-            sizes = request.sizes()
-            size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+            sizes = request.sizes()  # (nothing for a file the browser had in its cache)
+            size = max(0, sizes["responseBodySize"]) + max(0, sizes["responseHeadersSize"])
             requests.append((request.timing["startTime"], kind(request.url), size))
 
     with open_page(browser, url) as page:

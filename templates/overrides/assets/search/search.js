@@ -226,8 +226,9 @@ function setUp(root) {
   }
 
   // Back and forward: the page shows what its address says.
+  const path = location.pathname;
   function restore() {
-    if (!root.isConnected) return;
+    if (!root.isConnected || location.pathname !== path) return;
     const state = readAddress();
     input.value = state.query;
     chosen = state.chosen;
