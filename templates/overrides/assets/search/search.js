@@ -309,6 +309,19 @@ function setUp(root) {
   start();
 }
 
+// Arriving with a query (/search/?q=…, from the header box or a shared link), Pagefind gets
+// ready and fetches the index for the query at once, while the theme is still setting the page up.
+const arriving = document.getElementById("briefing-search");
+const asked = new URLSearchParams(location.search).get("q")?.trim();
+if (arriving && asked) {
+  loadPagefind(arriving.dataset.root)
+    .then((pagefind) => {
+      ready ||= pagefind.init();
+      return pagefind.preload(asked);
+    })
+    .catch(() => {}); // (a missing index is reported by the page's own start)
+}
+
 const started = new WeakSet();
 onEveryPage(() => {
   const root = document.getElementById("briefing-search");
