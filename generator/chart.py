@@ -1,8 +1,15 @@
-"""The home page's chart: events per month by type, laid out for the SVG template."""
+"""The home page's chart: events per month by type, laid out for the SVG template.
+
+Everything the template draws is computed here, in the SVG's own units: the bars, the month
+axis (a label every few months, so that labels never overlap), the count axis (round steps from
+0 to the top of the tallest month), the legend (one entry per event type shown, wrapped into
+rows), and the numbers behind the text alternative.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from dataclasses import dataclass
 
@@ -11,6 +18,26 @@ from generator.link import Site
 PALETTE = 10
 """Number of series colours in briefing.css (.chart-type-0 … 9)."""
 
+WIDTH = 720
+LEFT, RIGHT, TOP = 48, 8, 8
+PLOT = 180
+"""Height of the plotting area; the axes' labels and the legend go below it."""
+LABEL_WIDTH = 52
+"""Room a month label ("Sep 2024" at 10 px) needs, so labels are spaced at least this far."""
+CHAR_WIDTH = 6.2
+"""Average width of a legend character at 11 px, to wrap legend entries into rows."""
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One month: its label, its segments stacked bottom-up and its total."""
+
+    month: str
+    x: float
+    segments: list[tuple[int, str, int, float, float]]
+    """(palette index, type label, count, y, height)."""
+    total: int
+
 
 @dataclass(frozen=True)
 class Chart:
@@ -18,54 +45,110 @@ class Chart:
 
     months: list[str]
     types: list[tuple[str, str, int]]
-    """(id, label, palette index)."""
-    bars: list[list[tuple[int, str, int, float, float]]]
-    """Per month: (palette index, type label, count, y, height) stacked bottom-up."""
+    """(id, label, palette index), in the vocabulary's order."""
+    bars: list[Bar]
+    bar: float
+    """Width of a month's slot."""
+    month_ticks: list[tuple[float, str]]
+    """(x of the label's middle, month label)."""
+    count_ticks: list[tuple[float, int]]
+    """(y, count) from 0 to the top of the axis."""
+    legend: list[tuple[float, float, str, int]]
+    """(x, y, label, palette index) of each legend entry."""
+    totals: dict[str, int]
+    """Events per type label over the months shown."""
     peak: int
+    left: int
+    top: int
+    plot: int
     width: int
     height: int
-    bar: float
 
 
 def chart(site: Site, months: int = 24) -> Chart | None:
-    # site.events is sorted by first day: the chart reads the newest events only.
+    """The chart of the last ``months`` months that have dated events (fewer when the records
+    span fewer), or None when no event is dated to the month or day."""
     dated = [e for e in site.events if e.record.date.precision != "year"]
     if not dated:
         return None
-    first, last = dated[0].record.date.first, dated[-1].record.date.first
-    span = (last.year - first.year) * 12 + last.month - first.month + 1
-    keys: list[tuple[int, int]] = []
-    year, month = last.year, last.month
-    for _ in range(min(months, max(span, 6))):
-        keys.append((year, month))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    keys.reverse()
+    keys = _months(dated[0].record.date.first, dated[-1].record.date.first, months)
     counts: dict[tuple[int, int], Counter[str]] = {k: Counter() for k in keys}
-    for event in reversed(dated):
+    for event in reversed(dated):  # site.events is sorted by first day: newest first here
         start = event.record.date.first
         if (start.year, start.month) < keys[0]:
             break
         counts[(start.year, start.month)][event.record.type] += 1
     used = [t for t in site.vocabulary.event_types if any(c[t.id] for c in counts.values())]
-    peak = max([sum(c.values()) for c in counts.values()] + [1])
-    width, height, plot = 720, 240, 200
-    bar = width / len(keys)
+    palette = {t.id: i % PALETTE for i, t in enumerate(used)}
+    peak = max(sum(c.values()) for c in counts.values())
+    ticks = _count_ticks(peak)
+    scale = PLOT / ticks[-1]
+    bar = (WIDTH - LEFT - RIGHT) / len(keys)
+    labels = [f"{dt.date(y, m, 1):%b %Y}" for y, m in keys]
     bars = []
-    for key in keys:
-        stack, y = [], float(plot)
-        for index, t in enumerate(used):
-            n = counts[key][t.id]
-            if n:
-                h = plot * n / peak
-                y -= h
-                stack.append((index % PALETTE, t.label, n, round(y, 2), round(h, 2)))
-        bars.append(stack)
+    for n, key in enumerate(keys):
+        stack, y = [], float(TOP + PLOT)
+        for t in used:
+            count = counts[key][t.id]
+            if count:
+                y -= count * scale
+                stack.append((palette[t.id], t.label, count, round(y, 2), round(count * scale, 2)))
+        x = round(LEFT + n * bar, 2)
+        bars.append(Bar(labels[n], x, stack, sum(counts[key].values())))
+    every = max(1, math.ceil(LABEL_WIDTH / bar))
+    legend, legend_height = _legend([(t.label, palette[t.id]) for t in used])
     return Chart(
-        months=[f"{dt.date(y, m, 1):%b %Y}" for y, m in keys],
-        types=[(t.id, t.label, i % PALETTE) for i, t in enumerate(used)],
+        months=labels,
+        types=[(t.id, t.label, palette[t.id]) for t in used],
         bars=bars,
-        peak=peak,
-        width=width,
-        height=height,
         bar=round(bar, 2),
+        month_ticks=[(round(b.x + bar / 2, 2), b.month) for b in bars[::every]],
+        count_ticks=[(round(TOP + PLOT - n * scale, 2), n) for n in ticks],
+        legend=legend,
+        totals={t.label: sum(c[t.id] for c in counts.values()) for t in used},
+        peak=peak,
+        left=LEFT,
+        top=TOP,
+        plot=PLOT,
+        width=WIDTH,
+        height=TOP + PLOT + 44 + legend_height,
     )
+
+
+def _months(first: dt.date, last: dt.date, most: int) -> list[tuple[int, int]]:
+    """(year, month) from ``first``'s month to ``last``'s, at most the ``most`` last ones."""
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    keys: list[tuple[int, int]] = []
+    year, month = last.year, last.month
+    for _ in range(min(most, span)):
+        keys.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return keys[::-1]
+
+
+def _count_ticks(peak: int) -> list[int]:
+    """0, then round steps (1, 2 or 5 times a power of ten) up to at least ``peak``; at most
+    five steps."""
+    step = 1
+    while math.ceil(peak / step) > 5:
+        step = _next_step(step)
+    return list(range(0, step * max(1, math.ceil(peak / step)) + 1, step))
+
+
+def _next_step(step: int) -> int:
+    """The round step after ``step``: 1, 2, 5, 10, 20, 50…"""
+    return step * 5 // 2 if str(step)[0] == "2" else step * 2
+
+
+def _legend(entries: list[tuple[str, int]]) -> tuple[list[tuple[float, float, str, int]], int]:
+    """Legend entries placed left to right below the month axis, wrapped into rows; and the
+    rows' height."""
+    placed = []
+    x, row = float(LEFT), 0
+    for label, index in entries:
+        needed = 18 + len(label) * CHAR_WIDTH + 14
+        if x + needed > WIDTH - RIGHT and x > LEFT:
+            x, row = float(LEFT), row + 1
+        placed.append((round(x, 2), float(TOP + PLOT + 52 + row * 18), label, index))
+        x += needed
+    return placed, (row + 1) * 18 if entries else 0

@@ -34,10 +34,16 @@ from generator.errors import BriefingError
 
 log = logging.getLogger("briefing.search")
 
-EXCLUDED = (".headerlink", ".key-facts thead", ".claims thead")
-"""The toc's permalink signs, and the column labels of the key-facts and claims tables (the same
-words on every page). Navigation-like parts of briefs and profiles are marked
-`data-pagefind-ignore` in their templates."""
+EXCLUDED = (
+    ".headerlink",
+    ".key-facts thead",
+    ".claims thead",
+    ".claims td:not(:nth-child(2))",
+)
+"""The toc's permalink signs, the column labels of the key-facts and claims tables (the same
+words on every page), and of the claims table all but what was said: who said it (an actor,
+which the actor filter finds), when, and the numbers of its sources. Navigation-like parts of
+briefs and profiles are marked `data-pagefind-ignore` in their templates."""
 
 BODY_START = "<div data-pagefind-body>"
 BODY_END = "<!-- /data-pagefind-body -->"

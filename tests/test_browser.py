@@ -106,7 +106,7 @@ def test_actor_link_and_back(page: Page, site_url: str) -> None:
     name = _read_yaml(ROOT / "content" / "actors" / f"{ACTOR_ID}.yaml")["name"]
     page.goto(f"{site_url}{BRIEF_PATH}")
 
-    link = page.locator(f"h2#actors + ul a[href$='actors/{ACTOR_ID}/']")
+    link = page.locator(f"h2#actors + .brief-actors ul a[href$='actors/{ACTOR_ID}/']")
     expect(link).to_have_text(name)
     link.click()
     page.wait_for_url(f"**/actors/{ACTOR_ID}/")
@@ -119,7 +119,9 @@ def test_actor_link_and_back(page: Page, site_url: str) -> None:
     page.go_back()
     page.wait_for_url(f"**{BRIEF_PATH}")
     expect(page.locator("article h1")).to_have_text(_heading(record["title"]))
-    expect(page.locator(f"h2#actors + ul a[href$='actors/{ACTOR_ID}/']")).to_be_visible()
+    expect(
+        page.locator(f"h2#actors + .brief-actors ul a[href$='actors/{ACTOR_ID}/']")
+    ).to_be_visible()
 
 
 def test_dark_mode_toggle(page: Page, site_url: str) -> None:

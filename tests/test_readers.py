@@ -6,6 +6,7 @@ Each test reads a real `mkdocs build --strict`: parsed HTML, real PNG and Atom f
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -343,3 +344,78 @@ def test_topic_feeds_are_made_again_only_for_changed_records(tmp_path: Path) -> 
     edited = feeds.topic_feeds(build_site(content, cache=records), settings)
     assert b"Confirmed ballistic" in edited["feeds/tags/missile.xml"]
     assert edited["feeds/actors/kim-jong-un.xml"] is first["feeds/actors/kim-jong-un.xml"]
+
+
+# --------------------------------------------------------------------------- the home chart
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _svg_texts(svg: ET.Element, group: str) -> list[str]:
+    found = svg.find(f".//{SVG}g[@class='{group}']")
+    assert found is not None, group
+    return [t.text or "" for t in found.iter(f"{SVG}text")]
+
+
+def test_home_chart_reads_as_the_records_say(shipped: Path, model: Site) -> None:
+    """The SVG, parsed: month and count axes, legend and text alternative match the records."""
+    home = soup(shipped / "index.html")
+    svg = ET.fromstring(str(one(home, "figure.chart svg")))
+    dated = [e for e in model.events if e.record.date.precision != "year"]
+    per_month: dict[str, dict[str, int]] = {}
+    for event in dated:
+        month = f"{event.record.date.first:%b %Y}"
+        by_type = per_month.setdefault(month, {})
+        label = model.term("event_types", event.record.type).label
+        by_type[label] = by_type.get(label, 0) + 1
+    first, last = dated[0].record.date.first, dated[-1].record.date.first
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    assert span <= 24  # (the shipped records: every month of them is shown)
+    months = sorted(per_month, key=lambda m: dt.datetime.strptime(m, "%b %Y"))
+    # Only the months in range: the first month label is the first month with events.
+    month_axis = _svg_texts(svg, "chart-axis chart-axis--month")
+    assert month_axis[-1] == "Month"
+    assert month_axis[0] == months[0] and set(month_axis[:-1]) <= {
+        f"{dt.date(first.year + (first.month - 1 + n) // 12, (first.month - 1 + n) % 12 + 1, 1):%b %Y}"
+        for n in range(span)
+    }
+    count_axis = _svg_texts(svg, "chart-axis chart-axis--count")
+    assert count_axis[-1] == "Events"
+    counts = [int(t) for t in count_axis[:-1]]
+    peak = max(sum(t.values()) for t in per_month.values())
+    assert counts[0] == 0 and counts == sorted(counts) and counts[-1] >= peak > counts[-2]
+    # The legend: each type shown, in the vocabulary's order, with its colour.
+    shown = {label for by_type in per_month.values() for label in by_type}
+    order = [t.label for t in model.vocabulary.event_types if t.label in shown]
+    assert _svg_texts(svg, "chart-legend") == order
+    # The bars: each segment's count, per month and type.
+    segments: dict[str, dict[str, int]] = {}
+    for rect in svg.iter(f"{SVG}rect"):
+        title = rect.find(f"{SVG}title")
+        if title is not None and title.text:
+            month, what = title.text.split(": ", 1)
+            count, label = what.split(" × ")
+            segments.setdefault(month, {})[label] = int(count)
+    assert segments == per_month
+    # The text alternative: labelled by its title and description, and a table of every month.
+    assert svg.get("role") == "img"
+    ids = (svg.get("aria-labelledby") or "").split()
+    named = {el.get("id"): el.text or "" for el in svg if el.get("id")}
+    assert set(ids) <= set(named) and len(ids) == 2
+    assert named[ids[0]] == f"Events per month by type, {months[0]} to {months[-1]}"
+    for label in order:
+        total = sum(by_type.get(label, 0) for by_type in per_month.values())
+        assert f"{label} {total}" in named[ids[1]]
+    table = one(home, "table.chart-table")
+    header = [th.get_text() for th in table.select("thead th")]
+    assert header == ["Month", *order, "All"]
+    rows = {
+        tr.th.get_text(): [int(td.get_text()) for td in tr.select("td")]
+        for tr in table.select("tbody tr")
+        if tr.th
+    }
+    listed = list(rows)
+    assert listed[0] == months[0] and listed[-1] == months[-1]
+    for month, values in rows.items():
+        by_type = per_month.get(month, {})
+        assert values == [by_type.get(label, 0) for label in order] + [sum(by_type.values())]

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from generator.link import build_site
-from tests.browser_support import _screenshot, _serious_violations
+from tests.browser_support import _screenshot, _serious_violations, open_page
 from tests.sitebuild import ROOT
 
 pytestmark = pytest.mark.browser
@@ -91,7 +91,11 @@ def test_search_is_usable_by_keyboard_alone(page: Page, site_url: str) -> None:
         pytest.fail("Tab never reached a result link")
     href = page.evaluate("document.activeElement.pathname")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(re.escape(href) + "$"))
+    # The brief opens with the searched word in its address, and marked in its text.
+    page.wait_for_url(re.compile(re.escape(href) + r"\?highlight=treaty$"))
+    expect(page.locator("article mark.briefing-highlight").first).to_have_text(
+        re.compile(r"^treat", re.IGNORECASE)
+    )
 
 
 def test_search_downloads_wait_for_the_reader_and_filters_wait_for_results(
@@ -175,3 +179,140 @@ def test_timeline_without_javascript_shows_everything(browser: Any, site_url: st
         expect(page.locator("[data-timeline-filters]")).to_be_hidden()
     finally:
         context.close()
+
+
+def _facet_options(page: Page) -> list[tuple[str, int]]:
+    expect(page.locator(".briefing-search__facet").first).to_be_visible()
+    found = []
+    for label in page.locator(".briefing-search__option").all():
+        text = label.inner_text()
+        count = re.search(r"\((\d+)\)\s*$", text)
+        assert count, text
+        found.append((text, int(count[1])))
+    return found
+
+
+def test_options_without_results_are_hidden(page: Page, site_url: str) -> None:
+    _search(page, site_url, "balloons")
+    options = _facet_options(page)
+    assert options and all(count > 0 for _, count in options), options
+    total = int(re.match(r"\d+", page.inner_text(".briefing-search__status"))[0])  # type: ignore[index]
+    assert all(count <= total for _, count in options)
+
+
+def test_query_and_filters_live_in_the_address(page: Page, site_url: str) -> None:
+    _search(page, site_url, "missile")
+    everything = page.inner_text(".briefing-search__status")
+    _facet_options(page)
+    option = (
+        page.locator(".briefing-search__facet", has=page.locator("legend", has_text="Type"))
+        .locator("input")
+        .first
+    )
+    value = option.get_attribute("value") or ""
+    option.check()
+    page.wait_for_url(re.compile(r"[?&]type="))
+    narrowed = page.locator(".briefing-search__status")
+    expect(narrowed).not_to_have_text(everything)
+    status = narrowed.inner_text()
+    assert page.evaluate("new URLSearchParams(location.search).getAll('type')") == [value]
+    assert page.evaluate("new URLSearchParams(location.search).get('q')") == "missile"
+    # A reload (or the address shared) shows the same results with the same boxes ticked.
+    page.reload()
+    expect(page.locator(".briefing-search__status")).to_have_text(status)
+    expect(page.locator(f"input[data-facet=type][value='{value}']")).to_be_checked()
+    expect(page.locator("#briefing-search-input")).to_have_value("missile")
+    # Back: the filter is off again.
+    page.go_back()
+    page.wait_for_url(re.compile(r"/search/\?q=missile$"))
+    expect(page.locator(".briefing-search__status")).to_have_text(everything)
+    expect(page.locator(f"input[data-facet=type][value='{value}']")).not_to_be_checked()
+
+
+def test_excerpts_mark_the_words_found(page: Page, site_url: str) -> None:
+    _search(page, site_url, "missile")
+    marks = page.locator(".briefing-search__result .briefing-search__summary mark")
+    expect(marks.first).to_be_visible()
+    assert all(re.match(r"(?i)missile", m) for m in marks.all_inner_texts())
+    # Pagefind's excerpt is never read as HTML: its marks become <mark>s, the rest stays text.
+    made = page.evaluate(
+        """async () => {
+            const { excerptNodes } = await import("/assets/search/search.js");
+            const box = document.createElement("p");
+            box.append(...excerptNodes(
+                'a <img src=x onerror="alert(1)"> <mark>b</mark> &lt;i&gt; &amp;'));
+            return [[...box.querySelectorAll("*")].map((e) => e.outerHTML), box.textContent];
+        }"""
+    )
+    assert made == [["<mark>b</mark>"], 'a <img src=x onerror="alert(1)"> b <i> &amp;']
+
+
+def test_show_more_at_the_end_of_the_list(page: Page, site_url: str) -> None:
+    _search(page, site_url, "korea")
+    total = int(re.match(r"\d+", page.inner_text(".briefing-search__status"))[0])  # type: ignore[index]
+    results = page.locator(".briefing-search__result")
+    assert total > 5
+    expect(results).to_have_count(5)
+    more = page.get_by_role("button", name="Show more results")
+    assert more.evaluate("b => b.previousElementSibling.matches('.briefing-search__results')")
+    more.click()
+    expect(results).to_have_count(min(total, 15))
+
+
+VIEWPORTS: dict[str, dict[str, Any]] = {
+    "1280": {"viewport": {"width": 1280, "height": 900}},
+    "390": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", list(VIEWPORTS))
+def test_search_page_layout_palettes_and_accessibility(
+    browser: Any, site_url: str, width: str, scheme: str
+) -> None:
+    """Facets beside the results from 1220 px, below them on a phone; axe finds nothing
+    serious in either palette; screenshots for a human."""
+    with open_page(browser, site_url, **VIEWPORTS[width], color_scheme=scheme) as page:
+        _search(page, site_url, "missile")
+        expect(page.locator(".briefing-search__facet").first).to_be_visible()
+        results = page.locator(".briefing-search__results").bounding_box()
+        facets = page.locator(".briefing-search__facets").bounding_box()
+        assert results and facets
+        if width == "1280":
+            assert facets["x"] >= results["x"] + results["width"]
+            assert abs(facets["y"] - results["y"]) < 40  # side by side, tops level
+        else:
+            assert facets["y"] >= results["y"] + results["height"]
+        sizes = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert sizes[0] <= sizes[1] + 1, f"{sizes[0]}px wide in a {sizes[1]}px viewport"
+        violations = _serious_violations(page)
+        assert not violations, "\n".join(violations)
+        _screenshot(page, f"search-{width}-{scheme}")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_home_accessibility_in_both_palettes(browser: Any, site_url: str, scheme: str) -> None:
+    with open_page(browser, site_url, color_scheme=scheme) as page:
+        page.goto(f"{site_url}/")
+        expect(page.get_by_role("img", name=re.compile(r"^Events per month"))).to_be_visible()
+        violations = _serious_violations(page)
+        assert not violations, "\n".join(violations)
+        _screenshot(page, f"home-{scheme}")
+
+
+def test_header_box_prefetches_the_first_search_only_when_focused(
+    page: Page, site_url: str
+) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{site_url}/")
+    page.wait_for_load_state("networkidle")
+    assert not any("/pagefind/" in url for url in requested)
+    with page.expect_request(lambda request: "/pagefind/wasm." in request.url):
+        page.focus(".md-header__inner .briefing-header-search input")
+    page.wait_for_timeout(300)
+    fetched = {url.split("/pagefind/")[1] for url in requested if "/pagefind/" in url}
+    assert "pagefind.js" in fetched
+    assert any(name.endswith(".pf_meta") for name in fetched)
+    assert any(name.startswith("wasm.") for name in fetched)
+    assert not any(name.startswith(("index/", "fragment/", "filter/")) for name in fetched)

@@ -1,6 +1,6 @@
 // The /search/ page: Pagefind's JavaScript API with facet checkboxes and result counts.
-// Record text reaches the page only through textContent, never as HTML (except Pagefind's
-// excerpt, which Pagefind builds from the indexed text and marks with <mark>).
+// Record text reaches the page only as text: through textContent, or (Pagefind's excerpt) as
+// text nodes and <mark> elements built here (see excerptNodes), never through innerHTML.
 import { el, onEveryPage } from "../dom.js";
 
 const FACETS = ["section", "type", "status", "year", "actor", "country", "tag"];
@@ -13,7 +13,8 @@ const LABELS = {
   country: "Country",
   tag: "Tag",
 };
-const PAGE = 10; // results fetched and shown at a time
+const PAGE = 5; // results fetched and shown at a time (each is one small fragment file)
+const HIGHLIGHT = "highlight"; // the query parameter assets/highlight.js reads on a brief
 
 // Pagefind is imported and set up once per document: every visit to the search page (Material's
 // instant navigation may swap it in several times) shares it, and its index once downloaded.
@@ -23,11 +24,47 @@ function loadPagefind(base) {
   loading ||= (async () => {
     const pagefind = await import(new URL(`${base}pagefind/pagefind.js`, location.href).href);
     // Searching on the page's own thread: a worker would first have to download its own copy of
-    // Pagefind (another 41 KB, 11 KB compressed) before it could fetch anything else.
-    await pagefind.options({ excerptLength: 30, noWorker: true });
+    // Pagefind (another 41 KB, 11 KB compressed) before it could fetch anything else. Result
+    // links carry the query (?highlight=…), which the brief marks.
+    await pagefind.options({ excerptLength: 30, noWorker: true, highlightParam: HIGHLIGHT });
     return pagefind;
   })();
   return loading;
+}
+
+/**
+ * Pagefind's excerpt as nodes, without reading it as HTML. Pagefind builds it from the page's
+ * indexed text with "<" and ">" written as &lt; and &gt;, then wraps each matched word in
+ * <mark>…</mark>: here the text between those tags becomes text nodes (with &lt; and &gt; read
+ * back), and each marked word a <mark> built here. Any other markup stays visible text.
+ *
+ * @param {string} excerpt
+ * @returns {(Node | string)[]}
+ */
+export function excerptNodes(excerpt) {
+  return excerpt
+    .split(/<\/?mark>/)
+    .map((part, index) => {
+      const text = part.replaceAll("&lt;", "<").replaceAll("&gt;", ">");
+      return index % 2 ? el("mark", { textContent: text }) : text;
+    })
+    .filter((node) => node !== "");
+}
+
+/** The query and ticked filters in the page's address (?q=…&type=…&type=…). */
+function readAddress() {
+  const params = new URLSearchParams(location.search);
+  const chosen = {};
+  for (const key of FACETS) chosen[key] = new Set(params.getAll(key));
+  return { query: params.get("q") || "", chosen };
+}
+
+function addressFor(query, chosen) {
+  const params = new URLSearchParams();
+  if (query) params.set("q", query);
+  for (const key of FACETS) for (const value of chosen[key] || []) params.append(key, value);
+  const search = params.toString();
+  return `${location.pathname}${search ? `?${search}` : ""}${location.hash}`;
 }
 
 // One search page, set up on load and each time instant navigation swaps it in.
@@ -36,11 +73,12 @@ function setUp(root) {
   const statusLine = root.querySelector(".briefing-search__status");
   const facetBox = root.querySelector(".briefing-search__facets");
   const list = root.querySelector(".briefing-search__results");
-  const chosen = {};
+  let chosen = readAddress().chosen;
   let pagefind = null;
   let totals = {};
   let run = 0;
   let pending = [];
+  let lastCounts = null;
 
   function filters() {
     const out = {};
@@ -50,45 +88,59 @@ function setUp(root) {
     return out;
   }
 
+  // The address follows the page: typing replaces the entry, ticking a filter or submitting
+  // adds one, so the back button steps back through them.
+  function remember(push) {
+    const address = addressFor(input.value.trim(), chosen);
+    if (address === `${location.pathname}${location.search}${location.hash}`) return;
+    if (push) history.pushState(null, "", address);
+    else history.replaceState(null, "", address);
+  }
+
+  function option(key, value, n) {
+    const set = chosen[key];
+    const box = el("input", { type: "checkbox", checked: set.has(value), value });
+    box.dataset.facet = key;
+    box.addEventListener("change", () => {
+      if (box.checked) set.add(value);
+      else set.delete(value);
+      remember(true);
+      search();
+    });
+    return el(
+      "label",
+      { className: "briefing-search__option" },
+      box,
+      ` ${value} `,
+      el("span", { className: "briefing-search__count", textContent: `(${n})` }),
+    );
+  }
+
+  // Options that would give no result are left out (unless ticked, so they can be unticked).
   function renderFacets(counts) {
+    lastCounts = counts;
     facetBox.replaceChildren();
     for (const key of FACETS) {
       const all = totals[key];
-      if (!all || !Object.keys(all).length) continue;
       chosen[key] ||= new Set();
-      const set = chosen[key];
-      const fieldset = el(
-        "fieldset",
-        { className: "briefing-search__facet" },
-        el("legend", { textContent: LABELS[key] }),
-      );
+      if (!all || !Object.keys(all).length) continue;
       const values = Object.keys(all).sort((a, b) =>
         key === "year" ? b.localeCompare(a) : a.localeCompare(b),
       );
+      const options = [];
       for (const value of values) {
         const n = counts?.[key] ? counts[key][value] || 0 : all[value];
-        const box = el("input", {
-          type: "checkbox",
-          checked: set.has(value),
-          value,
-          dataset: { facet: key },
-        });
-        box.addEventListener("change", () => {
-          if (box.checked) set.add(value);
-          else set.delete(value);
-          search();
-        });
-        fieldset.append(
-          el(
-            "label",
-            { className: "briefing-search__option" },
-            box,
-            ` ${value} `,
-            el("span", { className: "briefing-search__count", textContent: `(${n})` }),
-          ),
-        );
+        if (n || chosen[key].has(value)) options.push(option(key, value, n));
       }
-      facetBox.append(fieldset);
+      if (!options.length) continue;
+      facetBox.append(
+        el(
+          "fieldset",
+          { className: "briefing-search__facet" },
+          el("legend", { textContent: LABELS[key] }),
+          ...options,
+        ),
+      );
     }
   }
 
@@ -100,10 +152,12 @@ function setUp(root) {
       className: "briefing-search__meta",
       textContent: [meta.kind, meta.date].filter(Boolean).join(" · "),
     });
-    const summary = el("p", {
-      className: "briefing-search__summary",
-      textContent: meta.summary || "",
-    });
+    const words = input.value.trim() && data.excerpt ? excerptNodes(data.excerpt) : [];
+    const summary = el(
+      "p",
+      { className: "briefing-search__summary" },
+      ...(words.length ? words : [meta.summary || ""]),
+    );
     return el("li", { className: "briefing-search__result" }, el("h2", {}, link), details, summary);
   }
 
@@ -111,17 +165,15 @@ function setUp(root) {
     if (!root.isConnected) return; // the reader has gone to another page meanwhile
     const mine = ++run;
     const query = input.value.trim();
-    const params = new URLSearchParams(location.search);
-    if (query) params.set("q", query);
-    else params.delete("q");
-    history.replaceState(null, "", `${location.pathname}${params.toString() ? `?${params}` : ""}`);
     const active = filters();
     if (!query && !Object.keys(active).length) {
       list.replaceChildren();
+      more.remove();
       renderFacets(null);
       statusLine.textContent = "Type a word, or choose filters.";
       return;
     }
+    await warm();
     const response = await pagefind.search(query || null, {
       filters: active,
       sort: query ? undefined : { date: "desc" },
@@ -136,18 +188,19 @@ function setUp(root) {
     if (pending.length) list.after(more);
     const n = response.results.length;
     statusLine.textContent = `${n} result${n === 1 ? "" : "s"}`;
-    renderFacets(response.filters);
+    if (facetsLoading) renderFacets(response.filters);
     root.dataset.ready = "true";
     if (!facetsLoading) loadFacets();
   }
 
   async function showMore(mine) {
-    const next = pending.splice(0, PAGE);
+    const next = pending.splice(0, PAGE * 2);
     const items = await Promise.all(next.map(renderResult));
     if (mine !== run) return;
     more.remove();
     list.append(...items);
     if (pending.length) list.after(more);
+    items[0]?.querySelector("a")?.focus();
   }
 
   const more = el("button", {
@@ -157,11 +210,11 @@ function setUp(root) {
   });
   more.addEventListener("click", () => showMore(run));
 
-  // Getting ready to search costs the reader a download (Pagefind's metadata and WebAssembly,
-  // about 170 KB on a 10,000-event site), so it starts only when they show they are about to
-  // search: focus in the search box, or a query in the address. While they type, the index chunk
-  // for the word so far is fetched (from three letters on: shorter prefixes would pull in chunks
-  // for every word that starts with them), so the search itself mostly finds its data in memory.
+  // Getting ready to search costs the reader a download (Pagefind's metadata and WebAssembly),
+  // so it starts only when they show they are about to search: focus in the search box, or a
+  // query in the address. While they type, the index chunk for the word so far is fetched (from
+  // three letters on: shorter prefixes would pull in chunks for every word that starts with
+  // them), so the search itself mostly finds its data in memory.
   function warm() {
     ready ||= pagefind.init();
     return ready;
@@ -170,6 +223,17 @@ function setUp(root) {
     const query = input.value.trim();
     warm();
     if (query.length >= 3) pagefind.preload(query);
+  }
+
+  // Back and forward: the page shows what its address says.
+  const path = location.pathname;
+  function restore() {
+    if (!root.isConnected || location.pathname !== path) return;
+    const state = readAddress();
+    input.value = state.query;
+    chosen = state.chosen;
+    if (facetsLoading) renderFacets(lastCounts);
+    search();
   }
 
   async function start() {
@@ -181,24 +245,34 @@ function setUp(root) {
       root.dataset.ready = "error";
       return;
     }
-    // A query in the address wins; otherwise keep anything typed before the script was ready.
-    input.value = new URLSearchParams(location.search).get("q") || input.value;
+    // The address wins; otherwise keep anything typed before the script was ready.
+    const state = readAddress();
+    input.value = state.query || input.value;
     let timer = 0;
     input.addEventListener("focus", warm);
     input.addEventListener("input", () => {
       prefetch();
       clearTimeout(timer);
-      timer = setTimeout(search, 150);
+      timer = setTimeout(() => {
+        remember(false);
+        search();
+      }, 150);
     });
     if (document.activeElement === input) warm();
     root.querySelector("form").addEventListener("submit", (event) => {
       event.preventDefault();
+      clearTimeout(timer);
+      remember(true);
       search();
     });
+    window.addEventListener("popstate", restore);
     statusLine.textContent = "Type a word, or choose filters.";
     root.dataset.ready = "true";
-    if (input.value) await search();
-    else {
+    const filtered = Object.keys(filters()).length > 0;
+    if (input.value || filtered) {
+      if (filtered) loadFacets();
+      await search();
+    } else {
       const browse = el("button", {
         type: "button",
         className: "briefing-search__more",
@@ -216,23 +290,36 @@ function setUp(root) {
   // no query), so that a reader's first search downloads and computes as little as possible.
   let facetsLoading = null;
   function loadFacets() {
-    facetsLoading =
-      facetsLoading ||
-      pagefind.filters().then(async (all) => {
+    facetsLoading ||= warm()
+      .then(() => pagefind.filters())
+      .then(async (all) => {
         totals = all;
         renderFacets(null);
         const query = input.value.trim();
-        if (!query) return;
+        if (!query && !Object.keys(filters()).length) return;
         // Counts for the results on screen; the results themselves (and the reader's focus in
         // them) stay as they are.
         const mine = run;
-        const response = await pagefind.search(query, { filters: filters() });
+        const response = await pagefind.search(query || null, { filters: filters() });
         if (mine === run) renderFacets(response.filters);
       });
     return facetsLoading;
   }
 
   start();
+}
+
+// Arriving with a query (/search/?q=…, from the header box or a shared link), Pagefind gets
+// ready and fetches the index for the query at once, while the theme is still setting the page up.
+const arriving = document.getElementById("briefing-search");
+const asked = new URLSearchParams(location.search).get("q")?.trim();
+if (arriving && asked) {
+  loadPagefind(arriving.dataset.root)
+    .then((pagefind) => {
+      ready ||= pagefind.init();
+      return pagefind.preload(asked);
+    })
+    .catch(() => {}); // (a missing index is reported by the page's own start)
 }
 
 const started = new WeakSet();
