@@ -13,10 +13,11 @@ zooms in on that year (and by the year pages' filters).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from generator.link import EventEntry, Site
@@ -101,7 +102,8 @@ class Scale:
         return round(self.left + self.span * (day - self.first).days / self.days, 2)
 
     def width(self, first: dt.date, last: dt.date) -> float:
-        return round(self.x(last + dt.timedelta(days=1)) - self.x(first), 2)
+        end = round(self.left + self.span * ((last - self.first).days + 1) / self.days, 2)
+        return round(end - self.x(first), 2)  # (the day after `last` may be past year 9999)
 
 
 def _month_start(day: dt.date) -> dt.date:
@@ -109,8 +111,18 @@ def _month_start(day: dt.date) -> dt.date:
 
 
 def _month_end(day: dt.date) -> dt.date:
-    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _months(first: dt.date, last: dt.date) -> Iterator[dt.date]:
+    """The first day of each month from ``first``'s to ``last``'s (December 9999 at most: an
+    open interval's end)."""
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        yield dt.date(year, month, 1)
+        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+        if year > dt.MAXYEAR:
+            return
 
 
 def _lanes(site: Site) -> list[Lane]:
@@ -128,11 +140,9 @@ def _ticks(scale: Scale, first: dt.date, last: dt.date) -> list[Tick]:
         if (year - first.year) % step == 0
     ]
     if len(years) <= 2:  # a short range: months too
-        day = _month_start(first)
-        while day <= last:
+        for day in _months(first, last):
             if day.month != 1 and day.month % 3 == 1:
                 ticks.append(Tick(scale.x(day), f"{day:%b}", day.year))
-            day = _month_end(day) + dt.timedelta(days=1)
     return sorted(ticks, key=lambda t: t.x)
 
 
@@ -141,11 +151,9 @@ def _month_ticks(scale: Scale, first: dt.date, last: dt.date) -> list[Tick]:
     if (last.year - first.year) * 12 + last.month - first.month >= 12:
         return _ticks(scale, first, last)
     ticks: list[Tick] = []
-    day = first
-    while day <= last:
+    for day in _months(first, last):
         label = f"{day:%b %Y}" if not ticks or day.month == 1 else f"{day:%b}"
         ticks.append(Tick(scale.x(day), label, day.year))
-        day = _month_end(day) + dt.timedelta(days=1)
     return ticks
 
 

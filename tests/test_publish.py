@@ -334,14 +334,16 @@ def _as_text(value: Any) -> Any:
     return str(value) if isinstance(value, int | float) else value
 
 
-def _assert_round_trip(csv_text: str, json_text: str) -> int:
+def _assert_round_trip(csv_text: str, json_text: str, every_column: bool = True) -> int:
     rows = list(csv.DictReader(io.StringIO(csv_text, newline="")))
     events = json.loads(json_text)
     assert len(rows) == len(events)
     columns = [column.name for column in exports.csv_columns()]
     assert list(rows[0]) == columns
-    # Every column holds something in some row: none is written under another name.
-    assert [c for c in columns if all(row[c] == "" for row in rows)] == []
+    # Every column holds something in some row: none is written under another name. (The
+    # fixture uses every field; the shipped content need not.)
+    if every_column:
+        assert [c for c in columns if all(row[c] == "" for row in rows)] == []
     for row, event in zip(rows, events, strict=True):
         computed = {"first_day", "last_day", "related_both_ways"}  # (JSON-only extras)
         expected = {k: _as_text(v) for k, v in event.items() if k not in computed}
@@ -371,7 +373,8 @@ def test_every_field_of_every_event_comes_back_from_the_csv(tmp_path: Path) -> N
 def test_the_built_csv_holds_what_the_built_json_holds(builds: tuple[Path, Path]) -> None:
     data = builds[0] / "data"
     csv_text = (data / "events.csv").read_text(encoding="utf-8")
-    assert _assert_round_trip(csv_text, (data / "events.json").read_text(encoding="utf-8")) > 10
+    json_text = (data / "events.json").read_text(encoding="utf-8")
+    assert _assert_round_trip(csv_text, json_text, every_column=False) > 10
 
 
 @pytest.mark.parametrize(
