@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import addresses, cards, changes, exports, feeds, output, pages, search
+from generator import addresses, cards, changes, exports, feeds, minify, output, pages, search
 from generator.background import Background, can_fork
 from generator.errors import BriefingError, ContentErrors
 from generator.link import Site, build_site
@@ -261,10 +261,14 @@ class Builder:
         if self.settings.pagefind and self.search_copy is None and run.whole:
             run.indexer = search.Indexer()
 
-    def page_built(self, url: str, html: str) -> None:
-        """The HTML of one page, at ``url`` (from the site root, ``/``)."""
+    def page_built(self, url: str, html: str) -> str:
+        """The HTML of one page, at ``url`` (from the site root, ``/``), its Content-Security-
+        Policy complete: returns the HTML to write, minified (`generator.minify`). Pagefind's
+        service is given the page as the theme wrote it: fed minified pages, it merged two of
+        the hostile test site's pages into one (its CLI, run over the minified site, does not)."""
         if self.run.indexer is not None:
             self.run.indexer.add(url, html)
+        return minify.page(html)
 
     def finish(self) -> None:
         """Step 6, once MkDocs has written the site: the search index; the open data and

@@ -21,7 +21,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator import addresses, safe, settings, tuning
+from generator import addresses, minify, safe, settings, tuning
 from generator.build import Builder
 from generator.errors import BriefingError, ContentErrors, display_path
 from generator.settings import BriefingConfig
@@ -124,15 +124,14 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     @_reported
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        output = safe.with_csp(output, page.content)
-        self.builder.page_built("/" + page.url, output)
-        return output
+        return self.builder.page_built("/" + page.url, safe.with_csp(output, page.content))
 
     def on_post_template(
         self, output_content: str, /, *, template_name: str, config: MkDocsConfig
     ) -> str:
-        html_page = template_name.endswith(".html")
-        return safe.with_csp(output_content, None) if html_page else output_content
+        if not template_name.endswith(".html"):
+            return output_content
+        return minify.page(safe.with_csp(output_content, None))
 
     def on_build_error(self, *, error: Exception) -> None:
         self.builder.abort()
