@@ -30,7 +30,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import addresses, cards, changes, exports, feeds, minify, output, pages, search
+from generator import (
+    addresses,
+    budget,
+    cards,
+    changes,
+    exports,
+    feeds,
+    minify,
+    output,
+    pages,
+    search,
+)
 from generator.background import Background, can_fork
 from generator.errors import BriefingError, ContentErrors
 from generator.link import Site, build_site
@@ -285,6 +296,8 @@ class Builder:
         self.collector.build_ends()
         if self.settings.pagefind:
             self._search(indexer)
+        if not self.serving and (warning := budget.check(out, self.settings.size_budget)):
+            budget.warn(warning)
 
     def _publish(self, site: Site) -> None:
         """The open data and the feeds, in the site folder."""
