@@ -37,6 +37,8 @@ from tests.sitebuild import ROOT, config_for, free_port, mkdocs_serve
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 BUILDS = 3
+UNLIMITED = 10**15
+"""The benchmark's size budget: none (the default budget's verdict is printed instead)."""
 """Timings of the full build and of the plain baseline, alternated; the best of each is shown."""
 
 
@@ -155,7 +157,10 @@ def run(events: int, tmp: Path, builds: int = BUILDS, edit: bool = True) -> dict
     del site, pages  # (not to be held in this process's memory during the builds)
     # The two builds alternate, best of three each: one timing of either swings by a fifth on a
     # shared machine. Each of ours starts cold, without the plugin's page cache.
-    ours, baseline = config_for(folder / "ours", content), plain_config(folder / "plain", plain)
+    # The size budget would fail a build over 1 GB: measured here, not enforced (the site's
+    # size against the budget is printed below).
+    ours = config_for(folder / "ours", content, size_budget=UNLIMITED)
+    baseline = plain_config(folder / "plain", plain)
     times, plains, rss, pss = [], [], [], []
     for _ in range(builds):
         shutil.rmtree(folder / "ours" / "cache", ignore_errors=True)
@@ -170,7 +175,8 @@ def run(events: int, tmp: Path, builds: int = BUILDS, edit: bool = True) -> dict
     row["largest"] = max(p.stat().st_size for p in out.rglob("*.html")) / 1024
     contributors = budget.sizes(out)
     row["size"] = sum(contributors.values()) / 1e6
-    print(f"  {events} events, largest contributors:", flush=True)
+    share = sum(contributors.values()) / Settings().size_budget
+    print(f"  {events} events: {share:.0%} of the default size budget; largest:", flush=True)
     for name, size in contributors.most_common(8):
         print(f"    {name}: {size / 1e6:,.1f} MB ({size / events / 1024:.1f} KB per event)")
     shutil.rmtree(folder / "plain" / "site")
