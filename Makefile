@@ -11,7 +11,7 @@ JS := templates/overrides/assets
 # Material 9.7+ prints a banner about MkDocs 2.0 on every build; it is not about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install check test lint lint-js format-js site serve bench bench-check bench-search bench-timeline bench-safe golden schema docs clean fuzz
+.PHONY: install check test lint lint-js format-js site serve bench bench-50k bench-check bench-search bench-timeline bench-safe golden schema docs clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -70,6 +70,10 @@ golden: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.bench_scale
 	$(BIN)/python -m tests.benchmarks.bench_safe
+
+# The 50,000-event, 5,000-actor row: one build of each, alternated (20+ minutes on 2 cores).
+bench-50k: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.bench_scale --builds 1 50000
 
 bench-safe: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.bench_safe

@@ -33,10 +33,12 @@ from pathlib import Path
 
 from generator import (
     addresses,
+    budget,
     cards,
     changes,
     exports,
     feeds,
+    minify,
     output,
     pages,
     redirects,
@@ -284,10 +286,14 @@ class Builder:
         if self.settings.pagefind and self.search_copy is None and run.whole:
             run.indexer = search.Indexer()
 
-    def page_built(self, url: str, html: str) -> None:
-        """The HTML of one page, at ``url`` (from the site root, ``/``)."""
+    def page_built(self, url: str, html: str) -> str:
+        """The HTML of one page, at ``url`` (from the site root, ``/``), its Content-Security-
+        Policy complete: returns the HTML to write, minified (`generator.minify`). Pagefind's
+        service is given the page as the theme wrote it: fed minified pages, it merged two of
+        the hostile test site's pages into one (its CLI, run over the minified site, does not)."""
         if self.run.indexer is not None:
             self.run.indexer.add(url, html)
+        return minify.page(html)
 
     def finish(self) -> None:
         """Step 6, once MkDocs has written the site: the search index; the open data and
@@ -304,6 +310,8 @@ class Builder:
         self.collector.build_ends()
         if self.settings.pagefind:
             self._search(indexer)
+        if not self.serving and (warning := budget.check(out, self.settings.size_budget)):
+            budget.warn(warning)
 
     def _publish(self, site: Site) -> None:
         """The open data and the feeds, in the site folder."""

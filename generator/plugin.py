@@ -19,9 +19,11 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
-from generator import addresses, safe, settings, tuning
+from generator import addresses, minify, safe, settings, trim, tuning
 from generator.build import Builder
 from generator.errors import BriefingError, ContentErrors, display_path
 from generator.settings import BriefingConfig
@@ -122,17 +124,22 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 page.meta[key] = html.escape(page.meta[key])
         return markdown
 
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        page.toc = trim.toc(page.toc, page.content or "")  # (none on short pages)
+        return context
+
     @_reported
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        output = safe.with_csp(output, page.content)
-        self.builder.page_built("/" + page.url, output)
-        return output
+        return self.builder.page_built("/" + page.url, safe.with_csp(output, page.content))
 
     def on_post_template(
         self, output_content: str, /, *, template_name: str, config: MkDocsConfig
     ) -> str:
-        html_page = template_name.endswith(".html")
-        return safe.with_csp(output_content, None) if html_page else output_content
+        if not template_name.endswith(".html"):
+            return output_content
+        return minify.page(safe.with_csp(output_content, None))
 
     def on_build_error(self, *, error: Exception) -> None:
         self.builder.abort()

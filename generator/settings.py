@@ -41,6 +41,10 @@ class Settings:
     """Build the Pagefind search index after the site (off only for benchmark baselines)."""
     edit_branch: str = "main"
     """Branch that "edit this record" links open."""
+    size_budget: int = 1_000_000_000
+    """Bytes the built site may take, search bundle and data included: the build warns at 80%
+    and fails above it (`generator.budget`). GitHub Pages refuses a site over 1 GB, the default;
+    another host may allow more."""
     poll: bool = False
     """Under `mkdocs serve`, notice edits by polling every watched file twice a second (MkDocs'
     own way) instead of through the system's file notifications: for folders where
@@ -72,6 +76,7 @@ class BriefingConfig(base.Config):
     pagefind = c.Type(bool, default=_DEFAULT.pagefind)
     edit_branch = c.Type(str, default=_DEFAULT.edit_branch)
     poll = c.Type(bool, default=_DEFAULT.poll)
+    size_budget = c.Type(int, default=_DEFAULT.size_budget)
 
 
 def from_mkdocs(config: MkDocsConfig, options: BriefingConfig) -> Settings:
@@ -88,6 +93,7 @@ def from_mkdocs(config: MkDocsConfig, options: BriefingConfig) -> Settings:
         pagefind=options.pagefind,
         edit_branch=options.edit_branch,
         poll=options.poll,
+        size_budget=options.size_budget,
         site_name=config.site_name,
         site_url=normal_url(config.site_url or ""),
         repo_url=find_repo_url(config.repo_url, root),

@@ -1,0 +1,89 @@
+"""The site's size against its budget: GitHub Pages refuses a published site over 1 GB.
+
+Once the site folder is complete (pages, search bundle, open data, feeds), `check` adds up its
+files. At `WARN_AT` of the budget (the plugin's ``size_budget``) the build warns; at the budget
+itself it fails. Either message names the largest contributors, so that an editor learns what to
+trim, or that the site needs another host (see the README, "When the site outgrows GitHub
+Pages"), from the build and not from a failed deploy.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+from generator.errors import BriefingError
+
+WARN_AT = 0.8
+"""The share of the budget from which the build warns."""
+LARGEST = 4
+"""Contributors a message names, largest first."""
+
+SECTIONS = {"briefs", "actors", "tags", "timeline"}
+"""Top folders whose HTML is counted as the pages of a section."""
+_NAMED = {
+    "pagefind": "the search bundle (pagefind/)",
+    "data": "data exports (data/)",
+    "feeds": "topic feeds (feeds/)",
+    "assets": "theme and site assets (assets/)",
+}
+
+
+def warn(message: str) -> None:
+    """Show ``message`` as MkDocs shows a warning, but not through MkDocs' loggers: under
+    ``--strict`` (`make site`, the Pages workflow) each of their warnings fails the build, and
+    this one is to be read before the site is too large to publish, not to stop it."""
+    log = logging.getLogger("briefing.budget")
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("WARNING -  %(message)s"))
+        log.addHandler(handler)
+        log.propagate = False
+    log.warning("briefing: %s", message)
+
+
+def contributor(rel: Path) -> str:
+    """What a file of the site, at ``rel`` in the site folder, is counted under."""
+    top = rel.parts[0] if len(rel.parts) > 1 else ""
+    if top in _NAMED:
+        return _NAMED[top]
+    if top in SECTIONS and rel.suffix == ".html":
+        return f"{top} pages ({top}/)"
+    return "other pages and files"
+
+
+def sizes(site_dir: Path) -> Counter[str]:
+    """Bytes of the files in ``site_dir``, by contributor."""
+    found: Counter[str] = Counter()
+    for folder, _, names in os.walk(site_dir):
+        for name in names:
+            path = Path(folder, name)
+            found[contributor(path.relative_to(site_dir))] += path.stat().st_size
+    return found
+
+
+def megabytes(size: float) -> str:
+    return f"{size / 1e6:,.1f} MB"
+
+
+def check(site_dir: Path, budget: int) -> str | None:
+    """A warning when the site in ``site_dir`` takes `WARN_AT` of ``budget`` bytes or more;
+    `BriefingError` when it takes more than ``budget``; else None."""
+    found = sizes(site_dir)
+    total = sum(found.values())
+    if total < WARN_AT * budget:
+        return None
+    largest = ", ".join(f"{name} {megabytes(size)}" for name, size in found.most_common(LARGEST))
+    share = f"{total / budget:.0%}"
+    if total > budget:
+        raise BriefingError(
+            f"the site is {megabytes(total)}, over its size budget of {megabytes(budget)} "
+            f"({share}; size_budget in mkdocs.yml). Largest: {largest}"
+        )
+    return (
+        f"the site is {megabytes(total)}, {share} of its size budget of {megabytes(budget)} "
+        f"(size_budget in mkdocs.yml). Largest: {largest}"
+    )
