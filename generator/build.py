@@ -316,13 +316,18 @@ class Builder:
     def _publish(self, site: Site) -> None:
         """The open data and the feeds, in the site folder."""
         out, site_url = self.run.site_dir, self.settings.site_url
-        exports.write(out, exports.files(site, site_url, self.exported))
-        exports.write(out, timeline.data(site))
-        (out / "feed.xml").write_bytes(feeds.briefs_feed(site, self.settings))
-        (out / "updates.xml").write_bytes(feeds.updates_feed(site, self.settings))
-        feeds.write_topic_feeds(site, self.settings, out)
-        cards.write_cards(site, self.settings.site_name, out)
-        redirects.write(site, self.settings, out)
+        output.write_files(out, exports.files(site, site_url, self.exported))
+        output.write_files(out, timeline.data(site))
+        output.write_files(
+            out,
+            {
+                "feed.xml": feeds.briefs_feed(site, self.settings),
+                "updates.xml": feeds.updates_feed(site, self.settings),
+            },
+        )
+        output.write_files(out, feeds.topic_feeds(site, self.settings))
+        output.write_files(out, cards.cards(site, self.settings.site_name))
+        output.write_files(out, redirects.pages(site, self.settings))
 
     def _search(self, indexer: search.Indexer | None) -> None:
         """The search index: ``indexer``'s, or made from the site folder."""

@@ -92,11 +92,3 @@ def cards(site: Site, site_name: str) -> dict[str, bytes]:
     for kind in site.vocabulary.event_types:
         out[f"{FOLDER}/{kind.id}.png"] = card(site_name, kind.label)
     return out
-
-
-def write_cards(site: Site, site_name: str, out: Path) -> None:
-    """Write `cards` into the site folder ``out``."""
-    for path, data in cards(site, site_name).items():
-        target = out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)

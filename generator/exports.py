@@ -12,7 +12,6 @@ import json
 import typing
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel
@@ -324,10 +323,3 @@ def files(site: Site, site_url: str, memo: Memo | None = None) -> dict[str, str]
     for name, text in schema.for_site(site).items():
         out[f"schema/{name}"] = text
     return out
-
-
-def write(out_dir: Path, texts: dict[str, str]) -> None:
-    for rel, text in texts.items():
-        path = out_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")

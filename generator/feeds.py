@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
@@ -117,14 +116,6 @@ def topic_feeds(site: Site, settings: Settings) -> dict[str, bytes]:
         title = f"{settings.site_name}: briefs tagged {tag}"
         out[path] = _topic(site, settings, path, title, _newest(events))
     return out
-
-
-def write_topic_feeds(site: Site, settings: Settings, out: Path) -> None:
-    """Write `topic_feeds` into the site folder ``out``."""
-    for path, data in topic_feeds(site, settings).items():
-        target = out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
 
 
 def updates_feed(site: Site, settings: Settings) -> bytes:

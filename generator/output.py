@@ -6,8 +6,17 @@ so `mkdocs serve --dirty` skips them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+
+def write_files(out: Path, files: Mapping[str, str | bytes]) -> None:
+    """Write published files (data, feeds, cards, redirects: path -> text or bytes) under the
+    site folder ``out``."""
+    for rel, data in files.items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def write_pages(pages: dict[str, str], out: Path, *, complete: bool = True) -> set[str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import posixpath
-from pathlib import Path
 
 from generator import addresses
 from generator.link import Site
@@ -69,11 +68,3 @@ def pages(site: Site, settings: Settings) -> dict[str, str]:
             href=html.escape(href),
         )
     return out
-
-
-def write(site: Site, settings: Settings, out: Path) -> None:
-    """Every old page of ``site``, under ``out`` (the site folder)."""
-    for rel, text in pages(site, settings).items():
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")

@@ -122,10 +122,6 @@ def sanitize(fragment: str) -> str:
 # -- the restricted converter ---
 
 
-class _Findings(list[str]):
-    """What a conversion met that the sanitizer removes, in words for editors."""
-
-
 class _LinearBrackets:
     """Link text found in linear time. Python-Markdown looks for the closing bracket of every `[`
     by scanning the rest of the paragraph, so a paragraph of unmatched `[` took minutes; here the
@@ -265,7 +261,7 @@ class _RecordExtension(Extension):
 
 def _converter() -> Any:
     md: Any = markdown.Markdown(extensions=[*RECORD_EXTENSIONS, _RecordExtension()])
-    md.findings = _Findings()
+    md.findings = []
     md.own = []
     md.shift = 0
     return md
@@ -277,7 +273,7 @@ _MD = _converter()
 def _convert(text: str, shift: int = 0) -> tuple[str, list[str]]:
     md = _MD
     md.reset()
-    md.findings = _Findings()
+    md.findings = []
     md.own = []
     md.shift = shift
     out = md.convert(text)
