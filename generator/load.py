@@ -224,6 +224,11 @@ def _refuse(event: Any, loc: Loc, doc: Document) -> None:
         message = f"tags ({event.tag}) are not allowed: every value is read as text"
     else:
         return
+    _note(doc, mark, loc, message)
+
+
+def _note(doc: Document, mark: Any, loc: Loc, message: str) -> None:
+    """A problem of ``doc`` at the parser's ``mark``, for the value at ``loc``."""
     doc.problems.append(
         ContentError(doc.display, mark.line + 1, mark.column + 1, field_path(loc), message)
     )
@@ -254,15 +259,7 @@ def _node(parser: Any, event: Any, loc: Loc, doc: Document, depth: int) -> Any:
     if depth >= MAX_DEPTH:
         _skip(parser)
         doc.explained.add(loc)
-        doc.problems.append(
-            ContentError(
-                doc.display,
-                mark.line + 1,
-                mark.column + 1,
-                field_path(loc),
-                f"nested too deep: values may nest at most {MAX_DEPTH} levels",
-            )
-        )
+        _note(doc, mark, loc, f"nested too deep: values may nest at most {MAX_DEPTH} levels")
         return ""
     return _walk(parser, event, loc, doc, depth + 1)
 
@@ -312,15 +309,7 @@ def _walk_mapping(parser: Any, loc: Loc, doc: Document, depth: int) -> dict[str,
         event = parser.get_event()
         if here in keys:
             first = keys[here][0]
-            doc.problems.append(
-                ContentError(
-                    doc.display,
-                    line,
-                    mark.column + 1,
-                    field_path(here),
-                    f"duplicate key '{key}' (first on line {first})",
-                )
-            )
+            _note(doc, mark, here, f"duplicate key '{key}' (first on line {first})")
             if type(event) is not _Scalar:  # read past the second value, keep the first
                 _node(parser, event, here, _scratch(doc), depth)
             continue
@@ -338,15 +327,7 @@ def _not_text_key(parser: Any, event: Any, loc: Loc, doc: Document, depth: int) 
     if type(event) is not _Alias:
         _skip(parser)
         mark = event.start_mark
-        doc.problems.append(
-            ContentError(
-                doc.display,
-                mark.line + 1,
-                mark.column + 1,
-                field_path(loc),
-                "keys must be plain text",
-            )
-        )
+        _note(doc, mark, loc, "keys must be plain text")
     _node(parser, parser.get_event(), (*loc, "?"), _scratch(doc), depth)
 
 
