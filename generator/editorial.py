@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import edtf, render
-from generator.errors import Loc, display_path, field_path
+from generator.errors import ContentError, Loc, display_path, field_path
 from generator.link import EventEntry, Site
 from generator.load import Document, load_file
 
@@ -117,11 +117,8 @@ class EditorialWarning:
     why: str
 
     def __str__(self) -> str:
-        field = f" {self.field}:" if self.field else ""
-        return (
-            f"{self.path}:{self.line}:{self.column}:{field} {self.message} "
-            f"({self.rule}: {self.why})"
-        )
+        where = ContentError(self.path, self.line, self.column, self.field, self.message)
+        return f"{where} ({self.rule}: {self.why})"
 
 
 @dataclass(frozen=True)
