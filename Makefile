@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m generator.pagefind_binary  # Pagefind's pinned binary, from the npm registry
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -28,8 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pagefind.service import get_executable
-
+from generator import pagefind_binary
 from generator.errors import BriefingError
 
 log = logging.getLogger("briefing.search")
@@ -105,11 +104,10 @@ class Indexer:
     """
 
     def __init__(self) -> None:
-        executable = get_executable()
-        if executable is None:
-            raise BriefingError("Pagefind's binary is missing: install pagefind[bin]")
         self.process = subprocess.Popen(
-            [str(executable), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+            [str(pagefind_binary.executable()), "--service"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
         )
         self.sent = 0
         self.replies: dict[int, dict[str, Any]] = {}  # (pages indexed are only counted)

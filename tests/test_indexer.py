@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+import io
 import json
 import multiprocessing
 import os
+import subprocess
+import tarfile
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from generator import search
+from generator import pagefind_binary, search
 from generator.errors import BriefingError
 
 PAGE = """<!doctype html><html lang="en"><head><title>{title}</title></head><body>
@@ -107,3 +113,50 @@ def test_an_answer_without_an_id_answers_no_message(tmp_path: Path) -> None:
     with pytest.raises(BriefingError, match="Pagefind failed:\nunreadable"):
         indexer.wait()
     search.check_bundle(tmp_path / "pagefind", 1)  # (its own answer was waited for)
+
+
+def test_the_binary_is_the_pinned_release(tmp_path: Path) -> None:
+    """The site's search scripts are written for one Pagefind release; the index must be its."""
+    assert "PAGEFIND_BINARY_PATH" not in os.environ, "this test checks the pinned binary"
+    out = subprocess.run([pagefind_binary.executable(), "--version"], capture_output=True)
+    assert out.stdout.decode().split() == ["pagefind", pagefind_binary.VERSION]
+    indexer = search.Indexer()
+    indexer.add("/one/", PAGE.format(title="Launch", text="A missile was fired."))
+    indexer.write(tmp_path / "pagefind")
+    indexer.wait()
+    entry = json.loads((tmp_path / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+    assert entry["version"] == pagefind_binary.VERSION
+
+
+def test_a_tarball_that_is_not_the_pinned_one_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A registry (here a local one) that serves other bytes under the release's name gets
+    nothing run: the digest is checked before anything is unpacked or written."""
+    name = "linux-x64"
+    package = tmp_path / "registry" / "@pagefind" / name / "-"
+    package.mkdir(parents=True)
+    with tarfile.open(package / f"{name}-{pagefind_binary.VERSION}.tgz", "w:gz") as archive:
+        info = tarfile.TarInfo("package/bin/pagefind_extended")
+        info.size = len(b"#!/bin/sh\necho pwned\n")
+        archive.addfile(info, io.BytesIO(b"#!/bin/sh\necho pwned\n"))
+    handler = functools.partial(QuietHandler, directory=str(tmp_path / "registry"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("NPM_CONFIG_REGISTRY", f"http://127.0.0.1:{server.server_address[1]}/")
+    target = tmp_path / "bin" / "pagefind_extended"
+    try:
+        with pytest.raises(BriefingError, match=r"is not the Pagefind 1\.6\.0 release pinned here"):
+            pagefind_binary.fetch(name, target)
+        monkeypatch.setenv("NPM_CONFIG_REGISTRY", "http://127.0.0.1:9/")  # nothing listens
+        with pytest.raises(BriefingError, match=r"could not download Pagefind 1\.6\.0 from"):
+            pagefind_binary.fetch(name, target)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not target.parent.exists()
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass

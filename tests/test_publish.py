@@ -49,7 +49,7 @@ def test_same_content_same_epoch_gives_a_byte_identical_site(builds: tuple[Path,
     one, two = builds
 
     def files(site: Path) -> list[Path]:
-        # Pagefind 1.5.2 writes its filter and metadata chunks in hash-map order, which changes
+        # Pagefind (1.6.0) writes its filter and metadata chunks in hash-map order, which changes
         # from run to run (file names included), so its bundle is compared by what it finds
         # (tests/test_search.py), not byte for byte. Everything else must be identical.
         return sorted(

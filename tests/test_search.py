@@ -303,6 +303,8 @@ def test_home_accessibility_in_both_palettes(browser: Any, site_url: str, scheme
 def test_header_box_prefetches_the_first_search_only_when_focused(
     page: Page, site_url: str
 ) -> None:
+    """Focus fetches Pagefind's script, metadata and WebAssembly; typing, the index for the word
+    so far; the search page then finds them in the browser's cache."""
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(f"{site_url}/")
@@ -316,3 +318,6 @@ def test_header_box_prefetches_the_first_search_only_when_focused(
     assert any(name.endswith(".pf_meta") for name in fetched)
     assert any(name.startswith("wasm.") for name in fetched)
     assert not any(name.startswith(("index/", "fragment/", "filter/")) for name in fetched)
+    with page.expect_request(lambda request: "/pagefind/index/" in request.url):
+        page.keyboard.type("missile", delay=30)
+    assert not any("/pagefind/fragment/" in url for url in requested)

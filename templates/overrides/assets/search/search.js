@@ -2,6 +2,7 @@
 // Record text reaches the page only as text: through textContent, or (Pagefind's excerpt) as
 // text nodes and <mark> elements built here (see excerptNodes), never through innerHTML.
 import { el, onEveryPage } from "../dom.js";
+import { loadPagefind, preloadTerm, warmPagefind } from "./load.js";
 
 const FACETS = ["section", "type", "status", "year", "actor", "country", "tag"];
 const LABELS = {
@@ -14,23 +15,6 @@ const LABELS = {
   tag: "Tag",
 };
 const PAGE = 5; // results fetched and shown at a time (each is one small fragment file)
-const HIGHLIGHT = "highlight"; // the query parameter assets/highlight.js reads on a brief
-
-// Pagefind is imported and set up once per document: every visit to the search page (Material's
-// instant navigation may swap it in several times) shares it, and its index once downloaded.
-let loading = null;
-let ready = null;
-function loadPagefind(base) {
-  loading ||= (async () => {
-    const pagefind = await import(new URL(`${base}pagefind/pagefind.js`, location.href).href);
-    // Searching on the page's own thread: a worker would first have to download its own copy of
-    // Pagefind (another 41 KB, 11 KB compressed) before it could fetch anything else. Result
-    // links carry the query (?highlight=…), which the brief marks.
-    await pagefind.options({ excerptLength: 30, noWorker: true, highlightParam: HIGHLIGHT });
-    return pagefind;
-  })();
-  return loading;
-}
 
 /**
  * Pagefind's excerpt as nodes, without reading it as HTML. Pagefind builds it from the page's
@@ -212,18 +196,10 @@ function setUp(root) {
 
   // Getting ready to search costs the reader a download (Pagefind's metadata and WebAssembly),
   // so it starts only when they show they are about to search: focus in the search box, or a
-  // query in the address. While they type, the index chunk for the word so far is fetched (from
-  // three letters on: shorter prefixes would pull in chunks for every word that starts with
-  // them), so the search itself mostly finds its data in memory.
-  function warm() {
-    ready ||= pagefind.init();
-    return ready;
-  }
-  function prefetch() {
-    const query = input.value.trim();
-    warm();
-    if (query.length >= 3) pagefind.preload(query);
-  }
+  // query in the address. While they type, the index for the word so far is fetched, so the
+  // search itself mostly finds its data in memory.
+  const warm = () => warmPagefind(pagefind);
+  const prefetch = () => preloadTerm(pagefind, input.value.trim());
 
   // Back and forward: the page shows what its address says.
   const path = location.pathname;
@@ -316,7 +292,7 @@ const asked = new URLSearchParams(location.search).get("q")?.trim();
 if (arriving && asked) {
   loadPagefind(arriving.dataset.root)
     .then((pagefind) => {
-      ready ||= pagefind.init();
+      warmPagefind(pagefind);
       return pagefind.preload(asked);
     })
     .catch(() => {}); // (a missing index is reported by the page's own start)
