@@ -124,6 +124,14 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 page.meta[key] = html.escape(page.meta[key])
         return markdown
 
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        # MkDocs keeps every page's Markdown and HTML until the build ends (it converts all
+        # pages before it renders any). The Markdown is no longer needed once converted.
+        page.markdown = None
+        return html
+
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
@@ -132,7 +140,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     @_reported
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        return self.builder.page_built("/" + page.url, safe.with_csp(output, page.content))
+        output = self.builder.page_built("/" + page.url, safe.with_csp(output, page.content))
+        page.content = None  # (written: the rest of the build needs the page's address only)
+        return output
 
     def on_post_template(
         self, output_content: str, /, *, template_name: str, config: MkDocsConfig

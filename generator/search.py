@@ -22,7 +22,6 @@ import os
 import queue
 import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -51,7 +50,7 @@ BODY_END = "<!-- /data-pagefind-body -->"
 
 def index(site_dir: Path) -> None:
     """Write the Pagefind bundle for every page in ``site_dir`` to ``site_dir/pagefind/``."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir)]
+    command = [str(pagefind_binary.executable()), "--site", str(site_dir)]
     command += ["--output-subdir", "pagefind", "--silent"]
     for selector in EXCLUDED:
         command += ["--exclude-selectors", selector]
