@@ -139,7 +139,8 @@ def edit_latency(folder: Path, content: Path, edits: int = 5) -> float:
 def run(events: int, tmp: Path, builds: int = BUILDS, edit: bool = True) -> dict[str, float]:
     folder = tmp / str(events)
     content = folder / "content"
-    generate(content, events=events, actors=events // 10, seed=1)
+    if not (content / "events").is_dir():  # (kept from an earlier run with --keep)
+        generate(content, events=events, actors=events // 10, seed=1)
     row: dict[str, float] = {}
     bare_loop(content)
     started = time.perf_counter()
@@ -189,6 +190,9 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int, default=[1_000, 3_000, 10_000])
     parser.add_argument("--builds", type=int, default=BUILDS, help="builds of each, alternated")
     parser.add_argument("--no-edit", action="store_true", help="skip the serve edit timing")
+    parser.add_argument(
+        "--keep", type=Path, help="work in this folder and keep the synthetic content for reruns"
+    )
     options = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     header = (
@@ -196,9 +200,10 @@ def main() -> None:
         f"{'ratio':>6} {'ms/event':>9} {'peak MB':>8} {'pss MB':>7} {'site MB':>8} {'KB/event':>9} "
         f"{'largest KB':>11} {'edit s':>7}"
     )
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = options.keep or Path(scratch)
         for events in options.sizes:
-            r = run(events, Path(tmp), options.builds, not options.no_edit)
+            r = run(events, tmp, options.builds, not options.no_edit)
             print(header)
             print(
                 f"{events:>7} {r['check']:>8.2f} {r['bare']:>7.2f} {r['check'] / r['bare']:>6.2f} {r['render']:>9.2f} "
@@ -207,7 +212,8 @@ def main() -> None:
                 f"{r['largest']:>11.1f} {r['edit']:>7.2f}",
                 flush=True,
             )
-            shutil.rmtree(Path(tmp) / str(events))
+            if not options.keep:
+                shutil.rmtree(tmp / str(events))
     print("peak MB: the sum of the resident sizes of all the build's processes (pss: proportional)")
     print(
         "targets at 10k: check ratio <= 1.5, build ratio <= 1.3, peak <= 1500 MB, largest <= 500 KB, site <= 500 MB, edit <= 3 s"
