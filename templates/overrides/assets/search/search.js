@@ -16,8 +16,8 @@ const LABELS = {
 const PAGE = 5; // results fetched and shown at a time (each is one small fragment file)
 const HIGHLIGHT = "highlight"; // the query parameter assets/highlight.js reads on a brief
 
-// Pagefind is imported and set up once per document: every visit to the search page (Material's
-// instant navigation may swap it in several times) shares it, and its index once downloaded.
+// Pagefind is imported and set up once per document: every search page set up in it shares it,
+// and its index once downloaded (one per document now that navigation.instant is off).
 let loading = null;
 let ready = null;
 function loadPagefind(base) {
@@ -67,7 +67,7 @@ function addressFor(query, chosen) {
   return `${location.pathname}${search ? `?${search}` : ""}${location.hash}`;
 }
 
-// One search page, set up on load and each time instant navigation swaps it in.
+// One search page, set up on load (onEveryPage, dom.js).
 function setUp(root) {
   const input = document.getElementById("briefing-search-input");
   const statusLine = root.querySelector(".briefing-search__status");
