@@ -302,7 +302,7 @@ class Builder:
 
     def finish(self) -> None:
         """Step 6, once MkDocs has written the site: the search index; the open data and
-        feeds, unless the rendering child wrote them."""
+        feeds, unless the rendering child wrote them; the sitemap."""
         run, out = self.run, self.run.site_dir
         if self.serving and not run.failed:
             (out / ERRORS).unlink(missing_ok=True)
