@@ -12,8 +12,9 @@
 5. **write**: the Markdown to the cache folder, a file only when its text changed
    (`generator.output`); after a dirty rebuild, the pages no longer generated are removed;
 6. **publish**: once MkDocs has built the HTML, the open data and feeds (`generator.exports`,
-   `generator.feeds`), the old addresses of renamed records (`generator.redirects`), and the
-   search index (`generator.search`, fed each page as MkDocs builds it). Drafts are in none of
+   `generator.feeds`), the old addresses of renamed records (`generator.redirects`), the
+   sitemap of the pages MkDocs built (`generator.sitemap`), and the search index
+   (`generator.search`, fed each page as MkDocs builds it). Drafts are in none of
    it, except under `mkdocs serve` (`Builder.drafts`).
 
 `Builder` runs these steps and owns everything kept between `mkdocs serve` rebuilds. The
@@ -43,6 +44,7 @@ from generator import (
     pages,
     redirects,
     search,
+    sitemap,
     timeline,
 )
 from generator.background import Background, can_fork
@@ -119,6 +121,8 @@ class Run:
     """The open data and feeds are written (by the background child, say)."""
     removed: bool = False
     """Pages no longer generated were removed from the site."""
+    pages: Sequence[sitemap.Url] | None = None
+    """The pages MkDocs builds, for the sitemap (once it has read them)."""
     failed: bool = False
     """The content has errors: the last good site is served."""
     written: set[str] = field(default_factory=set)
@@ -274,11 +278,12 @@ class Builder:
         if self.run.background is not None:
             self.run.background.ready(path)
 
-    def pages_read(self) -> None:
-        """MkDocs has read every page and starts building HTML: the background is done, and
-        the search index takes pages as they are built (when every page is: later `serve`
-        rebuilds keep the first build's index)."""
+    def pages_read(self, urls: Sequence[sitemap.Url]) -> None:
+        """MkDocs has read every page (``urls``: those it builds, for the sitemap) and starts
+        building HTML: the background is done, and the search index takes pages as they are
+        built (when every page is: later `serve` rebuilds keep the first build's index)."""
         run = self.run
+        run.pages = urls
         if run.background is not None:
             done, run.background = run.background.finish(), None
             count = done.rendered  # (all of them)
@@ -297,7 +302,7 @@ class Builder:
 
     def finish(self) -> None:
         """Step 6, once MkDocs has written the site: the search index; the open data and
-        feeds, unless the rendering child wrote them."""
+        feeds, unless the rendering child wrote them; the sitemap."""
         run, out = self.run, self.run.site_dir
         if self.serving and not run.failed:
             (out / ERRORS).unlink(missing_ok=True)
@@ -306,6 +311,8 @@ class Builder:
             indexer.write(out / "pagefind")  # (while this process exports the data, if it does)
         if not run.published and run.site is not None:
             self._publish(run.site)
+        if run.pages is not None:
+            self._sitemap(run.pages)
         self.built = self.serving
         self.collector.build_ends()
         if self.settings.pagefind:
@@ -328,6 +335,13 @@ class Builder:
         output.write_files(out, feeds.topic_feeds(site, self.settings))
         output.write_files(out, cards.cards(site, self.settings.site_name))
         output.write_files(out, redirects.pages(site, self.settings))
+
+    def _sitemap(self, urls: Sequence[sitemap.Url]) -> None:
+        """The sitemap of the pages MkDocs built. A dirty build's site folder may hold more
+        files of pages, from a larger site: the folder is emptied first."""
+        made = sitemap.files(urls, self.settings.site_url, self.settings.templates_dir)
+        shutil.rmtree(self.run.site_dir / sitemap.FOLDER, ignore_errors=True)
+        output.write_files(self.run.site_dir, made)
 
     def _search(self, indexer: search.Indexer | None) -> None:
         """The search index: ``indexer``'s, or made from the site folder."""

@@ -23,7 +23,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from generator import addresses, minify, safe, settings, trim, tuning
+from generator import addresses, minify, safe, settings, sitemap, trim, tuning
 from generator.build import Builder
 from generator.errors import BriefingError, ContentErrors, display_path
 from generator.settings import BriefingConfig
@@ -70,6 +70,19 @@ def _link_target(rel: str, cache: str, site_dir: str, urls: bool) -> File:
     )
 
 
+def _sitemap_urls(files: Files) -> list[sitemap.Url]:
+    """The pages MkDocs builds, as its own sitemap lists them (at the canonical address), with
+    the record's date of the generated ones (``lastmod`` in their front matter)."""
+    urls = []
+    for file in files.documentation_pages():
+        page = file.page
+        if page is None or page.is_link or not (loc := page.canonical_url or page.abs_url):
+            continue
+        lastmod = page.meta.get("lastmod")
+        urls.append(sitemap.Url(loc, str(lastmod) if lastmod else None))
+    return urls
+
+
 class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds (MkDocs
@@ -107,7 +120,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
-        self.builder.pages_read()
+        self.builder.pages_read(_sitemap_urls(files))
         # The Content-Security-Policy (main.html writes it; on_post_page adds the theme's hashes).
         # Not under serve: MkDocs' live-reload script is inline and differs on every request.
         env.globals["briefing_csp"] = "" if self.builder.serving else safe.POLICY

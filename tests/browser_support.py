@@ -1,9 +1,10 @@
 """Browser test support, shared by every browser test module (registered in conftest.py).
 
-The shipped site is built once per session and served over HTTP from 127.0.0.1 (Material's
-instant navigation loads pages by XHR). Chromium is Debian's (``apt-get install chromium``);
-Playwright's own browser download is not used. Without Chromium the browser tests skip, loudly,
-unless ``BRIEFING_REQUIRE_BROWSER=1`` (set in CI), in which case they fail.
+The shipped site is built once per session and served over HTTP from 127.0.0.1 (the pages'
+scripts are ES modules that fetch their data, which browsers refuse from file:// addresses).
+Chromium is Debian's (``apt-get install chromium``); Playwright's own browser download is not
+used. Without Chromium the browser tests skip, loudly, unless ``BRIEFING_REQUIRE_BROWSER=1``
+(set in CI), in which case they fail.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ import shutil
 import socket
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -14,6 +16,7 @@ import yaml
 from mkdocs.utils.yaml import yaml_load
 
 ROOT = Path(__file__).parent.parent
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def mkdocs_build(config: Path, site_dir: Path, *more: str) -> subprocess.CompletedProcess[str]:
@@ -111,3 +114,24 @@ def failing_templates(folder: Path, event_id: str) -> Path:
     failing = f'{{% if event.id == "{event_id}" %}}\n{{{{ no_such.value }}}}{{% endif %}}\n'
     brief.write_text(failing + brief.read_text(encoding="utf-8"), encoding="utf-8")
     return templates
+
+
+def read_sitemap(read: Callable[[str], bytes], site_url: str) -> list[tuple[str, str | None]]:
+    """Every page a sitemap lists, read through its index (``read``: a site file's bytes, from
+    its path in the site): (address, lastmod or None), in order."""
+    ns = {"s": SITEMAP_NS}
+    index = ET.fromstring(read("sitemap.xml"))
+    assert index.tag == f"{{{SITEMAP_NS}}}sitemapindex"
+    pages = []
+    for loc in index.findall("s:sitemap/s:loc", ns):
+        assert loc.text is not None and loc.text.startswith(site_url), loc.text
+        urlset = ET.fromstring(read(loc.text.removeprefix(site_url)))
+        assert urlset.tag == f"{{{SITEMAP_NS}}}urlset"
+        for url in urlset.findall("s:url", ns):
+            pages.append((url.findtext("s:loc", "", ns), url.findtext("s:lastmod", None, ns)))
+    return pages
+
+
+def sitemap(site: Path, site_url: str) -> list[tuple[str, str | None]]:
+    """Every page the sitemap of the built ``site`` lists: (address, lastmod or None)."""
+    return read_sitemap(lambda rel: (site / rel).read_bytes(), site_url)

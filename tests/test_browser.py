@@ -1,9 +1,10 @@
 """Real-browser tests: the shipped site, built once, served over HTTP and driven in Chromium.
 
-Material's instant navigation loads pages by XHR, so the site is served from 127.0.0.1 rather
-than opened from disk. Chromium is Debian's (``apt-get install chromium``); Playwright's own
-browser download is not used. Without Chromium these tests skip, loudly, unless
-``BRIEFING_REQUIRE_BROWSER=1`` (set in CI), in which case they fail.
+The pages' scripts are ES modules and fetch their data, which browsers refuse from file://
+addresses, so the site is served from 127.0.0.1 rather than opened from disk. Chromium is
+Debian's (``apt-get install chromium``); Playwright's own browser download is not used.
+Without Chromium these tests skip, loudly, unless ``BRIEFING_REQUIRE_BROWSER=1`` (set in CI),
+in which case they fail.
 
 Each scenario saves a screenshot to ``test-artifacts/screenshots/`` for a human to look at.
 """

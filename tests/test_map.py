@@ -1,6 +1,7 @@
-"""The map page (/map/) in a real browser: markers, popups, filters, instant navigation, axe.
+"""The map page (/map/) in a real browser: markers, popups, filters, reached from another
+page, axe.
 
-Also the timeline and search pages under instant navigation, on this module's site.
+Also the timeline and search pages reached by links from other pages, on this module's site.
 
 The shipped site is built once for this module and served on an ephemeral port of 127.0.0.1;
 every other request is aborted, so OpenStreetMap's tiles never load: the tests look at markers,
@@ -67,9 +68,8 @@ class ServedSite:
 def _built_and_served(folder: Path, content: Path) -> Iterator[ServedSite]:
     """Build ``content`` with the shipped configuration, served at its own ``site_url``.
 
-    The port is taken first and the site is built for it: Material's instant navigation only
-    handles links found in sitemap.xml, and it compares their ports, so a site built for
-    another address would load every page in full.
+    The port is taken first and the site is built for it, so that the addresses the pages
+    give in full (canonical links, the sitemap) lead back to this site.
     """
     site = folder / "site"
     handler = functools.partial(_QuietHandler, directory=str(site))
@@ -244,57 +244,58 @@ def test_one_marker_per_located_event(browser: Browser, shipped: ServedSite) -> 
         _screenshot(page, "all")
 
 
-def test_map_tab_with_instant_navigation(browser: Browser, shipped: ServedSite) -> None:
+def _tab(page: Page, name: str) -> None:
+    page.locator(".md-tabs__link", has_text=re.compile(rf"^\s*{name}\s*$")).click()
+
+
+def test_map_tab_from_another_page(browser: Browser, shipped: ServedSite) -> None:
+    """The Map tab is a plain link (no instant navigation: see mkdocs.yml): the map page loads
+    whole and sets itself up, on the second visit as on the first."""
     located = sorted(_located_in_content())
 
     with _page(browser, shipped) as page:
         page.goto(f"{shipped.url}/")
-        page.evaluate("() => { window.mapTestSamePage = true }")
-        tab = page.locator(".md-tabs__link", has_text=re.compile(r"^\s*Map\s*$"))
-        home = page.locator(".md-tabs__link", has_text=re.compile(r"^\s*Home\s*$"))
         for visit in range(2):  # there and back again: the second map starts afresh
-            tab.click()
+            page.evaluate("() => { window.mapTestEarlierPage = true }")
+            _tab(page, "Map")
             page.wait_for_url("**/map/")
             expect(page.locator("#map")).to_have_attribute("data-ready", "true")
-            assert page.evaluate("() => window.mapTestSamePage") is True, (
-                "the Map tab was expected to use Material's instant navigation"
+            assert page.evaluate("() => window.mapTestEarlierPage") is None, (
+                "the Map tab was expected to load the page as a link does"
             )
             _assert_shown(page, located)
             expect(page.locator(".leaflet-container")).to_have_count(1)
             if visit == 0:
-                _screenshot(page, "instant")
-                home.click()
+                _screenshot(page, "from-home")
+                _tab(page, "Home")
                 page.wait_for_url(f"{shipped.url}/")
                 expect(page.locator("#map")).to_have_count(0)
 
 
-def test_timeline_and_search_with_instant_navigation(browser: Browser, shipped: ServedSite) -> None:
-    """The other page scripts are ES modules too, run once per document: they set up each page
-    that instant navigation swaps in (through document$), the second visit as well as the first.
-    (Here because this module's site is built for its own address, which instant navigation needs.)
-    """
+def test_timeline_and_search_reached_by_links(browser: Browser, shipped: ServedSite) -> None:
+    """The other page scripts (ES modules, run once per document) set up the page they load
+    with, reached by a link from another page, and again on a second visit (from the browser's
+    cache); the back button returns to a working page."""
     with _page(browser, shipped) as page:
         page.goto(f"{shipped.url}/")
-        page.evaluate("() => { window.sameDocument = true }")
-
-        def tab(name: str) -> None:
-            page.locator(".md-tabs__link", has_text=re.compile(rf"^\s*{name}\s*$")).click()
-
         for _visit in range(2):
-            tab("Timeline")
+            _tab(page, "Timeline")
             page.wait_for_url("**/timeline/")
+            expect(page.locator("[data-timeline-lanes]")).to_have_attribute("data-ready", "true")
             page.locator("article a[href$='2024/']").first.click()
             page.wait_for_url("**/timeline/2024/")
             expect(page.locator("[data-timeline-filters]")).to_be_visible()
             expect(page.locator(".timeline-filters__count")).to_contain_text("events shown")
-            tab("Search")
+            _tab(page, "Search")
             page.wait_for_url("**/search/")
             expect(page.locator("#briefing-search")).to_have_attribute("data-ready", "true")
             page.fill("#briefing-search-input", "missile")
             expect(page.locator(".briefing-search__result").first).to_be_visible()
-            tab("Home")
+            page.go_back()
+            page.wait_for_url("**/timeline/2024/")
+            expect(page.locator(".timeline-filters__count")).to_contain_text("events shown")
+            _tab(page, "Home")
             page.wait_for_url(f"{shipped.url}/")
-        assert page.evaluate("() => window.sameDocument") is True, "expected instant navigation"
         expect(page.locator(".briefing-header-search--in-bar")).to_have_count(1)
 
 

@@ -23,7 +23,7 @@ from generator import settings as settings_module
 from generator.link import Site, build_site
 from generator.settings import Settings
 from tests.conftest import ACTORS, EVENT, write_tree
-from tests.sitebuild import ROOT, config_for, mkdocs_build
+from tests.sitebuild import ROOT, config_for, mkdocs_build, sitemap
 
 pytestmark = pytest.mark.slow
 
@@ -273,14 +273,24 @@ def test_robots_txt_names_the_sitemap(shipped: Path) -> None:
     assert (shipped / "sitemap.xml").exists()
 
 
+def test_the_sitemap_is_an_index_of_every_page_once(shipped: Path) -> None:
+    """A few hundred bytes, naming one file of pages at this size; every page MkDocs built is
+    in it once (not the 404 page, nor the old addresses of renamed records)."""
+    assert (shipped / "sitemap.xml").stat().st_size < 400
+    assert sorted(p.name for p in (shipped / "sitemaps").iterdir()) == ["1.xml"]
+    assert not (shipped / "sitemap.xml.gz").exists()
+    listed = [loc.removeprefix(SITE_URL) for loc, _ in sitemap(shipped, SITE_URL)]
+    assert len(listed) == len(set(listed))
+    folders = (
+        path.parent.relative_to(shipped).as_posix()
+        for path in shipped.rglob("index.html")
+        if 'http-equiv="refresh"' not in path.read_text(encoding="utf-8")
+    )
+    assert set(listed) == {"" if folder == "." else f"{folder}/" for folder in folders}
+
+
 def _lastmods(site: Path) -> dict[str, str | None]:
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    root = ET.parse(site / "sitemap.xml").getroot()
-    out = {}
-    for url in root.findall("s:url", ns):
-        loc = url.findtext("s:loc", namespaces=ns) or ""
-        out[loc.removeprefix(SITE_URL)] = url.findtext("s:lastmod", namespaces=ns)
-    return out
+    return {loc.removeprefix(SITE_URL): lastmod for loc, lastmod in sitemap(site, SITE_URL)}
 
 
 def test_sitemap_dates_come_from_the_records(shipped: Path, model: Site) -> None:

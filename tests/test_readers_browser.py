@@ -1,5 +1,6 @@
 """Real-browser tests of what readers' browsers do: no request to another host (map tiles on
-/map/ excepted, as the page says), the brief in print, and screenshots of the changed views.
+/map/ excepted, as the page says), no download of the sitemap's URL lists, the brief in print,
+and screenshots of the changed views.
 
 Screenshots go to ``test-artifacts/screenshots/`` for a human to look at.
 """
@@ -11,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Request, Route, expect
+from playwright.sync_api import Browser, Page, Request, Response, Route, expect
 
 from tests.browser_support import ACTOR_ID, BRIEF_PATH, _screenshot, open_page
 
@@ -68,6 +69,33 @@ def test_no_request_leaves_the_site(browser: Browser, site_url: str, path: str, 
         else:
             assert not others, [u for u in asked if urlsplit(u).netloc != site_host]
     assert any(url.startswith(site_url + path.split("?")[0]) for url in asked)
+
+
+SITEMAP_PAGES = ["home", "brief", "profile", "timeline", "search"]
+SMALL = 4096
+"""Bytes: the sitemap index is a few hundred; a file of URLs is tens of KB per thousand pages."""
+
+
+@pytest.mark.parametrize("name", SITEMAP_PAGES)
+def test_no_page_downloads_the_sitemap(browser: Browser, site_url: str, name: str) -> None:
+    """Material's bundle fetches ``sitemap.xml`` (with instant navigation, on every first page
+    view; and beside each ``<link rel=alternate>``, such as the feeds'). Whatever it fetches must
+    stay small however large the site: the index at most, never a file of the site's URLs."""
+    path, ready = REQUEST_PAGES[name]
+    fetched: list[tuple[str, int]] = []
+
+    def record(response: Response) -> None:
+        url = urlsplit(response.url).path
+        if response.ok and "sitemap" in url and url.endswith(".xml"):
+            fetched.append((url, len(response.body())))
+
+    with open_page(browser, site_url) as page:
+        page.on("response", record)
+        page.goto(site_url + path)
+        page.locator(ready).first.wait_for()
+        page.wait_for_load_state("networkidle")
+    large = [(url, size) for url, size in fetched if size > SMALL or "/sitemaps/" in url]
+    assert not large, f"{path} downloaded {large}"
 
 
 def test_brief_prints_source_addresses_without_navigation(page: Page, site_url: str) -> None:

@@ -1,5 +1,6 @@
 """A deleted record leaves nothing behind: dirty builds and `mkdocs serve --dirty` remove the HTML
-of its brief and of pages no longer generated (a tag only it carried), and search forgets it."""
+of its brief and of pages no longer generated (a tag only it carried), and search and the sitemap
+forget it."""
 
 from __future__ import annotations
 
@@ -15,11 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from generator import settings
 from tests.conftest import FIXTURE
-from tests.sitebuild import config_for, mkdocs_build
+from tests.sitebuild import ROOT, config_for, mkdocs_build, sitemap
 from tests.test_site import _fetch, search_fragments, serving
 
 pytestmark = pytest.mark.slow
+
+SITE_URL = settings.load(ROOT / "mkdocs.yml").site_url
 
 
 def _dirty_build(config: Path, site: Path) -> subprocess.CompletedProcess[str]:
@@ -47,6 +51,9 @@ def test_a_dirty_build_removes_the_pages_of_a_deleted_record(tmp_path: Path) -> 
     assert (site / "briefs" / "balloons" / "index.html").is_file()
     assert (site / "tags" / "leaflets" / "index.html").is_file()
     assert "/briefs/balloons/" in search_fragments(site)
+    assert any(loc.endswith("/briefs/balloons/") for loc, _ in sitemap(site, SITE_URL))
+    # A file of pages from an earlier, larger site, which the sitemap index no longer names.
+    shutil.copy(site / "sitemaps" / "1.xml", site / "sitemaps" / "2.xml")
     record.unlink()
     result = _dirty_build(config, site)
     assert result.returncode == 0, result.stderr
@@ -58,6 +65,10 @@ def test_a_dirty_build_removes_the_pages_of_a_deleted_record(tmp_path: Path) -> 
     assert "/briefs/balloons/" not in fragments
     assert "/briefs/launch/" in fragments
     assert not any("balloons" in str(path) for path in site.rglob("*"))
+    listed = [loc for loc, _ in sitemap(site, SITE_URL)]
+    assert any(loc.endswith("/briefs/launch/") for loc in listed)
+    assert not [loc for loc in listed if "balloons" in loc or "leaflets" in loc]
+    assert sorted(p.name for p in (site / "sitemaps").iterdir()) == ["1.xml"]
 
 
 def _status(url: str) -> int:

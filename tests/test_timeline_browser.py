@@ -93,6 +93,62 @@ def test_zoom_pan_filter_and_follow_by_keyboard(page: Page, site_url: str) -> No
     page.wait_for_url(f"**/briefs/{focused}/")
 
 
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.mark.parametrize(
+    "path, script",
+    [("/timeline/", True), ("/timeline/", False), (BRIEF_PATH, True)],
+    ids=["timeline", "timeline-no-script", "brief"],
+)
+def test_a_phone_never_scrolls_the_page_sideways(
+    browser: Browser, site_url: str, path: str, script: bool
+) -> None:
+    with open_page(browser, site_url, **PHONE, java_script_enabled=script) as page:
+        page.goto(site_url + path)
+        if path == "/timeline/" and script:
+            _ready(page)
+        expect(page.locator(".tl-svg, .tl-strip svg").first).to_be_visible()
+        sizes = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+        assert sizes[1] == 390
+        assert sizes[0] <= sizes[1], f"{path} is {sizes[0]}px wide in a {sizes[1]}px viewport"
+
+
+def test_on_a_phone_the_lanes_fit_their_frame_at_full_size(browser: Browser, site_url: str) -> None:
+    """The script draws the lanes at the frame's width, one SVG unit a CSS pixel: every event in
+    sight without scrolling the frame, labels at their size; zooming and dragging still work."""
+    with open_page(browser, site_url, **PHONE) as page:
+        page.goto(f"{site_url}/timeline/")
+        _ready(page)
+        frame = page.locator(".tl-frame")
+        scrolls, shows = frame.evaluate("f => [f.scrollWidth, f.clientWidth]")
+        assert scrolls <= shows, f"the lanes are {scrolls}px wide in a frame of {shows}px"
+        scale = page.locator(".tl-svg").evaluate(
+            "s => s.getBoundingClientRect().width / s.viewBox.baseVal.width"
+        )
+        assert scale == pytest.approx(1, abs=0.01)
+        box = frame.bounding_box()
+        assert box is not None
+        rights = page.locator(".tl-svg a.tl-mark rect").evaluate_all(
+            "rects => rects.map(r => r.getBoundingClientRect().right)"
+        )
+        assert len(rights) == len(build_site(ROOT / "content").events)
+        assert max(rights) <= box["x"] + box["width"]
+        page.get_by_role("button", name="Zoom in").click()
+        wide = _span(page)
+        at = re.findall(r"at=([\d-]+)", page.url)[0]
+        chart = page.locator(".tl-svg").bounding_box()
+        assert chart is not None
+        y = chart["y"] + 10
+        page.mouse.move(chart["x"] + chart["width"] * 0.8, y)
+        page.mouse.down()
+        page.mouse.move(chart["x"] + chart["width"] * 0.5, y, steps=5)
+        page.mouse.up()
+        expect(page).not_to_have_url(re.compile(rf"at={at}\b"))
+        assert _span(page) == wide
+        _screenshot(page, "timeline-lanes-phone")
+
+
 def test_a_brief_strip_opens_the_timeline_at_its_date(page: Page, site_url: str) -> None:
     page.goto(f"{site_url}{BRIEF_PATH}")
     strip = page.locator(".tl-strip")

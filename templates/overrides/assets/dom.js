@@ -26,16 +26,17 @@ export function el(tag, props = {}, ...children) {
 }
 
 /**
- * Run `init` once the page is parsed and again on every page that Material's instant navigation
- * swaps in. Module scripts run once per document, so a script that sets up page content
- * subscribes here rather than counting on being executed again. `init` must do nothing when its
- * page is set up already (it may be called twice for one page).
+ * Run `init` once the page is parsed, and whenever Material's `document$` emits a page: once per
+ * load now that navigation.instant is off (mkdocs.yml), and for every page it swaps in should it
+ * be turned on again. Module scripts run once per document, so a script that sets up page
+ * content subscribes here rather than counting on being executed again. `init` must do nothing
+ * when its page is set up already (it is called twice for one page).
  *
  * @param {() => void} init
  */
 export function onEveryPage(init) {
   // Material's bundle (a classic script, so it has run before any module) sets window.document$,
-  // which emits the document on load and after each instant navigation.
+  // which emits the document on load (and after each instant navigation, when that is on).
   const documents = window.document$;
   if (documents && typeof documents.subscribe === "function") documents.subscribe(() => init());
   if (document.readyState === "loading") {
@@ -61,8 +62,9 @@ export function svg(tag, attrs = {}, ...children) {
   const node = document.createElementNS(SVG_NS, tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === null) continue;
-    // xlink:href, not href, for links: Material's instant navigation sets the href property of
-    // every [href] element of a page it loads, which SVG links have only a getter for.
+    // xlink:href, not href, for links: every browser follows it, and Material's instant
+    // navigation (off: mkdocs.yml) sets the href property of every [href] element of a page it
+    // loads, which SVG links have only a getter for.
     if (name.startsWith("xlink:")) node.setAttributeNS(XLINK_NS, name, String(value));
     else node.setAttribute(name, String(value));
   }

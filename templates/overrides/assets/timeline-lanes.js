@@ -17,6 +17,10 @@ const FIELDS = [
 ];
 const MARKS_MAX = 300; // more events in view than this: counts, not single events
 const BINS = 80;
+// Screens where the build's 1000-unit drawing, scaled to its frame, would shrink its 11 px labels
+// out of reading (phones: the media query of briefing.css): there the lanes are drawn at the
+// frame's width instead.
+const NARROW = window.matchMedia("(max-width: 44em)");
 
 function dayOf(origin, iso) {
   return Math.round((Date.parse(`${iso}T00:00:00Z`) - origin) / DAY);
@@ -30,11 +34,14 @@ class Timeline {
   constructor(figure, index) {
     this.figure = figure;
     this.svg = figure.querySelector("svg");
+    this.frame = this.svg.parentElement;
     this.index = index;
     this.root = figure.dataset.root;
     this.origin = Date.parse(`${index.origin}T00:00:00Z`);
     this.left = Number(this.svg.dataset.left);
     this.right = Number(this.svg.dataset.right);
+    this.width = Number(this.svg.viewBox.baseVal.width); // the build's
+    this.margin = this.width - this.right;
     this.lane = Number(this.svg.dataset.lane);
     this.min = dayOf(this.origin, figure.dataset.first);
     this.max = dayOf(this.origin, figure.dataset.last) + 1;
@@ -177,13 +184,21 @@ class Timeline {
 
   // -- drawing -----------------------------------------------------------------------------
 
+  // The drawing's width in SVG units: the build's, scaled to the frame; on a narrow screen, the
+  // frame's own, one unit a pixel, so that the lanes fit and their labels keep their size.
+  widthFor() {
+    const frame = this.frame.clientWidth;
+    return NARROW.matches && frame > 0 ? frame : this.width;
+  }
+
   async draw() {
     const ticket = ++this.drawn;
     const found = this.visible();
     const detailed = found.length <= MARKS_MAX && this.view[1] - this.view[0] <= 800;
     const details = detailed ? await this.details(found) : null;
     if (ticket !== this.drawn) return; // a later draw started meanwhile
-    const width = Number(this.svg.viewBox.baseVal.width);
+    const width = this.widthFor();
+    this.right = width - this.margin;
     const height = this.lanes.length * this.lane + 26;
     this.svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
     const laneOf = new Map(this.lanes.map((t, n) => [t, n]));
@@ -286,7 +301,8 @@ class Timeline {
       { class: "tl-axis" },
       svg("line", { x1: this.left, x2: this.right, y1: y, y2: y }),
     );
-    const span = b - a;
+    // Ticks as far apart as on the build's width: a narrower plot counts as a longer span.
+    const span = ((b - a) * (this.width - this.margin - this.left)) / (this.right - this.left);
     const start = new Date(this.origin + Math.floor(a) * DAY);
     const months = span > 1500 ? 12 * Math.ceil(span / 365 / 8) : span > 400 ? 3 : 1;
     let tick = Date.UTC(start.getUTCFullYear(), 0, 1);
@@ -411,6 +427,9 @@ class Timeline {
       this.setView(Number(bar.dataset.from), Number(bar.dataset.to) + 14);
       this.changed();
     });
+    new ResizeObserver(() => {
+      if (this.widthFor() !== Number(this.svg.viewBox.baseVal.width)) this.draw();
+    }).observe(this.frame);
     window.addEventListener("popstate", () => {
       if (!this.figure.isConnected) return;
       this.read();

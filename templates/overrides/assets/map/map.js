@@ -1,12 +1,11 @@
 /* Briefing map page: events with coordinates, from /data/events.geojson, on a Leaflet map.
  *
  * The page holds only this script (templates/map.md.j2). It loads the vendored Leaflet and
- * Leaflet.markercluster itself, one after the other: Material's instant navigation re-inserts
- * the scripts of a page it swaps in without keeping their order, and markercluster must run
- * after Leaflet.
+ * Leaflet.markercluster itself, one after the other (markercluster must run after Leaflet),
+ * which also holds should Material's instant navigation (off: mkdocs.yml) be turned on again:
+ * it re-inserts the scripts of a page it swaps in without keeping their order.
  *
- * This is a module, so it runs once per document, however often instant navigation re-inserts
- * it. Start-up runs once the page is parsed and on every page instant navigation swaps in
+ * This is a module, so it runs once per document. Start-up runs once the page is parsed
  * (onEveryPage, dom.js); init() does nothing without a #map or when that #map is set up already.
  *
  * Record text (titles, places) only ever goes into the page through textContent and
@@ -55,7 +54,7 @@ function loadVendor() {
 }
 
 // Leaflet measures its container and reads its marker image path from CSS: wait for the
-// page's stylesheets (they load with the page, or after an instant navigation swap).
+// page's stylesheets.
 function stylesheets(root) {
   const pending = [...root.querySelectorAll('link[rel="stylesheet"]')].filter(
     (link) => !link.sheet,

@@ -2,6 +2,7 @@ import { loadPagefind, preloadTerm, warmPagefind } from "./load.js";
 
 // Put the header search form inside Material's header bar (it is rendered just after it, so
 // without JavaScript it still shows, below the header). Submitting opens /search/?q=…
+// The header belongs to the document, not to the page content: once per document is enough.
 const form = document.querySelector(".briefing-header-search");
 const bar = document.querySelector(".md-header__inner");
 if (form && bar && form.parentNode !== bar) {

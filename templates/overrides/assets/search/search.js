@@ -51,7 +51,7 @@ function addressFor(query, chosen) {
   return `${location.pathname}${search ? `?${search}` : ""}${location.hash}`;
 }
 
-// One search page, set up on load and each time instant navigation swaps it in.
+// One search page, set up on load (onEveryPage, dom.js).
 function setUp(root) {
   const input = document.getElementById("briefing-search-input");
   const statusLine = root.querySelector(".briefing-search__status");
