@@ -172,6 +172,12 @@ def run(events: int, tmp: Path, builds: int = BUILDS, edit: bool = True) -> dict
         plains.append(timed_build(baseline, folder / "plain" / "site")[0])
     row["build"], row["plain"] = min(times), min(plains)
     row["memory"], row["pss"] = max(rss), max(pss)
+    print(  # (before the edit timing, which at 50,000 events means another whole build)
+        f"  {events} events: check {row['check']:.2f} s against {row['bare']:.2f} s, build "
+        f"{row['build']:.1f} s against {row['plain']:.1f} s plain "
+        f"({row['build'] / row['plain']:.2f}), peak {row['memory']:,.0f} MB ({row['pss']:,.0f} PSS)",
+        flush=True,
+    )
     out = folder / "ours" / "site"
     row["largest"] = max(p.stat().st_size for p in out.rglob("*.html")) / 1024
     contributors = budget.sizes(out)
