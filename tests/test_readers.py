@@ -114,6 +114,17 @@ def test_brief_json_ld_is_a_news_article_about_the_event(shipped: Path, model: S
         assert data["url"] == f"{SITE_URL}briefs/{event.id}/"
 
 
+def test_json_ld_is_written_without_spaces(shipped: Path, hostile: Path, model: Site) -> None:
+    """Jinja's `tojson`, with its escapes of <, >, & and ', and no space after a separator."""
+    pages = [shipped / "briefs" / e.id / "index.html" for e in model.events[:5]]
+    for path in [*pages, hostile / "briefs" / "launch" / "index.html"]:
+        text, data = json_ld(soup(path))
+        compact = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        for char in "<>&'":
+            compact = compact.replace(char, f"\\u{ord(char):04x}")
+        assert text == compact
+
+
 def test_json_ld_cannot_close_its_script(hostile: Path) -> None:
     """A title holding `</script><script>…` stays data: `<`, `>` and `&` are written as
     \\u003c, \\u003e and \\u0026, so the only script element is the JSON-LD one, and it reads
@@ -181,7 +192,6 @@ def test_og_image_tags_resolve_to_real_pngs(shipped: Path, model: Site) -> None:
     for path in pages:
         head = soup(page_file(shipped, path))
         url = attr(head, 'meta[property="og:image"]', "content")
-        assert attr(head, 'meta[name="twitter:image"]', "content") == url
         width = int(attr(head, 'meta[property="og:image:width"]', "content"))
         height = int(attr(head, 'meta[property="og:image:height"]', "content"))
         with Image.open(site_file(shipped, url)) as image:
@@ -196,6 +206,18 @@ def test_og_image_tags_resolve_to_real_pngs(shipped: Path, model: Site) -> None:
     assert attr(head, 'meta[property="og:image"]', "content").endswith(
         f"/assets/cards/{brief.record.type}.png"
     )
+
+
+def test_sharing_tags_are_written_once(shipped: Path, model: Site) -> None:
+    """X (Twitter) takes the title, description and image from the og: tags when its own are
+    absent: only its card's kind is written."""
+    for path in [*CARD_PAGES, *(f"briefs/{e.id}/" for e in model.events)]:
+        head = soup(page_file(shipped, path)).head
+        assert head is not None
+        twitter = {str(m["name"]): str(m["content"]) for m in head.select('meta[name^="twitter:"]')}
+        assert twitter == {"twitter:card": "summary_large_image"}, path
+        for tag in ("title", "description", "image"):
+            assert len(head.select(f'meta[property="og:{tag}"]')) == 1, (path, tag)
 
 
 def test_a_card_per_event_type_and_no_more(shipped: Path, model: Site) -> None:
