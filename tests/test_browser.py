@@ -143,6 +143,26 @@ def test_dark_mode_toggle(page: Page, site_url: str) -> None:
     expect(body).to_have_attribute("data-md-color-scheme", "default")
 
 
+def test_materials_script_works_from_its_short_configuration(page: Page, site_url: str) -> None:
+    """Material's script reads its base address, features and copy-button labels from the
+    `__config` block templates/overrides/main.html writes (and no more): the code copy button,
+    its label and message, and the back-to-top button, with no error in the page."""
+    page.goto(f"{site_url}/contributing/")
+    button = page.locator("pre button[data-md-type=copy]").first
+    expect(button).to_have_attribute("title", "Copy to clipboard")
+    button.click()
+    expect(page.locator(".md-dialog")).to_contain_text("Copied to clipboard")
+
+    top = page.locator("button.md-top")  # (hidden: moved out of view, not display: none)
+    expect(top).to_have_attribute("hidden", "")
+    page.evaluate("() => scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_timeout(300)
+    page.evaluate("() => scrollBy(0, -200)")  # (Material shows it on the way back up)
+    expect(top).not_to_have_attribute("hidden", "")
+    top.click()
+    expect(page.locator("article h1")).to_be_in_viewport()
+
+
 def test_timeline(page: Page, site_url: str) -> None:
     page.goto(f"{site_url}/timeline/")
     years = page.locator("article ul > li > a").filter(has_text=re.compile(r"^\d{4}$"))

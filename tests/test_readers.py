@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 from bs4 import BeautifulSoup, Tag
+from mkdocs.utils.yaml import yaml_load
 from PIL import Image
 
 from generator import cards, safe
@@ -348,6 +349,24 @@ def test_home_page_title_is_not_doubled(shipped: Path) -> None:
     assert [t.get_text() for t in titles] == [SITE_NAME]
     brief = soup(shipped / "briefs" / "index.html").select_one("head title")
     assert brief is not None and brief.get_text() == f"Briefs - {SITE_NAME}"
+
+
+def test_materials_configuration_holds_only_what_its_script_reads(shipped: Path) -> None:
+    """Material's `__config`: the base address, the features and the copy button's labels. Not
+    the search worker, nor labels of the search and version selector (its search is off)."""
+    features = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["theme"]["features"]
+    for path, base in [("index.html", "."), ("briefs/index.html", ".."), ("404.html", "/")]:
+        script = soup(shipped / path).select_one("script#__config")
+        assert script is not None and script["type"] == "application/json"
+        config = json.loads(script.get_text())
+        assert config == {
+            "base": base,
+            "features": features,
+            "translations": {
+                "clipboard.copied": "Copied to clipboard",
+                "clipboard.copy": "Copy to clipboard",
+            },
+        }, path
 
 
 def test_no_google_fonts(shipped: Path) -> None:
