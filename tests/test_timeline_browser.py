@@ -96,7 +96,7 @@ def test_zoom_pan_filter_and_follow_by_keyboard(page: Page, site_url: str) -> No
 def test_a_brief_strip_opens_the_timeline_at_its_date(page: Page, site_url: str) -> None:
     page.goto(f"{site_url}{BRIEF_PATH}")
     strip = page.locator(".tl-strip")
-    expect(strip.locator(".tl-strip-mark--self")).to_have_count(1)
+    expect(strip.locator("a[aria-current=page]")).to_have_count(1)
     _screenshot(page, "brief-strip-1280", full_page=False)
     strip.get_by_role("link", name=re.compile("Open the timeline")).click()
     page.wait_for_url("**/timeline/?at=2024-06-26*")
