@@ -4,10 +4,7 @@ of its brief and of pages no longer generated (a tag only it carried), and searc
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -16,22 +13,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURE
-from tests.sitebuild import config_for, mkdocs_build
+from tests.sitebuild import config_for, mkdocs_build, mkdocs_dirty_build
 from tests.test_site import _fetch, search_fragments, serving
 
 pytestmark = pytest.mark.slow
-
-
-def _dirty_build(config: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    # (Not --strict: MkDocs warns about every dirty build.)
-    command = [sys.executable, "-m", "mkdocs", "build", "--dirty", "-q", "-f", str(config)]
-    return subprocess.run(
-        [*command, "-d", str(site)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
 
 
 def test_a_dirty_build_removes_the_pages_of_a_deleted_record(tmp_path: Path) -> None:
@@ -48,7 +33,7 @@ def test_a_dirty_build_removes_the_pages_of_a_deleted_record(tmp_path: Path) -> 
     assert (site / "tags" / "leaflets" / "index.html").is_file()
     assert "/briefs/balloons/" in search_fragments(site)
     record.unlink()
-    result = _dirty_build(config, site)
+    result = mkdocs_dirty_build(config, site)
     assert result.returncode == 0, result.stderr
     assert not (site / "briefs" / "balloons").exists()
     assert not (site / "tags" / "leaflets").exists()
