@@ -370,16 +370,18 @@ def test_materials_configuration_holds_only_what_its_script_reads(shipped: Path)
 
 
 def test_pages_leave_out_what_no_reader_uses(shipped: Path) -> None:
-    """Material's content-tabs script (no page has tabs) and its "Made with" line; the data
-    attributes listing entries once carried (the timeline's filters read its JSON)."""
+    """No inline script: Material's content-tabs script is gone (no page has tabs), its storage
+    helpers and palette script come from files every page shares, and the policy lists no
+    hashes. Nor Material's "Made with" line; nor the data attributes listing entries once
+    carried (the timeline's filters read its JSON)."""
     for path in ["index.html", "briefs/index.html", "tags/missile/index.html", "404.html"]:
         page = soup(shipped / path)
-        scripts = [s.get_text() for s in page.select("script:not([src])")]
-        assert not [s for s in scripts if "__tabbed_" in s], path
-        assert page.select_one(".md-footer a[href*='squidfunk']") is None, path
+        assert page.select("script:not([src]):not([type])") == [], path
+        sources = [str(s["src"]).rsplit("/", 1)[-1] for s in page.select("script[src]")]
+        assert sources[:2] == ["theme-storage.js", "theme-palette.js"], path
         policy = attr(page, 'meta[http-equiv="Content-Security-Policy"]', "content")
-        inline = page.select("script:not([src]):not([type])")
-        assert policy.count("'sha256-") == len({s.get_text() for s in inline}), path
+        assert "'sha256-" not in policy, path
+        assert page.select_one(".md-footer a[href*='squidfunk']") is None, path
     entries = [*soup(shipped / "tags/missile/index.html").select(".entry")]
     entries += soup(shipped / "timeline/2024/index.html").select(".entry")
     assert len(entries) > 5
