@@ -355,8 +355,8 @@ class Builder:
         the Markdown in the cache folder (the published pages leave it out)."""
         cache, found = self.settings.cache_dir, {}
         for rel in output.cached_paths(cache):
-            if data := search.data((cache / rel).read_text(encoding="utf-8")):
-                found[addresses.destination(rel, self.settings.directory_urls)] = data
+            if block := search.data_of((cache / rel).read_text(encoding="utf-8")):
+                found[addresses.destination(rel, self.settings.directory_urls)] = block
         return found
 
     def abort(self) -> None:

@@ -64,7 +64,7 @@ def _data_at(page: str) -> tuple[int, int] | None:
     return None if end < 0 else (start, end + len(DATA_END))
 
 
-def data(page: str) -> str:
+def data_of(page: str) -> str:
     """The search data of ``page`` (its HTML, or the Markdown it is rendered from); "" if none.
     (Record text cannot hold `DATA_START`: the sanitizer allows no class attribute.)"""
     found = _data_at(page)
@@ -77,16 +77,16 @@ def without_data(page: str) -> str:
     return page if found is None else page[: found[0]] + page[found[1] :]
 
 
-def with_data(page: str, data: str) -> str:
-    """A published ``page`` with its search ``data`` back where it was, last in its search body
-    (which main.html closes just before `BODY_END`)."""
+def with_data(page: str, block: str) -> str:
+    """A published ``page`` with its search data (``block``) back where it was, last in its
+    search body (which main.html closes just before `BODY_END`)."""
     close = page.rfind("</div>" + BODY_END)
-    return page if close < 0 or not data else page[:close] + data + page[close:]
+    return page if close < 0 or not block else page[:close] + block + page[close:]
 
 
-def index(site_dir: Path, data: Mapping[str, str]) -> None:
+def index(site_dir: Path, blocks: Mapping[str, str]) -> None:
     """Write the Pagefind bundle for every page in ``site_dir`` to ``site_dir/pagefind/``;
-    ``data``: the search data of pages (by path in the site) that the published HTML leaves out.
+    ``blocks``: the search data of pages (by path in the site), which their HTML leaves out.
 
     The Pagefind CLI reads a folder of pages: it is given a copy of the searchable ones (with a
     search body), each with its search data put back."""
@@ -97,7 +97,7 @@ def index(site_dir: Path, data: Mapping[str, str]) -> None:
             if BODY_START in page and not rel.startswith("pagefind/"):
                 copy = Path(staging, rel)
                 copy.parent.mkdir(parents=True, exist_ok=True)
-                copy.write_text(with_data(page, data.get(rel, "")), encoding="utf-8")
+                copy.write_text(with_data(page, blocks.get(rel, "")), encoding="utf-8")
         command = [sys.executable, "-m", "pagefind", "--site", staging, "--silent"]
         command += ["--output-path", str(site_dir / "pagefind")]
         for selector in EXCLUDED:
