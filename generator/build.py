@@ -293,12 +293,13 @@ class Builder:
 
     def page_built(self, url: str, html: str) -> str:
         """The HTML of one page, at ``url`` (from the site root, ``/``), its Content-Security-
-        Policy complete: returns the HTML to write, minified (`generator.minify`). Pagefind's
-        service is given the page as the theme wrote it: fed minified pages, it merged two of
-        the hostile test site's pages into one (its CLI, run over the minified site, does not)."""
+        Policy complete: returns the HTML to write, minified (`generator.minify`), without the
+        search data only Pagefind reads (`search.without_data`). Pagefind's service is given
+        the page as the theme wrote it: fed minified pages, it merged two of the hostile test
+        site's pages into one (its CLI, run over the minified site, does not)."""
         if self.run.indexer is not None:
             self.run.indexer.add(url, html)
-        return minify.page(html)
+        return minify.page(search.without_data(html))
 
     def finish(self) -> None:
         """Step 6, once MkDocs has written the site: the search index; the open data and
@@ -356,12 +357,21 @@ class Builder:
             indexer.wait()
         else:
             shutil.rmtree(bundle, ignore_errors=True)  # (of pages that may be gone)
-            search.index(self.run.site_dir)
+            search.index(self.run.site_dir, self._search_data())
         if self.serving:
             cache = self.settings.cache_dir
             self.search_copy = cache.with_name(cache.name + "-pagefind")
             shutil.rmtree(self.search_copy, ignore_errors=True)
             shutil.copytree(bundle, self.search_copy)
+
+    def _search_data(self) -> dict[str, str]:
+        """The search data of every generated page, by the file of the site it becomes: from
+        the Markdown in the cache folder (the published pages leave it out)."""
+        cache, found = self.settings.cache_dir, {}
+        for rel in output.cached_paths(cache):
+            if block := search.data_of((cache / rel).read_text(encoding="utf-8")):
+                found[addresses.destination(rel, self.settings.directory_urls)] = block
+        return found
 
     def abort(self) -> None:
         """The build failed: stop the background renderer and the indexer."""

@@ -2,6 +2,10 @@
 
 Columns and keys come from the pydantic models, never from a hand-written list, so a new
 field appears in every export by itself.
+
+The events' JSON and CSV are downloads only (the site's own scripts read the GeoJSON and the
+timeline's data), and the largest files of the site: they are published gzip-compressed
+(`DOWNLOADS`, `generator.gzipped`), a quarter of their size.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel
 
-from generator import schema
+from generator import gzipped, schema
 from generator.link import ActorEntry, EventEntry, Site
 from generator.model import ActorRef, Event, Slug
 
@@ -33,6 +37,8 @@ class Memo:
     def __init__(self) -> None:
         self._old: dict[int, tuple[object, dict[str, tuple[Hashable, Any]]]] = {}
         self._new: dict[int, tuple[object, dict[str, tuple[Hashable, Any]]]] = {}
+        self.segments = gzipped.Segments()
+        """The compressed downloads, segment by segment."""
 
     def get(
         self, record: object, kind: str, key: Hashable, make: Callable[..., T], *args: Any
@@ -52,7 +58,11 @@ class Memo:
     def forget_unused(self) -> None:
         """Drop what was made from records not asked for since the last call."""
         self._old, self._new = self._new, {}
+        self.segments.forget_unused()
 
+
+DOWNLOADS = ("data/events.json", "data/events.csv")
+"""Published gzip-compressed only, with ``.gz`` added to their names."""
 
 UNPUBLISHED = frozenset({"draft"})
 """Record fields the open data leaves out: drafts are never published, so it is always false."""
@@ -267,8 +277,8 @@ def _array(lines: Iterable[str]) -> str:
     return "[\n" + ",\n".join(lines) + "\n]"
 
 
-def files(site: Site, site_url: str, memo: Memo | None = None) -> dict[str, str]:
-    """Path under the site root -> text of every data file."""
+def files(site: Site, site_url: str, memo: Memo | None = None) -> dict[str, str | bytes]:
+    """Path under the site root -> text (or, compressed, bytes) of every data file."""
     memo = memo or Memo()
     type_labels = {t.id: t.label for t in site.vocabulary.event_types}
     events = (
@@ -310,7 +320,7 @@ def files(site: Site, site_url: str, memo: Memo | None = None) -> dict[str, str]
         )
         for e in located(site)
     )
-    out = {
+    texts = {
         "data/events.json": _array(events) + "\n",
         "data/actors.json": _array(actors) + "\n",
         "data/vocabulary.json": _json(_dump(site.vocabulary)) + "\n",
@@ -318,8 +328,10 @@ def files(site: Site, site_url: str, memo: Memo | None = None) -> dict[str, str]
         "data/events.geojson": (
             f'{{"type": "FeatureCollection", "features": {_array(features)}}}\n'
         ),
+        **{f"schema/{name}": text for name, text in schema.for_site(site).items()},
     }
+    out: dict[str, str | bytes] = {n: text for n, text in texts.items() if n not in DOWNLOADS}
+    for name in DOWNLOADS:
+        out[f"{name}.gz"] = gzipped.compress(texts[name], memo.segments)
     memo.forget_unused()
-    for name, text in schema.for_site(site).items():
-        out[f"schema/{name}"] = text
     return out

@@ -93,7 +93,7 @@ def _briefs(
         entry.title(event.record.title)  # type: ignore[attr-defined]
         entry.published(_moment(event.record.published))  # type: ignore[attr-defined]
         entry.updated(_moment(event.last_updated))  # type: ignore[attr-defined]
-    return bytes(feed.atom_str(pretty=True))
+    return bytes(feed.atom_str(pretty=False))
 
 
 def briefs_feed(site: Site, settings: Settings) -> bytes:
@@ -141,4 +141,4 @@ def updates_feed(site: Site, settings: Settings) -> bytes:
         entry.summary(plain(update.note))  # type: ignore[attr-defined]
         entry.published(_moment(day))  # type: ignore[attr-defined]
         entry.updated(_moment(day))  # type: ignore[attr-defined]
-    return bytes(feed.atom_str(pretty=True))
+    return bytes(feed.atom_str(pretty=False))

@@ -124,6 +124,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # The Content-Security-Policy (main.html writes it; on_post_page adds the theme's hashes).
         # Not under serve: MkDocs' live-reload script is inline and differs on every request.
         env.globals["briefing_csp"] = "" if self.builder.serving else safe.POLICY
+        # `tojson` (a brief's JSON-LD, Material's configuration) without spaces after separators.
+        env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
         if self.builder.serving:
             env.bytecode_cache = self.builder.compiled  # the theme's templates, compiled once
         return env

@@ -68,12 +68,17 @@ def when(event: EventEntry) -> str:
     return f"{text}, {about}{local:%H:%M} {zone} ({utc:%H:%M} UTC{on})"
 
 
-def _url_root(context: Any) -> str:
-    """The path from the page being rendered to the site root, as its URL sees it."""
+def _url_folders(context: Any) -> list[str]:
+    """The folders of the URL of the page being rendered (``briefs/<id>/``: briefs, <id>)."""
     path: str = context["path"]
     if context["settings"].directory_urls and not path.endswith("index.md"):
         path = path[: -len(".md")] + "/"
-    return "../" * path.count("/")
+    return path.split("/")[:-1]
+
+
+def _url_root(context: Any) -> str:
+    """The path from the page being rendered to the site root, as its URL sees it."""
+    return "../" * len(_url_folders(context))
 
 
 @jinja2.pass_context
@@ -94,13 +99,24 @@ def cell(context: Any, value: str) -> Md:
 @jinja2.pass_context
 def link(context: Any, target: str) -> Md:
     """A generated page (``briefs/<id>.md``, ``timeline/index.md``) as a URL relative to the
-    page being rendered, HTML-escaped, for raw HTML and SVG (where MkDocs rewrites no links)."""
+    page being rendered, HTML-escaped, for raw HTML and SVG (where MkDocs rewrites no links):
+    the shortest, as MkDocs writes them (``../<id>/`` from one brief to another)."""
     if context["settings"].directory_urls:
         target = target.removesuffix(".md").removesuffix("index") + "/"
         target = target.replace("//", "/").lstrip("/")
     else:
         target = target.removesuffix(".md") + ".html"
-    return Md(html.escape(_url_root(context) + target))
+    here, parts = _url_folders(context), target.split("/")
+    shared = 0
+    while shared < min(len(here), len(parts) - 1) and here[shared] == parts[shared]:
+        shared += 1
+    relative = "../" * (len(here) - shared) + "/".join(parts[shared:])
+    return Md(html.escape(relative or "./"))
+
+
+def number(value: float) -> Md:
+    """A coordinate to a tenth of a unit, as short as it reads: 6.0 is 6, 139.13 is 139.1."""
+    return Md(f"{value:.1f}".removesuffix(".0"))
 
 
 def trusted(value: str) -> Md:
@@ -177,6 +193,7 @@ def environment(
         plain=plain,
         md=md_escape,
         html=html_escape,
+        number=number,
     )
     env.globals.update(when=when, source_number=source_number, month_name=month_name, link=link)
     return env

@@ -8,8 +8,9 @@ A full build streams each page to Pagefind's indexing service (`pagefind --servi
 writes it (`Indexer`): Pagefind parses and indexes in its own process, on another core, while
 MkDocs renders the rest, and only writing the bundle is left for the end. A build that skips
 unchanged pages (`mkdocs build --dirty`) runs the Pagefind CLI over the whole site instead
-(`index`). Either way the bundle is checked before the build goes on (`check_bundle`): a build
-whose search bundle is incomplete fails.
+(`index`), given the pages' search data, which published pages leave out (`DATA_START`), from
+the Markdown they were rendered from. Either way the bundle is checked before the build goes on
+(`check_bundle`): a build whose search bundle is incomplete fails.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ import os
 import queue
 import shutil
 import subprocess
+import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -46,15 +48,59 @@ briefs and profiles are marked `data-pagefind-ignore` in their templates."""
 BODY_START = "<div data-pagefind-body>"
 BODY_END = "<!-- /data-pagefind-body -->"
 """What templates/overrides/main.html writes around the part of a page that is searched."""
+DATA_START = '<div class="search-data" hidden>'
+DATA_END = "</div>"
+"""What the page templates (brief.md.j2, actor.md.j2) write around a page's search data, last in
+its search body: its filters, metadata, sort key and extra words (an actor's aliases), for
+Pagefind alone. Pagefind is given the page with them; the page published leaves them out
+(`without_data`), about 1 KB of every brief."""
 
 
-def index(site_dir: Path) -> None:
-    """Write the Pagefind bundle for every page in ``site_dir`` to ``site_dir/pagefind/``."""
-    command = [str(pagefind_binary.executable()), "--site", str(site_dir)]
-    command += ["--output-subdir", "pagefind", "--silent"]
-    for selector in EXCLUDED:
-        command += ["--exclude-selectors", selector]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+def _data_at(page: str) -> tuple[int, int] | None:
+    start = page.rfind(DATA_START)
+    end = page.find(DATA_END, start) if start >= 0 else -1
+    return None if end < 0 else (start, end + len(DATA_END))
+
+
+def data_of(page: str) -> str:
+    """The search data of ``page`` (its HTML, or the Markdown it is rendered from); "" if none.
+    (Record text cannot hold `DATA_START`: the sanitizer allows no class attribute.)"""
+    found = _data_at(page)
+    return "" if found is None else page[found[0] : found[1]]
+
+
+def without_data(page: str) -> str:
+    """``page`` without its search data: the page readers get."""
+    found = _data_at(page)
+    return page if found is None else page[: found[0]] + page[found[1] :]
+
+
+def with_data(page: str, block: str) -> str:
+    """A published ``page`` with its search data (``block``) back where it was, last in its
+    search body (which main.html closes just before `BODY_END`)."""
+    close = page.rfind("</div>" + BODY_END)
+    return page if close < 0 or not block else page[:close] + block + page[close:]
+
+
+def index(site_dir: Path, blocks: Mapping[str, str]) -> None:
+    """Write the Pagefind bundle for every page in ``site_dir`` to ``site_dir/pagefind/``;
+    ``blocks``: the search data of pages (by path in the site), which their HTML leaves out.
+
+    The Pagefind CLI reads a folder of pages: it is given a copy of the searchable ones (with a
+    search body), each with its search data put back."""
+    with tempfile.TemporaryDirectory(prefix="briefing-search-") as staging:
+        for path in site_dir.rglob("*.html"):
+            page = path.read_text(encoding="utf-8")
+            rel = path.relative_to(site_dir).as_posix()
+            if BODY_START in page and not rel.startswith("pagefind/"):
+                copy = Path(staging, rel)
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                copy.write_text(with_data(page, blocks.get(rel, "")), encoding="utf-8")
+        command = [str(pagefind_binary.executable()), "--site", staging, "--silent"]
+        command += ["--output-path", str(site_dir / "pagefind")]
+        for selector in EXCLUDED:
+            command += ["--exclude-selectors", selector]
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise BriefingError(
             f"Pagefind failed (exit {result.returncode}):\n{result.stdout}{result.stderr}"

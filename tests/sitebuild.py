@@ -44,6 +44,19 @@ def mkdocs_build(config: Path, site_dir: Path, *more: str) -> subprocess.Complet
     )
 
 
+def mkdocs_dirty_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --dirty` into ``site_dir`` (not --strict: MkDocs warns about every dirty
+    build)."""
+    command = [sys.executable, "-m", "mkdocs", "build", "--dirty", "-q", "-f", str(config)]
+    return subprocess.run(
+        [*command, "-d", str(site_dir)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as probe:

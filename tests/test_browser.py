@@ -144,6 +144,43 @@ def test_dark_mode_toggle(page: Page, site_url: str) -> None:
     expect(body).to_have_attribute("data-md-color-scheme", "default")
 
 
+def test_materials_script_works_from_its_short_configuration(page: Page, site_url: str) -> None:
+    """Material's script reads its base address, features and copy-button labels from the
+    `__config` block templates/overrides/main.html writes (and no more): the code copy button,
+    its label and message, and the back-to-top button, with no error in the page."""
+    page.goto(f"{site_url}/contributing/")
+    button = page.locator("pre button[data-md-type=copy]").first
+    expect(button).to_have_attribute("title", "Copy to clipboard")
+    button.click()
+    expect(page.locator(".md-dialog")).to_contain_text("Copied to clipboard")
+
+    top = page.locator("button.md-top")  # (hidden: moved out of view, not display: none)
+    expect(top).to_have_attribute("hidden", "")
+    page.evaluate("() => scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_timeout(300)
+    page.evaluate("() => scrollBy(0, -200)")  # (Material shows it on the way back up)
+    expect(top).not_to_have_attribute("hidden", "")
+    top.click()
+    expect(page.locator("article h1")).to_be_in_viewport()
+
+
+def test_the_saved_palette_is_applied_without_materials_script(page: Page, site_url: str) -> None:
+    """Material's storage helpers and the palette a reader saved come from the site's own files
+    (assets/theme-storage.js, assets/theme-palette.js), not inline scripts: the page is dark
+    before Material's script runs (here it never does), and choices are stored under the site's
+    root wherever they were made."""
+    page.route(re.compile(r"/bundle\.[0-9a-f]+\.min\.js$"), lambda route: route.abort())
+    page.goto(f"{site_url}{BRIEF_PATH}")
+    assert page.evaluate("() => __md_scope.pathname") == "/"
+    dark = {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "indigo"}
+    page.evaluate("color => __md_set('__palette', {index: 1, color})", {**dark, "accent": "indigo"})
+    assert page.evaluate("() => localStorage.getItem('/.__palette')") is not None
+    assert page.evaluate("() => __md_get('__palette').color.scheme") == "slate"
+    page.goto(f"{site_url}/")
+    expect(page.locator("html")).to_have_class(re.compile(r"\bno-js\b"))  # (no bundle)
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+
+
 def test_timeline(page: Page, site_url: str) -> None:
     page.goto(f"{site_url}/timeline/")
     years = page.locator("article ul > li > a").filter(has_text=re.compile(r"^\d{4}$"))
@@ -243,7 +280,7 @@ def test_every_page_type_works_under_the_policy(
     page: Page, site_url: str, path: str, ready: str
 ) -> None:
     """Each kind of page carries the policy, and works under it: `open_page` fails the test on
-    anything the policy refused (Material's own inline scripts are allowed by their hashes)."""
+    anything the policy refused (Material's inline scripts are files of the site, or gone)."""
     page.goto(site_url + path)
     page.locator(ready).first.wait_for()
     policy = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")

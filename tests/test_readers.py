@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 from bs4 import BeautifulSoup, Tag
+from mkdocs.utils.yaml import yaml_load
 from PIL import Image
 
 from generator import cards, safe
@@ -114,6 +115,17 @@ def test_brief_json_ld_is_a_news_article_about_the_event(shipped: Path, model: S
         assert data["url"] == f"{SITE_URL}briefs/{event.id}/"
 
 
+def test_json_ld_is_written_without_spaces(shipped: Path, hostile: Path, model: Site) -> None:
+    """Jinja's `tojson`, with its escapes of <, >, & and ', and no space after a separator."""
+    pages = [shipped / "briefs" / e.id / "index.html" for e in model.events[:5]]
+    for path in [*pages, hostile / "briefs" / "launch" / "index.html"]:
+        text, data = json_ld(soup(path))
+        compact = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        for char in "<>&'":
+            compact = compact.replace(char, f"\\u{ord(char):04x}")
+        assert text == compact
+
+
 def test_json_ld_cannot_close_its_script(hostile: Path) -> None:
     """A title holding `</script><script>…` stays data: `<`, `>` and `&` are written as
     \\u003c, \\u003e and \\u0026, so the only script element is the JSON-LD one, and it reads
@@ -181,7 +193,6 @@ def test_og_image_tags_resolve_to_real_pngs(shipped: Path, model: Site) -> None:
     for path in pages:
         head = soup(page_file(shipped, path))
         url = attr(head, 'meta[property="og:image"]', "content")
-        assert attr(head, 'meta[name="twitter:image"]', "content") == url
         width = int(attr(head, 'meta[property="og:image:width"]', "content"))
         height = int(attr(head, 'meta[property="og:image:height"]', "content"))
         with Image.open(site_file(shipped, url)) as image:
@@ -196,6 +207,18 @@ def test_og_image_tags_resolve_to_real_pngs(shipped: Path, model: Site) -> None:
     assert attr(head, 'meta[property="og:image"]', "content").endswith(
         f"/assets/cards/{brief.record.type}.png"
     )
+
+
+def test_sharing_tags_are_written_once(shipped: Path, model: Site) -> None:
+    """X (Twitter) takes the title, description and image from the og: tags when its own are
+    absent: only its card's kind is written."""
+    for path in [*CARD_PAGES, *(f"briefs/{e.id}/" for e in model.events)]:
+        head = soup(page_file(shipped, path)).head
+        assert head is not None
+        twitter = {str(m["name"]): str(m["content"]) for m in head.select('meta[name^="twitter:"]')}
+        assert twitter == {"twitter:card": "summary_large_image"}, path
+        for tag in ("title", "description", "image"):
+            assert len(head.select(f'meta[property="og:{tag}"]')) == 1, (path, tag)
 
 
 def test_a_card_per_event_type_and_no_more(shipped: Path, model: Site) -> None:
@@ -336,6 +359,43 @@ def test_home_page_title_is_not_doubled(shipped: Path) -> None:
     assert [t.get_text() for t in titles] == [SITE_NAME]
     brief = soup(shipped / "briefs" / "index.html").select_one("head title")
     assert brief is not None and brief.get_text() == f"Briefs - {SITE_NAME}"
+
+
+def test_materials_configuration_holds_only_what_its_script_reads(shipped: Path) -> None:
+    """Material's `__config`: the base address, the features and the copy button's labels. Not
+    the search worker, nor labels of the search and version selector (its search is off)."""
+    features = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["theme"]["features"]
+    for path, base in [("index.html", "."), ("briefs/index.html", ".."), ("404.html", "/")]:
+        script = soup(shipped / path).select_one("script#__config")
+        assert script is not None and script["type"] == "application/json"
+        config = json.loads(script.get_text())
+        assert config == {
+            "base": base,
+            "features": features,
+            "translations": {
+                "clipboard.copied": "Copied to clipboard",
+                "clipboard.copy": "Copy to clipboard",
+            },
+        }, path
+
+
+def test_pages_leave_out_what_no_reader_uses(shipped: Path) -> None:
+    """No inline script: Material's content-tabs script is gone (no page has tabs), its storage
+    helpers and palette script come from files every page shares, and the policy lists no
+    hashes. Nor Material's "Made with" line; nor the data attributes listing entries once
+    carried (the timeline's filters read its JSON)."""
+    for path in ["index.html", "briefs/index.html", "tags/missile/index.html", "404.html"]:
+        page = soup(shipped / path)
+        assert page.select("script:not([src]):not([type])") == [], path
+        sources = [str(s["src"]).rsplit("/", 1)[-1] for s in page.select("script[src]")]
+        assert sources[:2] == ["theme-storage.js", "theme-palette.js"], path
+        policy = attr(page, 'meta[http-equiv="Content-Security-Policy"]', "content")
+        assert "'sha256-" not in policy, path
+        assert page.select_one(".md-footer a[href*='squidfunk']") is None, path
+    entries = [*soup(shipped / "tags/missile/index.html").select(".entry")]
+    entries += soup(shipped / "timeline/2024/index.html").select(".entry")
+    assert len(entries) > 5
+    assert all(list(entry.attrs) == ["class"] for entry in entries)
 
 
 def test_no_google_fonts(shipped: Path) -> None:

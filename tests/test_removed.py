@@ -5,10 +5,7 @@ forget it."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -18,24 +15,12 @@ import pytest
 
 from generator import settings
 from tests.conftest import FIXTURE
-from tests.sitebuild import ROOT, config_for, mkdocs_build, sitemap
+from tests.sitebuild import ROOT, config_for, mkdocs_build, mkdocs_dirty_build, sitemap
 from tests.test_site import _fetch, search_fragments, serving
 
 pytestmark = pytest.mark.slow
 
 SITE_URL = settings.load(ROOT / "mkdocs.yml").site_url
-
-
-def _dirty_build(config: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    # (Not --strict: MkDocs warns about every dirty build.)
-    command = [sys.executable, "-m", "mkdocs", "build", "--dirty", "-q", "-f", str(config)]
-    return subprocess.run(
-        [*command, "-d", str(site)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
 
 
 def test_a_dirty_build_removes_the_pages_of_a_deleted_record(tmp_path: Path) -> None:
@@ -55,7 +40,7 @@ def test_a_dirty_build_removes_the_pages_of_a_deleted_record(tmp_path: Path) -> 
     # A file of pages from an earlier, larger site, which the sitemap index no longer names.
     shutil.copy(site / "sitemaps" / "1.xml", site / "sitemaps" / "2.xml")
     record.unlink()
-    result = _dirty_build(config, site)
+    result = mkdocs_dirty_build(config, site)
     assert result.returncode == 0, result.stderr
     assert not (site / "briefs" / "balloons").exists()
     assert not (site / "tags" / "leaflets").exists()

@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from generator import search
 from generator.link import build_site
 from tests.conftest import FIXTURE
 from tests.sitebuild import (
@@ -27,6 +26,7 @@ from tests.sitebuild import (
     failing_templates,
     free_port,
     mkdocs_build,
+    mkdocs_dirty_build,
     mkdocs_serve,
 )
 
@@ -179,15 +179,32 @@ def test_search_indexes_an_actors_names_not_its_involvement(shipped: Path) -> No
         assert involvement.event.record.title not in text
 
 
-def test_search_index_streamed_during_the_build_equals_pagefind_over_the_site(
+def test_published_pages_leave_out_the_search_data(shipped: Path) -> None:
+    # Filters, metadata, the sort key and an actor's aliases are for Pagefind alone, which is
+    # handed each page with them (the index has them: see the next test).
+    pages = [*shipped.glob("briefs/*/index.html"), *shipped.glob("actors/*/index.html")]
+    assert len(pages) > 40
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for mark in ("data-pagefind-filter", "data-pagefind-meta", "data-pagefind-sort"):
+            assert mark not in html, (page, mark)
+        assert "search-data" not in html and "data-pagefind-body" in html, page
+    fragment = search_fragments(shipped)["/briefs/2024-06-26-suspected-ballistic-missile-launch/"]
+    assert fragment["filters"]["section"] == ["Brief"] and fragment["meta"]["date"]
+
+
+def test_search_index_streamed_during_the_build_equals_a_dirty_builds(
     shipped: Path, tmp_path: Path
 ) -> None:
     # The build hands each page to Pagefind's service as it is written, trimmed to its head and
-    # search body; the Pagefind CLI reads the finished files whole. Every page must come out
-    # the same: words, metadata, filters, anchors and language.
+    # search body; a dirty build, which skips unchanged pages, runs the Pagefind CLI over copies
+    # of the finished files, their search data put back from the pages' Markdown. Every page must
+    # come out the same: words, metadata, filters, anchors and language.
     copy = tmp_path / "site"
     shutil.copytree(shipped, copy, ignore=shutil.ignore_patterns("pagefind"))
-    search.index(copy)
+    result = mkdocs_dirty_build(shipped.parent / "mkdocs.yml", copy)
+    assert result.returncode == 0, result.stderr
+    assert (copy / "index.html").read_bytes() == (shipped / "index.html").read_bytes()
     streamed, walked = search_fragments(shipped), search_fragments(copy)
     assert len(streamed) > 40
     assert streamed == walked

@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup, Tag
 
 from generator import timeline
 from generator.build import render_site
@@ -31,6 +32,14 @@ def _svg(markdown: str, css_class: str = "tl") -> ET.Element:
     match = re.search(rf'<figure class="{css_class}"[^>]*>.*?(<svg .*?</svg>)', markdown, re.S)
     assert match, f"no {css_class} figure"
     return ET.fromstring(match[1])
+
+
+def _strip_marks(markdown: str) -> list[Tag]:
+    """The links of a brief's strip, parsed as the browser's HTML parser reads them (the SVG
+    declares no namespaces)."""
+    figure = BeautifulSoup(markdown, "html.parser").select_one("figure.tl-strip svg")
+    assert figure is not None
+    return figure.find_all("a")
 
 
 def _x(day: dt.date, first: dt.date, last: dt.date, svg: ET.Element) -> float:
@@ -101,18 +110,37 @@ def test_each_brief_has_a_strip_with_its_neighbours(shipped: tuple[dict[str, str
     pages, site = shipped
     for event in site.events:
         markdown = pages[f"briefs/{event.id}.md"]
-        svg = _svg(markdown, "tl-strip")
-        marks = svg.findall("svg:a", NS)
-        ids = [m.get("data-id") for m in marks]
-        assert ids == [e.id for e in timeline.neighbours(event)]
-        selves = [m for m in marks if "tl-strip-mark--self" in m.get("class", "")]
-        assert [m.get("data-id") for m in selves] == [event.id]
+        marks = _strip_marks(markdown)
+        # Each neighbour links to its brief (this one to itself), named by its date and title.
+        hrefs = [m.get("xlink:href") for m in marks]
+        shown = timeline.neighbours(event)
+        assert hrefs == [f"../{e.id}/" if e is not event else "./" for e in shown]
+        for mark, other in zip(marks, shown, strict=True):
+            title = mark.find("title")
+            assert title is not None
+            assert title.text.startswith(f"{other.record.date.display()}: {other.record.title}")
+        selves = [m for m in marks if m.get("aria-current") == "page"]
+        assert [m.get("xlink:href") for m in selves] == ["./"]
         related = {o.id for g in event.related for o in g.events}
-        for mark in marks:
-            if mark.get("data-id") in related:
-                assert "tl-strip-mark--related" in mark.get("class", "")
+        for mark, other in zip(marks, shown, strict=True):
+            kind = ["tl-strip-related"] if other.id in related and other is not event else None
+            assert mark.get("class") == kind
+            assert (title := mark.find("title")) is not None
+            assert title.text.endswith(" (related)") == (kind is not None)
         at = event.record.date.first.isoformat()
-        assert f'href="../../timeline/?at={at}#timeline-lanes"' in markdown
+        assert f'<a href="../../timeline/?at={at}#timeline-lanes">' in markdown
+
+
+def test_strip_links_without_directory_urls(shipped: tuple[dict[str, str], Site]) -> None:
+    _, site = shipped
+    settings = Settings(templates_dir=ROOT / "templates", directory_urls=False)
+    pages = render_site(site, settings)
+    for event in site.events:
+        markdown = pages[f"briefs/{event.id}.md"]
+        hrefs = [m.get("xlink:href") for m in _strip_marks(markdown)]
+        assert hrefs == [f"{e.id}.html" for e in timeline.neighbours(event)]
+        at = event.record.date.first.isoformat()
+        assert f'<a href="../timeline/index.html?at={at}#timeline-lanes">' in markdown
 
 
 def test_the_json_holds_every_event_once(shipped: tuple[dict[str, str], Site]) -> None:

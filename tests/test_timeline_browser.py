@@ -152,7 +152,7 @@ def test_on_a_phone_the_lanes_fit_their_frame_at_full_size(browser: Browser, sit
 def test_a_brief_strip_opens_the_timeline_at_its_date(page: Page, site_url: str) -> None:
     page.goto(f"{site_url}{BRIEF_PATH}")
     strip = page.locator(".tl-strip")
-    expect(strip.locator(".tl-strip-mark--self")).to_have_count(1)
+    expect(strip.locator("a[aria-current=page]")).to_have_count(1)
     _screenshot(page, "brief-strip-1280", full_page=False)
     strip.get_by_role("link", name=re.compile("Open the timeline")).click()
     page.wait_for_url("**/timeline/?at=2024-06-26*")
