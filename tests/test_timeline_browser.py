@@ -66,6 +66,21 @@ def test_zoom_pan_filter_and_follow_by_mouse(page: Page, site_url: str) -> None:
     page.wait_for_url(f"**{BRIEF_PATH}")
 
 
+def test_the_timeline_data_is_fetched_with_the_page_and_once(page: Page, site_url: str) -> None:
+    """The head preloads the lanes' module and data: they are asked for before the page's own
+    scripts at the end of the body run, and the script's fetch takes the preloaded response
+    (a preload it could not use would show as a second request)."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url.split("?")[0]))
+    page.goto(f"{site_url}/timeline/")
+    _ready(page)
+    data = [n for n, url in enumerate(requested) if url.endswith("/data/timeline/index.json")]
+    assert len(data) == 1, requested
+    script = next(n for n, url in enumerate(requested) if url.endswith("/assets/timeline.js"))
+    lanes = next(n for n, url in enumerate(requested) if url.endswith("/timeline-lanes.js"))
+    assert data[0] < script and lanes < script
+
+
 def test_zoom_pan_filter_and_follow_by_keyboard(page: Page, site_url: str) -> None:
     page.goto(f"{site_url}/timeline/")
     _ready(page)
