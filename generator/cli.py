@@ -24,7 +24,7 @@ def _check(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     # Drafts are checked like every record (their pages too), though no build publishes them.
     builder = Builder(Settings(content_dir=args.content, timezone=args.timezone), drafts=True)
-    site = builder.check(addresses.files_in(args.content / "pages")).site
+    site = builder.check(addresses.files_in(args.content / "pages"))
     warnings = editorial.lint(site) + schema.stale_warnings(args.content, site)
     seconds = time.perf_counter() - started
     github.print_warnings(warnings, github.style(args.format))
