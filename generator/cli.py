@@ -11,7 +11,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from generator import addresses, diff, editorial, github, scaffold, schema, settings, synth
+from generator import (
+    addresses,
+    diff,
+    editorial,
+    github,
+    scaffold,
+    schema,
+    settings,
+    synth,
+    tuning,
+)
 from generator.build import Builder
 from generator.errors import BriefingError, ContentErrors
 from generator.link import build_site
@@ -24,8 +34,9 @@ def _check(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     # Drafts are checked like every record (their pages too), though no build publishes them.
     builder = Builder(Settings(content_dir=args.content, timezone=args.timezone), drafts=True)
-    site = builder.check(addresses.files_in(args.content / "pages"))
-    warnings = editorial.lint(site) + schema.stale_warnings(args.content, site)
+    with tuning.kept():
+        site = builder.check(addresses.files_in(args.content / "pages"))
+        warnings = editorial.lint(site) + schema.stale_warnings(args.content, site)
     seconds = time.perf_counter() - started
     github.print_warnings(warnings, github.style(args.format))
     # A stale editor schema is said but does not fail --strict: an editor on GitHub's web editor
