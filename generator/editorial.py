@@ -160,6 +160,8 @@ def dates_in(text: str, year: int) -> Iterator[dt.date]:
 
     A day without a year takes ``year``; a month with a year (``July 2000``) means its first day.
     """
+    if not _DIGIT.search(text):  # (each form has one; most texts, none: a far shorter scan)
+        return
     for m in _DAY.finditer(text):
         try:
             if m[1]:
@@ -195,6 +197,8 @@ def _names_one(bracket: str, names: list[str]) -> bool:
     """Whether ``bracket`` holds one of ``names`` as whole words (no letter, digit or ``_``
     right before or after it). Plain string search: a regular expression for each of the
     thousands of names would be compiled again and again (Python caches 512)."""
+    if bracket in names:  # (the usual case: just the name)
+        return True
     for name in names:
         at = bracket.find(name)
         while at >= 0:
