@@ -10,6 +10,7 @@ import pytest
 
 from generator.errors import ContentErrors
 from generator.link import build_site
+from generator.load import load_file
 from generator.records import RecordCache
 from tests.conftest import ACTORS, CLAIM, EVENT, ContentFactory
 
@@ -468,6 +469,35 @@ def test_tricky_but_valid_record_loads_as_written(make_content: ContentFactory) 
     assert event.time == "05:30"
     assert event.location is not None and event.location.country == "NO"
     assert event.facts == {"Missiles": "1.10", "Mode": "0755", "Flag": "off"}
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        "title: again\n",  # a duplicate key
+        "extra: !odd x\n",  # a tag
+        "deep: " + "[" * 30 + "]" * 30 + "\n",  # nested too deep
+        "---\ntitle: x\n",  # a second document
+    ],
+)
+def test_positions_found_later_are_those_noted_while_reading(tmp_path: Path, odd: str) -> None:
+    # A plain file is read without positions, and read again for them when one is asked for;
+    # a file with something to note (appended at the end here) has them noted as it is read.
+    plain_file, odd_file = tmp_path / "plain.yaml", tmp_path / "odd.yaml"
+    plain_file.write_text(EVENT, encoding="utf-8")
+    odd_file.write_text(EVENT + odd, encoding="utf-8")
+    plain = load_file(plain_file)
+    assert plain.located is None
+    assert plain.position(("actors", 1)) == (16, 5)
+    assert plain.located is not None and plain.text is None
+    try:
+        noted = load_file(odd_file)
+    except ContentErrors:  # (the second document stops the reading: its walk is the same)
+        return
+    assert noted.problems
+    assert plain.data.items() <= noted.data.items()
+    assert plain.values.items() <= noted.values.items()
+    assert plain.keys.items() <= noted.keys.items()
 
 
 def test_shipped_content_passes() -> None:
