@@ -318,6 +318,14 @@ CASES = {
         edit("  text: A failure is likely.", "  text: '" + ">" * 21 + " deep'"),
         f"{P}:23:9: assessment.text: line 1 nests too deep: lists and quotes nest at most 20 levels (at most 20 '>' and 80 columns of indentation)",
     ),
+    "indented too deep": (
+        edit("  text: A failure is likely.", '  text: "x\\n' + " " * 81 + 'y"'),
+        f"{P}:23:9: assessment.text: line 2 nests too deep: lists and quotes nest at most 20 levels (at most 20 '>' and 80 columns of indentation)",
+    ),
+    "indented too deep with tabs": (
+        edit("  text: A failure is likely.", '  text: "x\\n' + "\\t" * 21 + 'y"'),
+        f"{P}:23:9: assessment.text: line 2 nests too deep: lists and quotes nest at most 20 levels (at most 20 '>' and 80 columns of indentation)",
+    ),
     "too many links": (
         edit("  text: A failure is likely.", "  text: '" + "[a](b) " * 1001 + "'"),
         f"{P}:23:9: assessment.text: holds 1001 links; a field holds at most 1000 (count of '](')",
