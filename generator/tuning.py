@@ -71,14 +71,15 @@ def kept() -> Iterator[None]:
     everything made in the block (0.4 s). Freezing the objects, then unfreezing them, puts them
     in the oldest generation with the counts set to zero, so they wait for a full collection.
     """
-    enabled = gc.isenabled()
+    enabled, frozen = gc.isenabled(), gc.get_freeze_count()
     gc.disable()
     try:
         yield
     finally:
-        if enabled:  # (else leave alone what others froze: `Collector.serving_starts`)
+        if enabled and not frozen:  # (what a `Collector` froze stays frozen)
             gc.freeze()
             gc.unfreeze()
+        if enabled:
             gc.enable()
 
 
