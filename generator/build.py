@@ -1,11 +1,12 @@
 """The build, top to bottom. One build of the site goes:
 
 1. **check**: read, validate and cross-reference the records into one `Site`
-   (`generator.link.build_site`), plan every page (`generator.pages`), and make sure no
-   generated page takes the address of a hand-written one;
+   (`generator.link.build_site`), and make sure no generated page takes the address of a
+   hand-written one (from the pages' paths alone, `generator.pages.page_paths`);
 2. **what changed**: under `mkdocs serve`, after an edit of records only, the units of pages
    the edit can change (`generator.changes`); otherwise every page;
-3. **which pages**: of the planned pages, those to render;
+3. **which pages**: every page planned with what its template gets (`generator.pages.plan`),
+   and of them, those to render;
 4. **render**: every page in the background (`generator.background`, a forked child that
    renders while MkDocs reads the pages it wrote), or the chosen pages in-process
    (`generator.render`);
@@ -92,13 +93,6 @@ def render_site(site: Site, settings: Settings) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class Checked:
-    site: Site
-    pages: list[Page]
-    """Every page the site generates (`generator.pages.plan`)."""
-
-
-@dataclass(frozen=True)
 class Listing:
     """The generated pages MkDocs is to know of, in the order it reads them."""
 
@@ -158,21 +152,20 @@ class Builder:
 
     # -- the steps --------------------------------------------------------------------------
 
-    def check(self, handwritten: dict[str, str]) -> Checked:
-        """Step 1: the Site and its pages; hand-written pages (source path -> path shown)
-        must keep their addresses."""
+    def check(self, handwritten: dict[str, str]) -> Site:
+        """Step 1: the Site; hand-written pages (source path -> path shown) must keep their
+        addresses."""
         site = build_site(
             self.settings.content_dir,
             timezone=self.settings.timezone,
             cache=self.records,
             drafts=self.drafts,
         )
-        planned = pages.plan(site, self.settings.page_size)
-        generated = [*pages.paths(planned), *redirects.sources(site)]
+        generated = [*pages.page_paths(site, self.settings.page_size), *redirects.sources(site)]
         found = addresses.clashes(generated, handwritten, self.settings.directory_urls)
         if found:
             raise ContentErrors(found)
-        return Checked(site, planned)
+        return site
 
     def start(self, site_dir: Path, handwritten: dict[str, str], nav: set[str] | None) -> Listing:
         """Steps 1 to 5, before MkDocs reads the pages; ``nav``: the pages in the nav setting.
@@ -181,12 +174,11 @@ class Builder:
         self.collector.build_starts()
         self.run = run = Run(site_dir)
         try:
-            checked = self.check(handwritten)
+            run.site = site = self.check(handwritten)
         except BriefingError as exc:
             if not self.serving or self.last is None:
                 raise
             return self._last_good(exc, nav)
-        run.site = site = checked.site
         self.collector.records_read()
         templates = changes.stamp(self.settings.templates_dir)
         units = changes.since(self.last, site, self.settings, templates)
@@ -195,17 +187,18 @@ class Builder:
         # before reading it, so pages there must be written before MkDocs starts.
         run.whole = not self.dirty or not any(site_dir.glob("*"))
         last = frozenset() if run.whole else self._last_paths()
+        planned = pages.plan(site, self.settings.page_size)
         if units is None and run.whole and can_fork():
-            self._render_in_background(site, checked.pages)
+            self._render_in_background(site, planned)
         else:
-            self._render_here(site, checked.pages, units)
-        paths = frozenset(pages.paths(checked.pages))
+            self._render_here(site, planned, units)
+        paths = frozenset(pages.paths(planned))
         if gone := last - paths:
             self._remove(gone)
         if self.serving:
             self.last = changes.Generated(site, self.settings, templates, paths)
         listed = run.written | nav if built and nav is not None else paths
-        return Listing(pages.paths(checked.pages), listed)
+        return Listing(pages.paths(planned), listed)
 
     def _render_in_background(self, site: Site, planned: list[Page]) -> None:
         """Steps 4 and 5 for every page, on the other core while MkDocs reads them.
@@ -388,6 +381,5 @@ class Builder:
 
     def render_to(self, out: Path, handwritten: dict[str, str]) -> set[str]:
         """Steps 1 to 5 for `briefing render`: every page, written under ``out``."""
-        checked = self.check(handwritten)
-        rendered = render_pages(checked.site, self.settings, planned=checked.pages)
+        rendered = render_pages(self.check(handwritten), self.settings)
         return output.write_pages(rendered.pages, out)

@@ -218,8 +218,8 @@ def compare(old: Site, new: Site, base: str, head: str) -> Changes:
             changes.changed.append(_compare(key[0], before[key], after[key]))
     changes.changed.sort(key=lambda c: (c.record.kind, c.record.id))
     size = Settings().page_size
-    old_pages = {_url(p) for p in pages.paths(pages.plan(old, size))}
-    new_pages = {_url(p) for p in pages.paths(pages.plan(new, size))}
+    old_pages = {_url(p) for p in pages.page_paths(old, size)}
+    new_pages = {_url(p) for p in pages.page_paths(new, size)}
     # The pages of records added, removed or renamed are listed with them; these are the others
     # (tags, years, ...).
     listed = {r.page for r in (*added, *removed)}

@@ -142,6 +142,7 @@ _NOT_FIGURES = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _BRACKETS = re.compile(r"\(([^()]*)\)")
+_MONTHS = {name: number for number, name in enumerate(edtf.MONTHS) if name}
 _DAY = re.compile(
     rf"\b(?:\d{{1,2}}\s*(?:–|-|to|and)\s*)?(\d{{1,2}})\s+({_MONTH})\b(?:,?\s+(\d{{4}}))?"
     rf"|\b({_MONTH})\s+(\d{{4}})\b"
@@ -159,13 +160,14 @@ def dates_in(text: str, year: int) -> Iterator[dt.date]:
 
     A day without a year takes ``year``; a month with a year (``July 2000``) means its first day.
     """
-    months = {name: number for number, name in enumerate(edtf.MONTHS) if name}
+    if not _DIGIT.search(text):  # (each form has one; most texts, none: a far shorter scan)
+        return
     for m in _DAY.finditer(text):
         try:
             if m[1]:
-                yield dt.date(int(m[3] or year), months[m[2]], int(m[1]))
+                yield dt.date(int(m[3] or year), _MONTHS[m[2]], int(m[1]))
             elif m[4]:
-                yield dt.date(int(m[5]), months[m[4]], 1)
+                yield dt.date(int(m[5]), _MONTHS[m[4]], 1)
             else:
                 yield dt.date(int(m[6]), int(m[7]), int(m[8]))
         except ValueError:  # 31 June: not a date, nothing to check
@@ -192,7 +194,24 @@ def _names(site: Site, entry: EventEntry) -> list[str]:
 
 
 def _names_one(bracket: str, names: list[str]) -> bool:
-    return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", bracket) for name in names)
+    """Whether ``bracket`` holds one of ``names`` as whole words (no letter, digit or ``_``
+    right before or after it). Plain string search: a regular expression for each of the
+    thousands of names would be compiled again and again (Python caches 512)."""
+    if bracket in names:  # (the usual case: just the name)
+        return True
+    for name in names:
+        at = bracket.find(name)
+        while at >= 0:
+            end = at + len(name)
+            if not (_word(bracket, at - 1) or _word(bracket, end)):
+                return True
+            at = bracket.find(name, at + 1)
+    return False
+
+
+def _word(text: str, at: int) -> bool:
+    """Whether ``text[at]`` is a word character (as ``\\w`` means it); False off either end."""
+    return 0 <= at < len(text) and (text[at].isalnum() or text[at] == "_")
 
 
 # -- the checks ------------------------------------------------------------------------------

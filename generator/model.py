@@ -75,6 +75,8 @@ def check_line(value: str) -> str:
 
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_WEB = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+", re.I)
+_SPACE = re.compile(r"\s")
 
 
 def check_markdown(value: str) -> str:
@@ -94,9 +96,12 @@ def check_markdown(value: str) -> str:
     return value
 
 
+_BLANK_LINE = re.compile(r"\n\s*\n")
+
+
 def check_paragraph(value: str) -> str:
     value = check_markdown(value)
-    if re.search(r"\n\s*\n", value):
+    if _BLANK_LINE.search(value):
         raise ValueError("must be one paragraph (no blank lines)")
     return value
 
@@ -106,7 +111,7 @@ def check_url(value: str) -> str:
     scheme = _SCHEME.match(value)
     if not scheme or scheme[1].lower() not in ("http", "https"):
         raise ValueError(f"'{value[:60]}' is not allowed: URLs must start with http:// or https://")
-    if not re.match(r"^https?://[^\s/?#]+\.[^\s/?#]+", value, re.I) or re.search(r"\s", value):
+    if not _WEB.match(value) or _SPACE.search(value):
         raise ValueError(f"'{value[:60]}' is not a valid web address")
     if not value.isascii() or "[" in value or "]" in value:
         try:  # as MkDocs will: a stray [ or ] or an odd character in the host fails here
@@ -158,9 +163,12 @@ def check_wikidata(value: str) -> str:
 
 
 def _limited(check: Callable[[str], str], max_length: int | None) -> AfterValidator:
+    if max_length is None:
+        return AfterValidator(check)
+
     def validate(value: str) -> str:
         value = check(value)
-        if max_length is not None and len(value) > max_length:
+        if len(value) > max_length:
             raise ValueError(f"is {len(value)} characters long; the limit is {max_length}")
         return value
 

@@ -9,7 +9,7 @@ edit can change, by their ``unit`` and ``events``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -40,14 +40,19 @@ def paginate(items: Sequence[T], base: str, size: int) -> list[Pager]:
     return [Pager(items[(n - 1) * size : n * size], n, count, base) for n in range(1, count + 1)]
 
 
-def plan(site: Site, page_size: int) -> list[Page]:
+def plan(site: Site, page_size: int, *, contexts: bool = True) -> list[Page]:
     """Every page of ``site``, in the order MkDocs reads them; lists run to ``page_size``
-    entries a page."""
+    entries a page.
+
+    ``contexts=False`` leaves the briefs' and the hubs' contexts empty (a brief's timeline
+    strip, the home page's chart...): the costly part of a plan, of no use for the pages'
+    paths alone (`page_paths`)."""
+
+    def context(make: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+        return make(*args) if contexts else {}
+
     newest = list(reversed(site.events))
     years = _years(newest)
-    kinds = [
-        (k, [a for a in site.actors if a.record.kind == k.id]) for k in site.vocabulary.actor_kinds
-    ]
     return [
         *(
             Page(
@@ -55,26 +60,28 @@ def plan(site: Site, page_size: int) -> list[Page]:
                 "brief.md.j2",
                 ("brief", e.id),
                 record=e,
-                context={"event": e, "strip": timeline.strip(site, e)},
+                context=context(_brief, site, e),
             )
             for e in site.events
         ),
         *_actor_pages(site.actors, page_size),
-        Page("actors/index.md", "actors.md.j2", context={"kinds": [(k, a) for k, a in kinds if a]}),
-        Page(
-            "timeline/index.md",
-            "timeline.md.j2",
-            context={"years": years, "overview": timeline.overview(site)},
-        ),
+        Page("actors/index.md", "actors.md.j2", context=context(_kinds, site)),
+        Page("timeline/index.md", "timeline.md.j2", context=context(_timeline, site, years)),
         *_year_pages(years, page_size),
-        Page("briefs/index.md", "briefs.md.j2", context={"years": years, "latest": newest[:20]}),
+        Page("briefs/index.md", "briefs.md.j2", context=context(_briefs, years, newest)),
         Page("tags/index.md", "tags.md.j2"),
         Page("search.md", "search.md.j2"),
         *_tag_pages(site.tags, page_size),
-        Page("data.md", "data.md.j2", context={"models": _models()}),
-        Page("map.md", "map.md.j2", context=_map(site)),
-        Page("index.md", "home.md.j2", context=_home(site, newest)),
+        Page("data.md", "data.md.j2", context=context(_models)),
+        Page("map.md", "map.md.j2", context=context(_map, site)),
+        Page("index.md", "home.md.j2", context=context(_home, site, newest)),
     ]
+
+
+def page_paths(site: Site, page_size: int) -> list[str]:
+    """The path of every page `plan` lists, in its order, without what the templates get:
+    enough to look for address clashes or pages that appear or go."""
+    return paths(plan(site, page_size, contexts=False))
 
 
 def paths(planned: Iterable[Page]) -> list[str]:
@@ -121,9 +128,33 @@ def _tag_pages(tags: dict[str, list[EventEntry]], size: int) -> Iterator[Page]:
             yield Page(pager.path(pager.number), "tag.md.j2", ("tag", tag), ids, context=context)
 
 
-def _models() -> list[dict[str, Any]]:
+def _brief(site: Site, event: EventEntry) -> dict[str, Any]:
+    return {"event": event, "strip": timeline.strip(site, event)}
+
+
+def _kinds(site: Site) -> dict[str, Any]:
+    """The actors by kind, kinds without actors left out."""
+    kinds = [
+        (k, [a for a in site.actors if a.record.kind == k.id]) for k in site.vocabulary.actor_kinds
+    ]
+    return {"kinds": [(k, a) for k, a in kinds if a]}
+
+
+def _timeline(site: Site, years: dict[int, list[EventEntry]]) -> dict[str, Any]:
+    return {"years": years, "overview": timeline.overview(site)}
+
+
+def _briefs(years: dict[int, list[EventEntry]], newest: list[EventEntry]) -> dict[str, Any]:
+    return {"years": years, "latest": newest[:20]}
+
+
+def _models() -> dict[str, Any]:
     """The record types, for the field reference on the Data page."""
-    return [{"name": m.__name__, "doc": m.__doc__ or "", "rows": docs.rows(m)} for m in docs.MODELS]
+    return {
+        "models": [
+            {"name": m.__name__, "doc": m.__doc__ or "", "rows": docs.rows(m)} for m in docs.MODELS
+        ]
+    }
 
 
 def _map(site: Site) -> dict[str, Any]:

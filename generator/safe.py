@@ -355,13 +355,20 @@ def problems(text: str) -> list[str]:
     return _convert(text)[1]
 
 
+_QUOTES = re.compile(r"[ >]*")
+_TOO_DEEP = " " * (4 * MAX_NESTING + 1)
+"""Indentation deeper than lists may nest, without tabs."""
+
+
 def limits(text: str) -> list[str]:
     """Nesting beyond `MAX_NESTING`, links beyond `MAX_LINKS` (found in one pass each)."""
     links = text.count("](")
     if links > MAX_LINKS:
         return [f"holds {links} links; a field holds at most {MAX_LINKS} (count of '](')"]
+    if text.count(">") <= MAX_NESTING and "\t" not in text and _TOO_DEEP not in text:
+        return []  # (no line can have more quotes, nor more indentation)
     for number, line in enumerate(text.split("\n"), 1):
-        quotes = len(re.match(r"[ >]*", line)[0].replace(" ", ""))  # type: ignore[index]
+        quotes = len(_QUOTES.match(line)[0].replace(" ", ""))  # type: ignore[index]
         indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
         if quotes > MAX_NESTING or indent > 4 * MAX_NESTING:
             return [

@@ -4,10 +4,11 @@ are noticed. Nothing here changes what is built; each step says what it saves.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,28 @@ class Collector:
         gc.collect()
         gc.freeze()
         gc.disable()
+
+
+@contextlib.contextmanager
+def kept() -> Iterator[None]:
+    """A block whose objects all stay alive until it ends (`briefing check`: the records, then
+    what the checks make of them) runs without the cyclic garbage collector.
+
+    With it, each full collection would go over every record again, for nothing: 1.2 s of a
+    10,000-event check. Nor is it turned back on as it was: its first pass would then go over
+    everything made in the block (0.4 s). Freezing the objects, then unfreezing them, puts them
+    in the oldest generation with the counts set to zero, so they wait for a full collection.
+    """
+    enabled, frozen = gc.isenabled(), gc.get_freeze_count()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled and not frozen:  # (what a `Collector` froze stays frozen)
+            gc.freeze()
+            gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 # What changes a watched file (as MkDocs' polling sees it: its contents, times or size).

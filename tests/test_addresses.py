@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import addresses
-from generator.errors import ContentError
+from generator import addresses, pages, timeline
+from generator.build import Builder
+from generator.errors import ContentError, ContentErrors
+from generator.link import build_site
+from generator.settings import Settings
 from tests.conftest import EVENT, FIXTURE, ContentFactory
 from tests.sitebuild import config_for, mkdocs_build
 from tests.test_cli import briefing
@@ -116,3 +119,30 @@ def test_the_build_refuses_both_with_the_same_messages(tmp_path: Path) -> None:
     ) in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "site" / "index.html").exists()
+
+
+def test_the_check_finds_clashes_from_the_paths_alone(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The paths without what the templates get are every page of the full plan, in its order
+    # (page_size=2: actors, years and tags run to several pages).
+    site = build_site(FIXTURE)
+    assert pages.page_paths(site, 2) == pages.paths(pages.plan(site, 2))
+
+    # Looking for clashes, the check plans no brief's timeline strip (nor any other context).
+    def planned(*args: object) -> None:
+        raise AssertionError("the check planned a page's context")
+
+    monkeypatch.setattr(timeline, "strip", planned)
+    monkeypatch.setattr(pages, "chart", planned)
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    (content / "pages").mkdir(exist_ok=True)
+    (content / "pages" / "map.md").write_text("# My map\n", encoding="utf-8")
+    builder = Builder(Settings(content_dir=content))
+    with pytest.raises(ContentErrors) as raised:
+        builder.check(addresses.files_in(content / "pages"))
+    assert [e.message for e in raised.value.errors] == [
+        "the site generates map.md at the same address (/map/), which would replace this page: "
+        "rename or move it"
+    ]

@@ -10,6 +10,7 @@ import pytest
 
 from generator.errors import ContentErrors
 from generator.link import build_site
+from generator.load import load_file
 from generator.records import RecordCache
 from tests.conftest import ACTORS, CLAIM, EVENT, ContentFactory
 
@@ -317,6 +318,14 @@ CASES = {
         edit("  text: A failure is likely.", "  text: '" + ">" * 21 + " deep'"),
         f"{P}:23:9: assessment.text: line 1 nests too deep: lists and quotes nest at most 20 levels (at most 20 '>' and 80 columns of indentation)",
     ),
+    "indented too deep": (
+        edit("  text: A failure is likely.", '  text: "x\\n' + " " * 81 + 'y"'),
+        f"{P}:23:9: assessment.text: line 2 nests too deep: lists and quotes nest at most 20 levels (at most 20 '>' and 80 columns of indentation)",
+    ),
+    "indented too deep with tabs": (
+        edit("  text: A failure is likely.", '  text: "x\\n' + "\\t" * 21 + 'y"'),
+        f"{P}:23:9: assessment.text: line 2 nests too deep: lists and quotes nest at most 20 levels (at most 20 '>' and 80 columns of indentation)",
+    ),
     "too many links": (
         edit("  text: A failure is likely.", "  text: '" + "[a](b) " * 1001 + "'"),
         f"{P}:23:9: assessment.text: holds 1001 links; a field holds at most 1000 (count of '](')",
@@ -468,6 +477,35 @@ def test_tricky_but_valid_record_loads_as_written(make_content: ContentFactory) 
     assert event.time == "05:30"
     assert event.location is not None and event.location.country == "NO"
     assert event.facts == {"Missiles": "1.10", "Mode": "0755", "Flag": "off"}
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        "title: again\n",  # a duplicate key
+        "extra: !odd x\n",  # a tag
+        "deep: " + "[" * 30 + "]" * 30 + "\n",  # nested too deep
+        "---\ntitle: x\n",  # a second document
+    ],
+)
+def test_positions_found_later_are_those_noted_while_reading(tmp_path: Path, odd: str) -> None:
+    # A plain file is read without positions, and read again for them when one is asked for;
+    # a file with something to note (appended at the end here) has them noted as it is read.
+    plain_file, odd_file = tmp_path / "plain.yaml", tmp_path / "odd.yaml"
+    plain_file.write_text(EVENT, encoding="utf-8")
+    odd_file.write_text(EVENT + odd, encoding="utf-8")
+    plain = load_file(plain_file)
+    assert plain.located is None
+    assert plain.position(("actors", 1)) == (16, 5)
+    assert plain.located is not None and plain.text is None
+    try:
+        noted = load_file(odd_file)
+    except ContentErrors:  # (the second document stops the reading: its walk is the same)
+        return
+    assert noted.problems
+    assert plain.data.items() <= noted.data.items()
+    assert plain.values.items() <= noted.values.items()
+    assert plain.keys.items() <= noted.keys.items()
 
 
 def test_shipped_content_passes() -> None:

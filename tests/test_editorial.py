@@ -178,6 +178,33 @@ def test_sources_of_one_origin_count_once(make_content: ContentFactory) -> None:
 
 
 @pytest.mark.parametrize(
+    "bracket, names",
+    [
+        ("JCS", True),
+        ("per JCS, Seoul", True),
+        ("JCS-led count", True),
+        ("JCSX", False),
+        ("JCS_", False),
+        ("JCSé", False),
+        ("2JCS", False),
+        ("XJCS, then JCS", True),  # (a later occurrence stands alone)
+    ],
+)
+def test_a_bracket_names_a_source_as_whole_words(
+    make_content: ContentFactory, bracket: str, names: bool
+) -> None:
+    part = f"1 ({bracket})"
+    text = edit('Missiles: "1 (JCS)"', f'Missiles: "{part}"', CLEAN)
+    expected = w(
+        "27:13: facts.Missiles:",
+        f"'{part}' names no source in brackets that is one of the event's actors or "
+        "the publisher of one of its sources",
+        editorial.FIGURE_SOURCE,
+    )
+    assert warnings_for(make_content, text) == ([] if names else [expected])
+
+
+@pytest.mark.parametrize(
     "value, found",
     [
         ("about 10 (JCS)", ["about 10 (JCS)"]),

@@ -1,0 +1,69 @@
+"""When the garbage collector runs: `briefing check` keeps it out of the way."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from generator import cli, tuning
+from tests.conftest import ContentFactory
+
+
+@pytest.fixture
+def collections() -> Iterator[list[int]]:
+    """The generation of every collection that starts while the test runs."""
+    started: list[int] = []
+
+    def note(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+
+    gc.callbacks.append(note)
+    yield started
+    gc.callbacks.remove(note)
+
+
+def test_the_check_runs_without_a_collection(
+    make_content: ContentFactory, collections: list[int]
+) -> None:
+    make_content()
+    assert gc.isenabled()
+    gc.collect()  # (the counts start from zero)
+    collections.clear()
+    assert cli.main(["check"]) == 0
+    assert collections == []
+    assert gc.isenabled()
+
+
+def test_what_a_kept_block_made_waits_for_a_full_collection(collections: list[int]) -> None:
+    frozen = gc.get_freeze_count()
+    with tuning.kept():
+        assert not gc.isenabled()
+        made = [[n] for n in range(10_000)]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen  # (nothing left frozen)
+    # The collector does not start with a pass over the block's objects: they are in the
+    # oldest generation, and the count of the youngest starts again from zero.
+    assert gc.get_count()[0] < 100
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert all(id(item) in oldest for item in made[::1000])
+    assert collections == []
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_kept_block_leaves_the_collector_and_frozen_objects_as_they_were(enabled: bool) -> None:
+    gc.freeze()  # (as a build's `Collector` does once the records are read)
+    if not enabled:
+        gc.disable()  # (as `mkdocs serve` does)
+    try:
+        frozen = gc.get_freeze_count()
+        with tuning.kept():
+            assert not gc.isenabled()
+        assert gc.isenabled() == enabled
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+        gc.enable()
