@@ -219,3 +219,21 @@ def _serious_violations(page: Page) -> list[str]:
             summary = " ".join(node.get("failureSummary", "").split())
             found.append(f"{violation['id']} ({violation['impact']}) {node['target']}: {summary}")
     return found
+
+
+# Each page type the browser tests open, and what shows it has finished loading what it loads.
+PAGE_TYPES = {
+    "home": ("/", "article h1"),
+    "brief": (BRIEF_PATH, ".key-facts table"),
+    "profile": (f"/actors/{ACTOR_ID}/", "article h1"),
+    "briefs": ("/briefs/", ".entry"),
+    "actors": ("/actors/", "article h1"),
+    "timeline": ("/timeline/", "article h1"),
+    "timeline-year": ("/timeline/2024/", ".entry"),
+    "tags": ("/tags/", "article h1"),
+    "tag": ("/tags/balloons/", ".entry"),
+    "search": ("/search/?q=launch", ".briefing-search__result"),
+    "map": ("/map/", ".leaflet-marker-icon, .marker-cluster"),
+    # (The test server answers unknown addresses with its own page; a host serves this one.)
+    "404": ("/404.html", "form.briefing-404-search"),
+}

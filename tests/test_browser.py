@@ -23,6 +23,7 @@ from tests.browser_support import (
     BRIEF_ID,
     BRIEF_PATH,
     MONTHS,
+    PAGE_TYPES,
     _brief_record,
     _heading,
     _read_yaml,
@@ -258,21 +259,6 @@ def test_accessibility(
 
 
 # --------------------------------------------------------------------------- the second wall
-
-PAGE_TYPES = {
-    "home": ("/", "#briefing-header-q"),
-    "brief": (BRIEF_PATH, ".key-facts table"),
-    "profile": (f"/actors/{ACTOR_ID}/", "h1"),
-    "briefs": ("/briefs/", ".entry"),
-    "actors": ("/actors/", "h1"),
-    "timeline": ("/timeline/", "h1"),
-    "timeline year": ("/timeline/2024/", ".entry"),
-    "tags": ("/tags/", "h1"),
-    "tag": ("/tags/balloons/", ".entry"),
-    "search with results": ("/search/?q=launch", ".briefing-search__result"),
-    "map": ("/map/", ".leaflet-marker-icon, .marker-cluster"),
-    "404": ("/404.html", "#briefing-header-q"),
-}
 
 
 @pytest.mark.parametrize("path, ready", PAGE_TYPES.values(), ids=PAGE_TYPES.keys())

@@ -14,31 +14,15 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Request, Response, Route, expect
 
-from tests.browser_support import ACTOR_ID, BRIEF_PATH, _screenshot, open_page
+from tests.browser_support import BRIEF_PATH, PAGE_TYPES, _screenshot, open_page
 
 pytestmark = pytest.mark.browser
 
-# Each page type, and what shows it has finished loading what it loads.
-REQUEST_PAGES = {
-    "home": ("/", "article h1"),
-    "brief": (BRIEF_PATH, ".key-facts table"),
-    "profile": (f"/actors/{ACTOR_ID}/", "article h1"),
-    "briefs": ("/briefs/", ".entry"),
-    "actors": ("/actors/", "article h1"),
-    "timeline": ("/timeline/", "article h1"),
-    "timeline-year": ("/timeline/2024/", ".entry"),
-    "tags": ("/tags/", "article h1"),
-    "tag": ("/tags/balloons/", ".entry"),
-    "search": ("/search/?q=launch", ".briefing-search__result"),
-    "map": ("/map/", ".leaflet-marker-icon, .marker-cluster"),
-    # (The test server answers unknown addresses with its own page; a host serves this one.)
-    "404": ("/404.html", "form.briefing-404-search"),
-}
 TILE_HOST = "tile.openstreetmap.org"
 """The one other host a page may ask: the map's tiles, on /map/ only."""
 
 
-@pytest.mark.parametrize("path, ready", REQUEST_PAGES.values(), ids=REQUEST_PAGES.keys())
+@pytest.mark.parametrize("path, ready", PAGE_TYPES.values(), ids=PAGE_TYPES.keys())
 def test_no_request_leaves_the_site(browser: Browser, site_url: str, path: str, ready: str) -> None:
     """Every request a page makes, recorded before the test context aborts the ones to other
     hosts: all go to the site's host, except map tiles on /map/, which the page says it loads."""
@@ -81,7 +65,7 @@ def test_no_page_downloads_the_sitemap(browser: Browser, site_url: str, name: st
     """Material's bundle fetches ``sitemap.xml`` (with instant navigation, on every first page
     view; and beside each ``<link rel=alternate>``, such as the feeds'). Whatever it fetches must
     stay small however large the site: the index at most, never a file of the site's URLs."""
-    path, ready = REQUEST_PAGES[name]
+    path, ready = PAGE_TYPES[name]
     fetched: list[tuple[str, int]] = []
 
     def record(response: Response) -> None:
