@@ -70,6 +70,8 @@ def executable() -> Path:
     into the virtual environment the first time)."""
     named = os.environ.get("PAGEFIND_BINARY_PATH")
     if named:
+        if not os.access(named, os.X_OK) or not Path(named).is_file():
+            raise BriefingError(f"PAGEFIND_BINARY_PATH names no program to run: {named}")
         return Path(named)
     name = platform_name()
     if name not in DIGESTS:

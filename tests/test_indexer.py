@@ -160,3 +160,11 @@ def test_a_tarball_that_is_not_the_pinned_one_is_refused(
 class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+def test_a_binary_named_that_is_not_there_is_one_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "missing"))
+    with pytest.raises(BriefingError, match="PAGEFIND_BINARY_PATH names no program to run: "):
+        search.Indexer()
