@@ -132,16 +132,42 @@ def test_dark_mode_toggle(page: Page, site_url: str) -> None:
     expect(body).to_have_attribute("data-md-color-scheme", "default")
     light_background = body.evaluate("b => getComputedStyle(b).backgroundColor")
 
-    page.locator("label[title='Switch to dark mode']").click()
+    # One button (templates/overrides/partials/palette.html), named for what it does next.
+    toggle = page.get_by_role("button", name="Switch to dark mode")
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_attribute("title", "Switch to dark mode")
+    toggle.click()
     expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    expect(body).to_have_attribute("data-md-color-primary", "indigo")
     dark_background = body.evaluate("b => getComputedStyle(b).backgroundColor")
     assert dark_background != light_background
-    # Material remembers the choice across pages.
+    toggle = page.get_by_role("button", name="Switch to light mode")
+    expect(toggle.locator("use")).to_have_attribute("href", re.compile(r"icons\.svg#sunny$"))
+    # The choice is remembered across pages, as Material saves it.
     page.reload()
     expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    assert page.evaluate("() => __md_get('__palette').color.scheme") == "slate"
     _screenshot(page, "home-dark")
+    page.goto(f"{site_url}{BRIEF_PATH}")
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
 
-    page.locator("label[title='Switch to light mode']").click()
+    # By keyboard too: it is a button.
+    page.get_by_role("button", name="Switch to light mode").focus()
+    page.keyboard.press("Enter")
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+    expect(page.get_by_role("button", name="Switch to dark mode")).to_be_focused()
+
+
+@pytest.mark.parametrize("context_options", [{"color_scheme": "dark"}], ids=["dark"])
+def test_the_palette_follows_the_system_until_chosen(page: Page, site_url: str) -> None:
+    """With no choice saved, a reader whose system is dark gets the dark palette (the toggle's
+    script asks the system, as Material's palette form did), and can switch to light."""
+    body = page.locator("body")
+    page.goto(f"{site_url}/")
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    page.get_by_role("button", name="Switch to light mode").click()
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+    page.reload()
     expect(body).to_have_attribute("data-md-color-scheme", "default")
 
 
@@ -218,6 +244,40 @@ def test_mobile_has_no_horizontal_overflow(page: Page, site_url: str, name: str,
     assert width[1] == 390
     assert width[0] <= width[1] + 1, f"page is {width[0]}px wide in a {width[1]}px viewport"
     _screenshot(page, name)
+
+
+@pytest.mark.parametrize(
+    "context_options",
+    [{"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}],
+    ids=["390x844"],
+)
+def test_the_drawer_lists_every_section_on_a_phone(page: Page, site_url: str) -> None:
+    """On a phone the tabs are hidden and the header's menu button opens the drawer: one link
+    per section (templates/overrides/partials/nav.html), each where its tab goes; its title closes
+    it. On a page of a section, the drawer keeps that section's own pages."""
+    page.goto(f"{site_url}{BRIEF_PATH}")
+    expect(page.locator("nav.md-tabs")).to_be_hidden()
+    drawer = page.locator("nav.md-nav--primary")
+    expect(drawer).not_to_be_in_viewport()
+    page.locator("header label[for=__drawer]").click()
+    expect(drawer).to_be_in_viewport()
+    links = drawer.locator(":scope > ul > li > a")
+    tabs = page.locator("nav.md-tabs a")
+    assert links.all_inner_texts() == [t.strip() for t in tabs.all_inner_texts()]
+    assert [a.get_attribute("href") for a in links.all()] == [
+        a.get_attribute("href") for a in tabs.all()
+    ]
+    for link in links.all():
+        expect(link).to_be_visible()
+    _screenshot(page, "mobile-drawer", full_page=False)
+    drawer.locator("label.md-nav__title").click()
+    expect(drawer).not_to_be_in_viewport()
+
+    page.locator("header label[for=__drawer]").click()
+    links.filter(has_text="About").click()
+    page.wait_for_url("**/about/")
+    page.locator("header label[for=__drawer]").click()
+    expect(drawer.locator("a[href$='methodology/']")).to_be_visible()
 
 
 A11Y_PAGES = {

@@ -183,7 +183,8 @@ def _download(data: Path, name: str) -> str:
 
 def test_the_large_downloads_are_gzip_compressed(builds: tuple[Path, Path]) -> None:
     data = builds[0] / "data"
-    for name in ("events.json", "events.csv"):
+    for name in ("events.json", "events.csv", "actors.json"):
+        assert not (data / name).exists(), name
         raw = (data / f"{name}.gz").read_bytes()
         # No modification time and no file name in the header: the same text, the same bytes.
         assert raw[:10] == bytes([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 255])
@@ -193,7 +194,7 @@ def test_the_large_downloads_are_gzip_compressed(builds: tuple[Path, Path]) -> N
 def test_json_exports_match_the_records(builds: tuple[Path, Path], model: Site) -> None:
     data = builds[0] / "data"
     events = json.loads(_download(data, "events.json"))
-    actors = json.loads((data / "actors.json").read_text(encoding="utf-8"))
+    actors = json.loads(_download(data, "actors.json"))
     assert [e["id"] for e in events] == [e.id for e in model.events]
     assert [a["id"] for a in actors] == [a.id for a in model.actors]
     first = model.events[0]
@@ -271,7 +272,7 @@ def test_data_page_documents_every_field_and_the_licence(builds: tuple[Path, Pat
     documented = {code.get_text() for code in page.select("table td:first-child code")}
     assert set(Event.model_fields) | set(Actor.model_fields) <= documented
     linked = {str(a["href"]) for a in page.select("article a[href]")}
-    for name in ("events.json.gz", "actors.json", "events.csv.gz", "events.geojson"):
+    for name in ("events.json.gz", "actors.json.gz", "events.csv.gz", "events.geojson"):
         assert f"../data/{name}" in linked
         assert (builds[0] / "data" / name).is_file()
 

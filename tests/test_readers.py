@@ -112,7 +112,15 @@ def test_brief_json_ld_is_a_news_article_about_the_event(shipped: Path, model: S
         about = data["about"]
         assert isinstance(about, dict) and about["@type"] == "Event"
         assert about["startDate"] == str(event.record.date.start).rstrip("~?")
-        assert data["url"] == f"{SITE_URL}briefs/{event.id}/"
+        assert data["mainEntityOfPage"] == f"{SITE_URL}briefs/{event.id}/"
+        # What the head says already is not repeated (the description, the address as `url`,
+        # the language).
+        assert not {"description", "url", "inLanguage"} & set(data), event.id
+        canonical = attr(page, 'link[rel="canonical"]', "href")
+        assert canonical == data["mainEntityOfPage"]
+        assert attr(page, 'meta[name="description"]', "content") == (
+            attr(page, 'meta[property="og:description"]', "content")
+        )
 
 
 def test_json_ld_is_written_without_spaces(shipped: Path, hostile: Path, model: Site) -> None:
@@ -136,7 +144,11 @@ def test_json_ld_cannot_close_its_script(hostile: Path) -> None:
     assert not re.search(r"[<>&]", text)
     assert "\\u003c/script\\u003e" in text
     assert data["headline"] == HOSTILE
-    assert data["description"] == "Fired a missile at </script><script>alert(2)</script> & co."
+    about = data["about"]
+    assert isinstance(about, dict) and about["name"] == HOSTILE
+    # (The summary is the page's description: a meta tag, not the JSON-LD.)
+    summary = "Fired a missile at </script><script>alert(2)</script> & co."
+    assert attr(page, 'meta[name="description"]', "content") == summary
     # Minified, a `<` inside a quoted attribute is written as itself (generator/minify.py):
     # outside attribute values, no tag of the record's text is left.
     outside = re.sub(r'"[^"]*"', '""', raw)
@@ -496,3 +508,158 @@ def test_home_chart_reads_as_the_records_say(shipped: Path, model: Site) -> None
     for month, values in rows.items():
         by_type = per_month.get(month, {})
         assert values == [by_type.get(label, 0) for label in order] + [sum(by_type.values())]
+
+
+# --------------------------------------------------------------------------- bytes per event
+
+
+def test_tag_and_year_pages_list_each_brief_on_one_line(shipped: Path, model: Site) -> None:
+    """A tag's or a year's page lists a brief by its date, type, title (the link) and status, and
+    not its summary or actors, which it would repeat once per tag and once in its year; the
+    list of all briefs and the home page keep them."""
+    pages = [*shipped.glob("tags/*/index.html"), *shipped.glob("timeline/[0-9]*/index.html")]
+    assert len(pages) > 10
+    by_url = {f"briefs/{e.id}/": e for e in model.events}
+    for path in pages:
+        for entry in soup(path).select("article .entry"):
+            assert [p.name for p in entry.find_all(recursive=False)] == ["p"], path
+            links = entry.select("a")
+            assert len(links) == 1, path
+            event = by_url[str(links[0]["href"]).removeprefix("../").removeprefix("../")]
+            assert links[0].get_text() == event.record.title
+            assert entry.select(".entry-actors") == []
+            label = model.term("event_types", event.record.type).label
+            assert entry.get_text().startswith(f"{event.record.date.display()} · {label} · ")
+    full = soup(shipped / "briefs" / "index.html").select("article .entry")
+    assert full and all(e.select_one(".entry-actors") for e in full)
+
+
+def test_the_drawer_is_one_link_per_section(shipped: Path) -> None:
+    """The mobile drawer (Material's primary navigation) on a page in no section is one link per
+    tab, to where the tab goes, with no icons, toggles or logo; on a page in a section, that
+    section keeps its own pages."""
+    for path in [
+        f"briefs/{sorted(p.name for p in (shipped / 'briefs').iterdir() if p.is_dir())[5]}/",
+        "tags/missile/",
+        "actors/kim-jong-un/",
+    ]:
+        page = soup(page_file(shipped, path))
+        drawer = one(page, "nav.md-nav--primary")
+        tabs = [(a.get_text(strip=True), a["href"]) for a in page.select("nav.md-tabs a")]
+        links = [(a.get_text(strip=True), a["href"]) for a in drawer.select("a")]
+        assert links == tabs, path
+        assert drawer.select("input, svg, .md-logo, .md-ellipsis") == [], path
+        assert one(drawer, "label.md-nav__title")["for"] == "__drawer"
+        raw = page_file(shipped, path).read_text(encoding="utf-8")
+        start = raw.index("<nav", raw.index("md-sidebar--primary"))
+        assert raw.index("</nav>", start) - start < 900, path  # (Material's: 2.2 KB)
+    about = one(soup(page_file(shipped, "about/")), "nav.md-nav--primary")
+    assert about.select_one("a[href='../methodology/']") is not None
+    assert about.select_one(".md-nav__item--active") is not None
+
+
+def test_headings_carry_no_permalink_sign(shipped: Path, model: Site) -> None:
+    """No ¶ link after each heading (0.5 KB of a brief): headings keep their ids, and the table
+    of contents of a long page links to them."""
+    for event in model.events:
+        page = soup(shipped / "briefs" / event.id / "index.html")
+        assert page.select(".headerlink") == [], event.id
+        assert page.select_one("article h1#brief") is not None
+        ids = {h["id"] for h in page.select("article h2[id], article h3[id]")}
+        assert {"actors", "sources"} <= ids, event.id
+        toc = [str(a["href"]) for a in page.select("nav.md-nav--secondary a")]
+        assert {href.removeprefix("#") for href in toc} <= ids, event.id
+
+
+def test_the_head_says_each_thing_once(shipped: Path, model: Site) -> None:
+    """No generator line (MkDocs' and Material's versions), no og:image:type (the card's address
+    ends in .png); what Material's head writes and the site uses is kept."""
+    for path in ["index.html", "tags/missile/index.html", "404.html"] + [
+        f"briefs/{e.id}/index.html" for e in model.events[:5]
+    ]:
+        head = soup(shipped / path).head
+        assert head is not None
+        assert head.select('meta[name="generator"], meta[property="og:image:type"]') == [], path
+        assert head.select_one('meta[name="viewport"]') is not None, path
+        assert head.select_one('meta[name="description"]') is not None, path
+        assert head.select_one('link[rel="icon"]') is not None, path
+        assert head.select_one("meta[charset]") is not None, path
+        if path != "404.html":
+            assert head.select_one('link[rel="canonical"]') is not None, path
+
+
+def test_the_palette_toggle_is_one_button(shipped: Path) -> None:
+    """One button in the header (templates/overrides/partials/palette.html), hidden until its
+    script shows it, in place of Material's form of radio buttons and labels; its script knows
+    the palettes of mkdocs.yml, in their order, with their schemes, names and icons."""
+    for path in ["index.html", "tags/missile/index.html", "404.html"]:
+        header = one(soup(shipped / path), "header")
+        assert header.select("form, input") == [], path
+        button = one(header, "button#__palette")
+        assert button["type"] == "button" and button.has_attr("hidden"), path
+        assert button["title"] == button["aria-label"] == "Switch to dark mode"
+        assert str(one(button, "use")["href"]).endswith("icons.svg#night")
+        loader = one(header, "button#__palette + script")
+        assert str(loader["src"]).endswith("assets/theme-palette.js")
+    script = (ROOT / "templates/overrides/assets/theme-palette.js").read_text(encoding="utf-8")
+    palettes = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["theme"]["palette"]
+    table = script[script.index("const PALETTES") : script.index("];")]
+    found = re.findall(
+        r'media: "([^"]+)",\s*scheme: "([^"]+)",\s*name: "([^"]+)",\s*icon: "([^"]+)"', table
+    )
+    assert found == [
+        (p["media"], p["scheme"], p["toggle"]["name"], p["toggle"]["icon"].split("/")[-1])
+        for p in palettes
+    ]
+    assert {p["primary"] for p in palettes} == {p["accent"] for p in palettes} == {"indigo"}
+
+
+def test_topic_feeds_hold_the_newest_twenty(tmp_path: Path) -> None:
+    """An actor's or a tag's feed holds its newest `TOPIC_LIMIT` briefs (a reader polling it needs
+    no more; the profile or tag page lists them all); the site's own feed keeps `LIMIT`."""
+    from generator import feeds
+    from generator.synth import generate
+
+    generate(tmp_path, events=400, actors=12, seed=3)
+    site = build_site(tmp_path)
+    settings = Settings(site_url=SITE_URL)
+    made = feeds.topic_feeds(site, settings)
+    longer = 0
+    for actor in site.actors:
+        entries = feedparser.parse(made[f"feeds/actors/{actor.id}.xml"]).entries
+        events = sorted(
+            (i.event for i in actor.involvement),
+            key=lambda e: (e.record.published, e.sort_key),
+            reverse=True,
+        )
+        assert len(entries) == min(len(events), feeds.TOPIC_LIMIT) == min(len(events), 20)
+        assert [e.link for e in entries] == [f"{SITE_URL}briefs/{e.id}/" for e in events[:20]]
+        longer += len(events) > 20
+    assert longer >= 3
+    for tag, events in site.tags.items():
+        entries = feedparser.parse(made[f"feeds/tags/{tag}.xml"]).entries
+        assert len(entries) == min(len(events), 20), tag
+    assert len(feedparser.parse(feeds.briefs_feed(site, settings)).entries) == feeds.LIMIT == 50
+
+
+def test_a_profile_lists_its_latest_ten_claims(tmp_path: Path) -> None:
+    """A profile's "Claims made" holds the latest ten claims (each brief gives all of its own),
+    saying how many there are when there are more."""
+    from generator.synth import generate
+
+    generate(tmp_path / "content", events=300, actors=8, seed=5)
+    site = build_site(tmp_path / "content")
+    quoted = max(site.actors, key=lambda a: len(a.claims))
+    assert len(quoted.claims) > 10
+    result = mkdocs_build(config_for(tmp_path, tmp_path / "content"), tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    page = soup(tmp_path / "site" / "actors" / quoted.id / "index.html")
+    heading = one(page, "h2#claims-made")
+    items = heading.find_next("ul")
+    assert items is not None and len(items.find_all("li", recursive=False)) == 10
+    note = heading.find_next("p")
+    assert note is not None and note.get_text() == (
+        f"The latest 10 of {len(quoted.claims)}; each brief gives the claims made on it."
+    )
+    first = items.find("li")
+    assert first is not None and f"briefs/{quoted.claims[0][0].id}/" in str(first)

@@ -35,11 +35,12 @@ def _svg(markdown: str, css_class: str = "tl") -> ET.Element:
 
 
 def _strip_marks(markdown: str) -> list[Tag]:
-    """The links of a brief's strip, parsed as the browser's HTML parser reads them (the SVG
+    """The marks of a brief's strip in order, each a link (this brief, a related event) or a
+    bare rect (a plain neighbour), parsed as the browser's HTML parser reads them (the SVG
     declares no namespaces)."""
     figure = BeautifulSoup(markdown, "html.parser").select_one("figure.tl-strip svg")
     assert figure is not None
-    return figure.find_all("a")
+    return figure.find_all(["a", "rect"], recursive=False)
 
 
 def _x(day: dt.date, first: dt.date, last: dt.date, svg: ET.Element) -> float:
@@ -111,22 +112,26 @@ def test_each_brief_has_a_strip_with_its_neighbours(shipped: tuple[dict[str, str
     for event in site.events:
         markdown = pages[f"briefs/{event.id}.md"]
         marks = _strip_marks(markdown)
-        # Each neighbour links to its brief (this one to itself), named by its date and title.
-        hrefs = [m.get("xlink:href") for m in marks]
         shown = timeline.neighbours(event)
-        assert hrefs == [f"../{e.id}/" if e is not event else "./" for e in shown]
+        assert len(marks) == len(shown)
+        related = {o.id for g in event.related for o in g.events}
         for mark, other in zip(marks, shown, strict=True):
+            if other is not event and other.id not in related:
+                # A plain neighbour is a bare mark: no link, no title (1 KB of every brief).
+                assert mark.name == "rect" and mark.find("title") is None, other.id
+                continue
+            # This brief and its related events link to their briefs, named by date and title.
+            assert mark.name == "a"
+            assert mark.get("xlink:href") == (f"../{other.id}/" if other is not event else "./")
             title = mark.find("title")
             assert title is not None
             assert title.text.startswith(f"{other.record.date.display()}: {other.record.title}")
+            kind = ["tl-strip-related"] if other is not event else None
+            assert mark.get("class") == kind
+            assert title.text.endswith(" (related)") == (kind is not None)
         selves = [m for m in marks if m.get("aria-current") == "page"]
         assert [m.get("xlink:href") for m in selves] == ["./"]
-        related = {o.id for g in event.related for o in g.events}
-        for mark, other in zip(marks, shown, strict=True):
-            kind = ["tl-strip-related"] if other.id in related and other is not event else None
-            assert mark.get("class") == kind
-            assert (title := mark.find("title")) is not None
-            assert title.text.endswith(" (related)") == (kind is not None)
+        assert len(selves) == 1
         at = event.record.date.first.isoformat()
         assert f'<a href="../../timeline/?at={at}#timeline-lanes">' in markdown
 
@@ -138,7 +143,10 @@ def test_strip_links_without_directory_urls(shipped: tuple[dict[str, str], Site]
     for event in site.events:
         markdown = pages[f"briefs/{event.id}.md"]
         hrefs = [m.get("xlink:href") for m in _strip_marks(markdown)]
-        assert hrefs == [f"{e.id}.html" for e in timeline.neighbours(event)]
+        related = {o.id for g in event.related for o in g.events} | {event.id}
+        assert hrefs == [
+            f"{e.id}.html" if e.id in related else None for e in timeline.neighbours(event)
+        ]
         at = event.record.date.first.isoformat()
         assert f'<a href="../timeline/index.html?at={at}#timeline-lanes">' in markdown
 
