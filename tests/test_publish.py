@@ -230,7 +230,15 @@ def test_csv_has_one_flat_row_per_event(builds: tuple[Path, Path], model: Site) 
 
 
 def test_geojson_has_every_located_event(builds: tuple[Path, Path], model: Site) -> None:
-    collection = json.loads((builds[0] / "data" / "events.geojson").read_text(encoding="utf-8"))
+    text = (builds[0] / "data" / "events.geojson").read_text(encoding="utf-8")
+    collection = json.loads(text)
+    # Written without spaces after separators (the map page fetches it as it is), one feature a
+    # line.
+    lines = text.splitlines()
+    assert lines[0] == '{"type":"FeatureCollection","features":['
+    for line in lines[1:-1]:
+        item = line.removesuffix(",")
+        assert item == json.dumps(json.loads(item), ensure_ascii=False, separators=(",", ":"))
     located = [e for e in model.events if e.record.location and e.record.location.lat is not None]
     assert collection["type"] == "FeatureCollection"
     assert [f["id"] for f in collection["features"]] == [e.id for e in located]

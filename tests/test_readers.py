@@ -115,7 +115,7 @@ def test_brief_json_ld_is_a_news_article_about_the_event(shipped: Path, model: S
         assert data["mainEntityOfPage"] == f"{SITE_URL}briefs/{event.id}/"
         # What the head says already is not repeated (the description, the address as `url`,
         # the language).
-        assert not {"description", "url", "inLanguage"} & set(data), event.id
+        assert not {"description", "url", "inLanguage", "keywords"} & set(data), event.id
         canonical = attr(page, 'link[rel="canonical"]', "href")
         assert canonical == data["mainEntityOfPage"]
         assert attr(page, 'meta[name="description"]', "content") == (
@@ -548,11 +548,11 @@ def test_the_drawer_is_one_link_per_section(shipped: Path) -> None:
         tabs = [(a.get_text(strip=True), a["href"]) for a in page.select("nav.md-tabs a")]
         links = [(a.get_text(strip=True), a["href"]) for a in drawer.select("a")]
         assert links == tabs, path
-        assert drawer.select("input, svg, .md-logo, .md-ellipsis") == [], path
+        assert drawer.select("input, svg, .md-logo, .md-ellipsis, a[class]") == [], path
         assert one(drawer, "label.md-nav__title")["for"] == "__drawer"
         raw = page_file(shipped, path).read_text(encoding="utf-8")
         start = raw.index("<nav", raw.index("md-sidebar--primary"))
-        assert raw.index("</nav>", start) - start < 900, path  # (Material's: 2.2 KB)
+        assert raw.index("</nav>", start) - start < 700, path  # (Material's: 2.2 KB)
     about = one(soup(page_file(shipped, "about/")), "nav.md-nav--primary")
     assert about.select_one("a[href='../methodology/']") is not None
     assert about.select_one(".md-nav__item--active") is not None
@@ -586,6 +586,17 @@ def test_the_head_says_each_thing_once(shipped: Path, model: Site) -> None:
         assert head.select_one("meta[charset]") is not None, path
         if path != "404.html":
             assert head.select_one('link[rel="canonical"]') is not None, path
+        page = soup(shipped / path)
+        # The site's modules through one (assets/site.js imports the others).
+        modules = [str(s["src"]) for s in page.select('script[type="module"]')]
+        assert [m.rsplit("/", 1)[-1] for m in modules] == ["site.js"], path
+        # The header's search box is named by its aria-label, not a hidden label of its own.
+        box = one(page, "form.briefing-header-search input[name=q]")
+        assert box["aria-label"] == "Search briefs and actors"
+        assert not page.select("form.briefing-header-search label"), path
+    site_js = (ROOT / "templates/overrides/assets/site.js").read_text(encoding="utf-8")
+    imports = re.findall(r'^import "(\./[^"]+)";$', site_js, re.M)
+    assert imports == ["./search/header.js", "./timeline.js", "./highlight.js"]
 
 
 def test_the_palette_toggle_is_one_button(shipped: Path) -> None:

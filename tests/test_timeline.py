@@ -132,6 +132,9 @@ def test_each_brief_has_a_strip_with_its_neighbours(shipped: tuple[dict[str, str
         selves = [m for m in marks if m.get("aria-current") == "page"]
         assert [m.get("xlink:href") for m in selves] == ["./"]
         assert len(selves) == 1
+        # The figure is named by its caption: the SVG has no title of its own.
+        svg = BeautifulSoup(markdown, "html.parser").select_one("figure.tl-strip svg")
+        assert svg is not None and svg.find("title", recursive=False) is None
         at = event.record.date.first.isoformat()
         assert f'<a href="../../timeline/?at={at}#timeline-lanes">' in markdown
 
