@@ -328,7 +328,7 @@ def files(site: Site, site_url: str, memo: Memo | None = None) -> dict[str, str 
         "data/actors.json": _array(actors) + "\n",
         "data/vocabulary.json": _json(_dump(site.vocabulary)) + "\n",
         "data/events.csv": events_csv(site, site_url, memo),
-        "data/events.geojson": (f'{{"type":"FeatureCollection","features":{_array(features)}}}\n'),
+        "data/events.geojson": f'{{"type":"FeatureCollection","features":{_array(features)}}}\n',
         **{f"schema/{name}": text for name, text in schema.for_site(site).items()},
     }
     out: dict[str, str | bytes] = {n: text for n, text in texts.items() if n not in DOWNLOADS}
