@@ -404,6 +404,8 @@ def test_pages_leave_out_what_no_reader_uses(shipped: Path) -> None:
         policy = attr(page, 'meta[http-equiv="Content-Security-Policy"]', "content")
         assert "'sha256-" not in policy, path
         assert page.select_one(".md-footer a[href*='squidfunk']") is None, path
+        # No footer at all: Material's held only its copyright line, which is not set.
+        assert page.select(".md-footer, .md-footer-meta") == [], path
     entries = [*soup(shipped / "tags/missile/index.html").select(".entry")]
     entries += soup(shipped / "timeline/2024/index.html").select(".entry")
     assert len(entries) > 5
