@@ -5,7 +5,9 @@ bundle at 10,000 events) and with ``--part-pages`` (4,000: three parts at 10,000
 alternated, and samples five times a second the proportional set size (PSS, from
 /proc/<pid>/smaps_rollup) of Pagefind's service processes and of the whole build. Prints, for
 each build: its time, the peak PSS of one Pagefind service, of all Pagefind services together,
-and of every process of the build, and the bundles written.
+and of every process of the build, and the bundles written (with the time each appeared,
+from the start of the build: an archive part written while MkDocs still builds pages shows
+before the end).
 
 Each layout is kept as ``DIR/one`` and ``DIR/parts`` (``DIR/<layout>/ours/site``), where
 `python -m tests.benchmarks.bench_search --site DIR/parts --part-pages N` measures its first
@@ -46,6 +48,7 @@ def build(folder: Path, content: Path, part_pages: int | None) -> dict[str, floa
     shutil.rmtree(site, ignore_errors=True)
     command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)]
     one = services = everything = 0
+    written: dict[str, float] = {}  # bundle -> seconds from the start when it appeared
     started = time.perf_counter()
     process = subprocess.Popen(command, env=ENV)
     while process.poll() is None:
@@ -55,6 +58,10 @@ def build(folder: Path, content: Path, part_pages: int | None) -> dict[str, floa
         one = max(one, *mine, 0)
         services = max(services, sum(mine))
         everything = max(everything, sum(sizes.values()))
+        for entry in [site / "pagefind", *(site / "pagefind" / "parts").glob("*")]:
+            name = entry.relative_to(site).as_posix()
+            if name not in written and (entry / "pagefind-entry.json").is_file():
+                written[name] = time.perf_counter() - started
         time.sleep(0.2)
     seconds = time.perf_counter() - started
     if process.returncode != 0:
@@ -71,6 +78,7 @@ def build(folder: Path, content: Path, part_pages: int | None) -> dict[str, floa
         "services": services / 1024,
         "all": everything / 1024,
         "bundles": bundles,  # type: ignore[dict-item]
+        "written": written,  # type: ignore[dict-item]
     }
 
 
@@ -102,7 +110,10 @@ def main() -> None:
     )
     print(f"{'layout':<8}{'build':>9}{'1 service':>12}{'services':>11}{'all':>10}  bundles")
     for layout, row in rows:
-        bundles = ", ".join(f"{k} {v:,}" for k, v in row["bundles"].items())  # type: ignore[attr-defined]
+        bundles = ", ".join(
+            f"{k} {v:,} pages (written at {row['written'].get(k, 0):.0f} s)"  # type: ignore[attr-defined]
+            for k, v in row["bundles"].items()  # type: ignore[attr-defined]
+        )
         print(
             f"{layout:<8}{row['seconds']:>7.0f} s{row['one']:>9,.0f} MB{row['services']:>8,.0f} MB"
             f"{row['all']:>7,.0f} MB  {bundles}"

@@ -21,10 +21,13 @@ page until the results show (Pagefind's are broken down by kind); the filter lis
 search page loads after showing results are counted separately. The share of indexed pages
 that contain the term is printed too, since it decides how much Pagefind must fetch.
 
-Building 10,000 events takes minutes: ``--site DIR`` builds into DIR once and reuses it after.
+Building 10,000 events takes minutes: ``--site DIR`` builds into DIR once and reuses it after
+(DIR/content, DIR/ours/site: `bench_parts` leaves its builds that way). ``--part-pages N`` builds
+the search index in parts of at most N pages (`generator.parts`): the first search searches the
+first part, and every request under /pagefind/ counts, so a fetch of another part would show.
 
-Run with `make bench-search` or
-`python -m tests.benchmarks.bench_search [EVENTS] [--site DIR] [--material] [--term WORD]`.
+Run with `make bench-search` or `python -m tests.benchmarks.bench_search [EVENTS] [--site DIR]
+[--part-pages N] [--material] [--term WORD]`.
 """
 
 from __future__ import annotations
@@ -252,7 +255,7 @@ def material_run(browser: Browser, url: str, term: str) -> dict[str, Any]:
     return run(browser, url, "/", ".md-search-result__item", is_lunr, enter, 300_000)
 
 
-def build(folder: Path, events: int, material: bool) -> None:
+def build(folder: Path, events: int, material: bool, part_pages: int | None = None) -> None:
     """The synthetic site in ``folder/ours/site`` (and ``folder/material/site``), built unless
     it is there already."""
     content = folder / "content"
@@ -261,7 +264,8 @@ def build(folder: Path, events: int, material: bool) -> None:
     ours, base = folder / "ours", folder / "material"
     if not (ours / "site" / "pagefind" / "pagefind-entry.json").is_file():
         started = time.perf_counter()
-        result = mkdocs_build(config_for(ours, content), ours / "site")
+        options = {} if part_pages is None else {"search_part_pages": part_pages}
+        result = mkdocs_build(config_for(ours, content, **options), ours / "site")
         assert result.returncode == 0, result.stderr
         print(f"built with Pagefind in {time.perf_counter() - started:.0f} s")
     if material and not (base / "site" / "search" / "search_index.json").is_file():
@@ -298,7 +302,7 @@ def report(rows: dict[str, dict[str, Any]], term: str, events: int, pages: int) 
     pasted = rows["pasted"]
     print(f"\nfirst search for '{term}' on {events:,} events (headless Chromium, 127.0.0.1, gzip)")
     print(
-        f"'{term}' is on {pasted['found']:,} of {pages:,} indexed pages "
+        f"'{term}' is on {pasted['found']:,} of {pages:,} pages of the (first) bundle "
         f"({pasted['found'] / pages:.0%})"
     )
     print(f"{'search':<34}{'transferred':>14}{'entered→results':>18}{'page open→results':>20}")
@@ -324,12 +328,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("events", nargs="?", type=int, default=10_000)
     parser.add_argument("--site", type=Path, help="build here once, and reuse the build after")
+    parser.add_argument("--part-pages", type=int, help="the search index in parts of N pages")
     parser.add_argument("--material", action="store_true", help="compare with Material's search")
     parser.add_argument("--term", default=TERM)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.site or Path(tmp)
-        build(folder, args.events, args.material)
+        build(folder, args.events, args.material, args.part_pages)
         entry = folder / "ours" / "site" / "pagefind" / "pagefind-entry.json"
         languages = json.loads(entry.read_text())["languages"]
         pages = sum(language["page_count"] for language in languages.values())
