@@ -11,6 +11,10 @@ unchanged pages (`mkdocs build --dirty`) runs the Pagefind CLI over the whole si
 (`index`), given the pages' search data, which published pages leave out (`DATA_START`), from
 the Markdown they were rendered from. Either way the bundle is checked before the build goes on
 (`check_bundle`): a build whose search bundle is incomplete fails.
+
+A site with more searchable pages than `Settings.search_part_pages` is indexed in parts
+(`generator.parts`), each a bundle of its own: the build streams each part's pages to a service
+of its own (`PartedIndexer`), the dirty build runs the CLI once a part (`index`).
 """
 
 from __future__ import annotations

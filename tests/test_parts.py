@@ -18,7 +18,8 @@ from generator.link import build_site
 from generator.settings import Settings
 from generator.synth import generate
 from tests.browser_support import open_page, serve
-from tests.sitebuild import config_for, mkdocs_build, mkdocs_dirty_build
+from tests.sitebuild import config_for, free_port, mkdocs_build, mkdocs_dirty_build, mkdocs_serve
+from tests.test_site import _fetch
 
 LIMIT = 40
 """Pages a part may hold in these builds: 120 briefs and 12 actor profiles make four parts."""
@@ -148,3 +149,24 @@ def test_the_search_page_searches_earlier_years_only_on_request(
             f'.briefing-search__facet input[value="{oldest.record.date.start.year}"]'
         )
         expect(year.locator("xpath=..")).not_to_have_text(re.compile(r"\(0\)"))
+
+
+@pytest.mark.slow
+def test_serve_indexes_the_same_parts(parted: tuple[Path, Path], tmp_path: Path) -> None:
+    """`mkdocs serve` (a dirty build into an empty folder, indexed by the services) writes the
+    same parts, with the same pages, as `mkdocs build`."""
+    content, built = parted
+    config = config_for(tmp_path, content, search_part_pages=LIMIT)
+    port = free_port()
+    with (tmp_path / "serve.log").open("w", encoding="utf-8") as log:
+        server = mkdocs_serve(config, port, log)
+        try:
+            for folder, urls in _found(built).items():
+                entry = _fetch(
+                    f"http://127.0.0.1:{port}/{folder}/pagefind-entry.json", "page_count"
+                )
+                counts = [lang["page_count"] for lang in json.loads(entry)["languages"].values()]
+                assert sum(counts) == len(urls), folder
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
