@@ -13,8 +13,8 @@ Each layout is kept as ``DIR/one`` and ``DIR/parts`` (``DIR/<layout>/ours/site``
 `python -m tests.benchmarks.bench_search --site DIR/parts --part-pages N` measures its first
 search.
 
-Run with `python -m tests.benchmarks.bench_parts [EVENTS] [--site DIR] [--part-pages N]
-[--builds N]`.
+Run with `make bench-parts` or `python -m tests.benchmarks.bench_parts [EVENTS] [--site DIR]
+[--part-pages N] [--builds N] [--only one|parts]`.
 """
 
 from __future__ import annotations
@@ -88,6 +88,7 @@ def main() -> None:
     parser.add_argument("--site", type=Path, help="keep the content and builds here")
     parser.add_argument("--part-pages", type=int, default=4_000)
     parser.add_argument("--builds", type=int, default=1, help="builds of each layout")
+    parser.add_argument("--only", choices=("one", "parts"), help="build one layout only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         base = args.site or Path(tmp)
@@ -100,8 +101,10 @@ def main() -> None:
             if not link.exists():
                 link.symlink_to(content.resolve())
         rows = []
+        layouts = [("one", None), ("parts", args.part_pages)]
+        layouts = [(name, limit) for name, limit in layouts if args.only in (None, name)]
         for _ in range(args.builds):
-            for layout, limit in (("one", None), ("parts", args.part_pages)):
+            for layout, limit in layouts:
                 row = build(base / layout, content, limit)
                 rows.append((layout, row))
                 print(layout, json.dumps(row), flush=True)

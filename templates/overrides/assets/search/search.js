@@ -79,8 +79,14 @@ function setUp(root) {
   widen.addEventListener("click", async () => {
     widen.disabled = true;
     statusLine.textContent = `Adding the briefs from ${root.dataset.earlierYears}…`;
-    await warm();
-    await mergeParts(pagefind, root.dataset.root, earlier);
+    try {
+      await warm();
+      await mergeParts(pagefind, root.dataset.root, earlier);
+    } catch {
+      statusLine.textContent = "The earlier years could not be loaded. Try again.";
+      widen.disabled = false;
+      return;
+    }
     widened = true;
     scope.remove();
     facetsLoading = null; // (the filter lists and counts of every part)
