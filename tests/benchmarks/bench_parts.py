@@ -60,7 +60,11 @@ def build(folder: Path, content: Path, part_pages: int | None) -> dict[str, floa
         everything = max(everything, sum(sizes.values()))
         for entry in [site / "pagefind", *(site / "pagefind" / "parts").glob("*")]:
             name = entry.relative_to(site).as_posix()
-            if name not in written and (entry / "pagefind-entry.json").is_file():
+            if (
+                name not in written
+                and (entry / "pagefind-entry.json").is_file()
+                and entry.suffix != ".new"
+            ):
                 written[name] = time.perf_counter() - started
         time.sleep(0.2)
     seconds = time.perf_counter() - started
