@@ -17,7 +17,7 @@ from generator import parts, search
 from generator.link import build_site
 from generator.settings import Settings
 from generator.synth import generate
-from tests.browser_support import open_page, serve
+from tests.browser_support import _serious_violations, open_page, serve
 from tests.sitebuild import config_for, free_port, mkdocs_build, mkdocs_dirty_build, mkdocs_serve
 from tests.test_site import _fetch
 
@@ -138,6 +138,7 @@ def test_the_search_page_searches_earlier_years_only_on_request(
         earlier = page.get_by_role(
             "button", name=re.compile(r"^Search briefs from 2000–\d{4} too$")
         )
+        assert not _serious_violations(page)
         earlier.click()
         expect(status).to_have_text(re.compile(r"^\d+ results? in every brief and actor profile$"))
         found = page.locator(f'.briefing-search__result a[href^="/briefs/{oldest.id}/?highlight="]')
