@@ -11,7 +11,7 @@ JS := templates/overrides/assets
 # Material 9.7+ prints a banner about MkDocs 2.0 on every build; it is not about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install check test lint lint-js format-js site serve bench bench-50k bench-check bench-search bench-timeline bench-safe golden schema docs clean fuzz
+.PHONY: install check test lint lint-js format-js site serve bench bench-50k bench-check bench-search bench-parts bench-timeline bench-safe golden schema docs clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -84,6 +84,9 @@ bench-check: $(STAMP)
 
 bench-search: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.bench_search
+
+bench-parts: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.bench_parts
 
 bench-timeline: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.bench_timeline

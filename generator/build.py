@@ -43,6 +43,7 @@ from generator import (
     minify,
     output,
     pages,
+    parts,
     redirects,
     search,
     sitemap,
@@ -110,7 +111,7 @@ class Run:
     whole: bool = True
     """Every page is written (not a dirty rebuild into a built site)."""
     background: Background | None = None
-    indexer: search.Indexer | None = None
+    indexer: search.PartedIndexer | None = None
     published: bool = False
     """The open data and feeds are written (by the background child, say)."""
     removed: bool = False
@@ -282,7 +283,7 @@ class Builder:
             count = done.rendered  # (all of them)
             log.info("briefing: %d pages, %d rendered, %d changed", count, count, len(done.written))
         if self.settings.pagefind and self.search_copy is None and run.whole:
-            run.indexer = search.Indexer()
+            run.indexer = search.PartedIndexer(run.site_dir, self._parts())
 
     def page_built(self, url: str, html: str) -> str:
         """The HTML of one page, at ``url`` (from the site root, ``/``), its Content-Security-
@@ -302,7 +303,7 @@ class Builder:
             (out / ERRORS).unlink(missing_ok=True)
         indexer, run.indexer = run.indexer, None
         if indexer is not None:
-            indexer.write(out / "pagefind")  # (while this process exports the data, if it does)
+            indexer.write()  # (while this process exports the data, if it does)
         if not run.published and run.site is not None:
             self._publish(run.site)
         if run.pages is not None:
@@ -337,7 +338,7 @@ class Builder:
         shutil.rmtree(self.run.site_dir / sitemap.FOLDER, ignore_errors=True)
         output.write_files(self.run.site_dir, made)
 
-    def _search(self, indexer: search.Indexer | None) -> None:
+    def _search(self, indexer: search.PartedIndexer | None) -> None:
         """The search index: ``indexer``'s, or made from the site folder."""
         bundle = self.run.site_dir / "pagefind"
         if self.serving and self.search_copy is not None and not self.run.removed:
@@ -350,12 +351,18 @@ class Builder:
             indexer.wait()
         else:
             shutil.rmtree(bundle, ignore_errors=True)  # (of pages that may be gone)
-            search.index(self.run.site_dir, self._search_data())
+            search.index(self.run.site_dir, self._search_data(), self._parts())
         if self.serving:
             cache = self.settings.cache_dir
             self.search_copy = cache.with_name(cache.name + "-pagefind")
             shutil.rmtree(self.search_copy, ignore_errors=True)
             shutil.copytree(bundle, self.search_copy)
+
+    def _parts(self) -> list[parts.Part]:
+        """The parts of the search index (`generator.parts`), planned from the records."""
+        if self.run.site is None:
+            return [parts.Part(parts.FIRST, (), 0)]
+        return parts.of_site(self.run.site, self.settings)
 
     def _search_data(self) -> dict[str, str]:
         """The search data of every generated page, by the file of the site it becomes: from

@@ -24,7 +24,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from generator import safe
+from generator import parts, safe
 from generator.changes import Unit
 from generator.errors import BriefingError, display_path
 from generator.link import ActorEntry, EventEntry, Site
@@ -196,6 +196,7 @@ def environment(
         number=number,
     )
     env.globals.update(when=when, source_number=source_number, month_name=month_name, link=link)
+    env.globals.update(search_parts=parts.of_site)  # (the search page: see generator.parts)
     return env
 
 

@@ -11,6 +11,10 @@ unchanged pages (`mkdocs build --dirty`) runs the Pagefind CLI over the whole si
 (`index`), given the pages' search data, which published pages leave out (`DATA_START`), from
 the Markdown they were rendered from. Either way the bundle is checked before the build goes on
 (`check_bundle`): a build whose search bundle is incomplete fails.
+
+A site with more searchable pages than `Settings.search_part_pages` is indexed in parts
+(`generator.parts`), each a bundle of its own: the build streams each part's pages to a service
+of its own (`PartedIndexer`), the dirty build runs the CLI once a part (`index`).
 """
 
 from __future__ import annotations
@@ -25,11 +29,11 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from generator import pagefind_binary
+from generator import pagefind_binary, parts
 from generator.errors import BriefingError
 
 log = logging.getLogger("briefing.search")
@@ -82,31 +86,45 @@ def with_data(page: str, block: str) -> str:
     return page if close < 0 or not block else page[:close] + block + page[close:]
 
 
-def index(site_dir: Path, blocks: Mapping[str, str]) -> None:
-    """Write the Pagefind bundle for every page in ``site_dir`` to ``site_dir/pagefind/``;
-    ``blocks``: the search data of pages (by path in the site), which their HTML leaves out.
+def index(site_dir: Path, blocks: Mapping[str, str], plan: Sequence[parts.Part] = ()) -> None:
+    """Write the Pagefind bundles for every page in ``site_dir``, one for each part of ``plan``
+    (`generator.parts`; none given: one bundle, ``site_dir/pagefind/``); ``blocks``: the
+    search data of pages (by path in the site), which their HTML leaves out.
 
     The Pagefind CLI reads a folder of pages: it is given a copy of the searchable ones (with a
-    search body), each with its search data put back."""
+    search body) of one part at a time, each with its search data put back, and writes that
+    part's bundle before the next is begun."""
+    plan = plan or [parts.Part(parts.FIRST, (), 0)]
     with tempfile.TemporaryDirectory(prefix="briefing-search-") as staging:
+        staged = {part.folder: 0 for part in plan}
+        folders = {part.folder: Path(staging, str(n)) for n, part in enumerate(plan)}
         for path in site_dir.rglob("*.html"):
             page = path.read_text(encoding="utf-8")
             rel = path.relative_to(site_dir).as_posix()
             if BODY_START in page and not rel.startswith("pagefind/"):
-                copy = Path(staging, rel)
+                page = with_data(page, blocks.get(rel, ""))
+                part = parts.part_for(plan, parts.year_of(data_of(page)))
+                copy = folders[part.folder] / rel
                 copy.parent.mkdir(parents=True, exist_ok=True)
-                copy.write_text(with_data(page, blocks.get(rel, "")), encoding="utf-8")
-        command = [str(pagefind_binary.executable()), "--site", staging, "--silent"]
-        command += ["--output-path", str(site_dir / "pagefind")]
-        for selector in EXCLUDED:
-            command += ["--exclude-selectors", selector]
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+                copy.write_text(page, encoding="utf-8")
+                staged[part.folder] += 1
+        for part in plan:
+            folders[part.folder].mkdir(parents=True, exist_ok=True)
+            _run_cli(folders[part.folder], site_dir / part.folder)
+            check_bundle(site_dir / part.folder, staged[part.folder] if len(plan) > 1 else None)
+    log.info("briefing: search index written to %s", site_dir / parts.FIRST)
+
+
+def _run_cli(pages: Path, bundle: Path) -> None:
+    command = [str(pagefind_binary.executable()), "--site", str(pages), "--silent"]
+    command += ["--output-path", str(bundle)]
+    for selector in EXCLUDED:
+        command += ["--exclude-selectors", selector]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise BriefingError(
             f"Pagefind failed (exit {result.returncode}):\n{result.stdout}{result.stderr}"
         )
-    check_bundle(site_dir / "pagefind")
-    log.info("briefing: search index written to %s", site_dir / "pagefind")
 
 
 def check_bundle(bundle: Path, pages: int | None = None) -> None:
@@ -193,10 +211,11 @@ class Indexer:
         self._send({**request, "file_contents": html})
         return True
 
-    def write(self, bundle: Path) -> None:
+    def write(self, bundle: Path, keep: Sequence[str] = ()) -> None:
         """Start writing the bundle to ``bundle``, once every page sent is indexed; `wait` for
-        it to finish."""
-        self.bundle = bundle
+        it to finish. The folders ``keep`` of a bundle there already (other parts' bundles) stay
+        in it."""
+        self.bundle, self.keep = bundle, keep
         self.writer = threading.Thread(target=self._write, name="pagefind-write")
         self.writer.start()
 
@@ -234,6 +253,9 @@ class Indexer:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(base64.b64decode(file["content"]))
             check_bundle(fresh, self.indexed)
+            for name in self.keep:
+                if (self.bundle / name).is_dir() and not (fresh / name).exists():
+                    (self.bundle / name).rename(fresh / name)
             shutil.rmtree(self.bundle, ignore_errors=True)
             fresh.rename(self.bundle)
         except Exception as exc:  # (any failure fails the build: see wait)
@@ -331,3 +353,85 @@ class Indexer:
                     self.replies[response["message_id"]] = payload
                 self.answered += 1
             self.arrived.notify_all()
+
+
+class PartedIndexer:
+    """The search index in parts (`generator.parts`), each built by a `pagefind --service` of
+    its own from the pages handed to it, and written on its own.
+
+    Pagefind's service holds its whole index in memory, and about three times as much while it
+    writes the bundle; one service a part, ended once its bundle is written, bounds the memory
+    by the largest part. MkDocs builds the briefs oldest first, before the actor profiles, so an
+    archive part is complete while MkDocs still builds the rest: it is written then, and its
+    service ended, while the next part's pages are indexed. The bundles are written one at a
+    time, the first part's last (its folder holds the others')."""
+
+    def __init__(self, site_dir: Path, plan: Sequence[parts.Part]) -> None:
+        self.site_dir, self.plan = site_dir, list(plan)
+        self.open: dict[str, Indexer] = {}
+        self.sent: dict[str, int] = dict.fromkeys((part.folder for part in self.plan), 0)
+        self.done: set[str] = set()
+        self.failures: list[str] = []
+        self.indexed = 0
+        self.stopped = False
+        self.queue: queue.SimpleQueue[tuple[Indexer, parts.Part] | None] = queue.SimpleQueue()
+        self.writer = threading.Thread(target=self._write_parts, daemon=True, name="pagefind-parts")
+        self.writer.start()
+        self._indexer(self.plan[0])  # (the first part's bundle is written even if empty)
+
+    def add(self, url: str, html: str) -> bool:
+        """Index the page at ``url`` in its part, if it is marked for search."""
+        if BODY_START not in html:
+            return False
+        part = parts.part_for(self.plan, parts.year_of(data_of(html)))
+        if part.folder in self.done:
+            raise BriefingError(f"{url}: built after its search part ({part.folder}) was written")
+        self._indexer(part).add(url, html)
+        self.sent[part.folder] += 1
+        if not part.first and self.sent[part.folder] == part.pages:
+            self._finish(part)
+        return True
+
+    def write(self) -> None:
+        """Write the parts not written yet, the first part last; `wait` for them."""
+        for part in [*self.plan[1:], self.plan[0]]:
+            if part.folder not in self.done and (part.first or part.folder in self.open):
+                self._finish(part)
+        self.queue.put(None)
+
+    def wait(self) -> int:
+        """Wait until every part is written and checked. Returns the number of pages indexed."""
+        self.writer.join()
+        if self.failures:
+            raise BriefingError("\n".join(self.failures))
+        return self.indexed
+
+    def close(self) -> None:
+        """Stop every service (when the build failed)."""
+        self.stopped = True
+        self.queue.put(None)
+        for indexer in list(self.open.values()):
+            indexer.close()
+        self.open.clear()
+
+    def _indexer(self, part: parts.Part) -> Indexer:
+        if part.folder not in self.open:
+            self.open[part.folder] = Indexer()
+        return self.open[part.folder]
+
+    def _finish(self, part: parts.Part) -> None:
+        self.done.add(part.folder)
+        self.queue.put((self.open.pop(part.folder), part))
+
+    def _write_parts(self) -> None:
+        while (item := self.queue.get()) is not None:
+            indexer, part = item
+            if self.stopped:
+                indexer.close()
+                continue
+            keep = [parts.ARCHIVE.removeprefix(parts.FIRST + "/")] if part.first else []
+            try:
+                indexer.write(self.site_dir / part.folder, keep)
+                self.indexed += indexer.wait()
+            except BriefingError as exc:
+                self.failures.append(str(exc))

@@ -21,10 +21,13 @@ page until the results show (Pagefind's are broken down by kind); the filter lis
 search page loads after showing results are counted separately. The share of indexed pages
 that contain the term is printed too, since it decides how much Pagefind must fetch.
 
-Building 10,000 events takes minutes: ``--site DIR`` builds into DIR once and reuses it after.
+Building 10,000 events takes minutes: ``--site DIR`` builds into DIR once and reuses it after
+(DIR/content, DIR/ours/site: `bench_parts` leaves its builds that way). ``--part-pages N`` builds
+the search index in parts of at most N pages (`generator.parts`): the first search searches the
+first part, and every request under /pagefind/ counts, so a fetch of another part would show.
 
-Run with `make bench-search` or
-`python -m tests.benchmarks.bench_search [EVENTS] [--site DIR] [--material] [--term WORD]`.
+Run with `make bench-search` or `python -m tests.benchmarks.bench_search [EVENTS] [--site DIR]
+[--part-pages N] [--material] [--term WORD]`.
 """
 
 from __future__ import annotations
@@ -245,6 +248,44 @@ def pagefind_run(browser: Browser, url: str, way: str, term: str) -> dict[str, A
     return run(browser, url, path, ".briefing-search__result", is_pagefind, enter, 60_000)
 
 
+def widen_run(browser: Browser, url: str, term: str) -> dict[str, Any] | None:
+    """On a site whose index is in parts: after a first search for ``term`` on /search/, the
+    reader asks for the earlier years. The bytes fetched from the click until the results of
+    every part show, and the time (None: the index is one bundle)."""
+    fetched: list[tuple[str, int]] = []
+
+    def finished(request: Request) -> None:
+        if is_pagefind(request.url):
+            sizes = request.sizes()
+            size = max(0, sizes["responseBodySize"]) + max(0, sizes["responseHeadersSize"])
+            fetched.append((kind(request.url), size))
+
+    with cold_page(browser) as page:
+        page.goto(f"{url}/search/?q={term}")
+        page.wait_for_selector(".briefing-search__result", timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        button = page.locator(".briefing-search__earlier")
+        if not button.count():
+            return None
+        status = page.locator(".briefing-search__status")
+        page.on("requestfinished", finished)
+        started = time.monotonic()
+        button.click()
+        while "every brief" not in status.inner_text():
+            page.wait_for_timeout(10)
+        ms = (time.monotonic() - started) * 1000
+        page.wait_for_load_state("networkidle")
+        page.wait_for_selector(".briefing-search__facet", timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        text = status.inner_text()
+    found = re.match(r"\d+", text)
+    return {
+        "bytes": sum((Counter({k: v}) for k, v in fetched), Counter()),
+        "ms": ms,
+        "found": int(found[0]) if found else 0,
+    }
+
+
 def material_run(browser: Browser, url: str, term: str) -> dict[str, Any]:
     def enter(page: Page) -> None:
         page.fill("input.md-search__input", term)  # the header's search box (desktop layout)
@@ -252,7 +293,7 @@ def material_run(browser: Browser, url: str, term: str) -> dict[str, Any]:
     return run(browser, url, "/", ".md-search-result__item", is_lunr, enter, 300_000)
 
 
-def build(folder: Path, events: int, material: bool) -> None:
+def build(folder: Path, events: int, material: bool, part_pages: int | None = None) -> None:
     """The synthetic site in ``folder/ours/site`` (and ``folder/material/site``), built unless
     it is there already."""
     content = folder / "content"
@@ -261,7 +302,8 @@ def build(folder: Path, events: int, material: bool) -> None:
     ours, base = folder / "ours", folder / "material"
     if not (ours / "site" / "pagefind" / "pagefind-entry.json").is_file():
         started = time.perf_counter()
-        result = mkdocs_build(config_for(ours, content), ours / "site")
+        options = {} if part_pages is None else {"search_part_pages": part_pages}
+        result = mkdocs_build(config_for(ours, content, **options), ours / "site")
         assert result.returncode == 0, result.stderr
         print(f"built with Pagefind in {time.perf_counter() - started:.0f} s")
     if material and not (base / "site" / "search" / "search_index.json").is_file():
@@ -286,6 +328,8 @@ def measure(folder: Path, term: str, material: bool) -> dict[str, dict[str, Any]
         browser = driver.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         for way in ("pasted", "typed", "landing"):
             rows[way] = pagefind_run(browser, servers[0][1], way, term)
+        if (widened := widen_run(browser, servers[0][1], term)) is not None:
+            rows["earlier"] = widened
         if material:
             rows["lunr"] = material_run(browser, servers[1][1], term)
         browser.close()
@@ -298,7 +342,7 @@ def report(rows: dict[str, dict[str, Any]], term: str, events: int, pages: int) 
     pasted = rows["pasted"]
     print(f"\nfirst search for '{term}' on {events:,} events (headless Chromium, 127.0.0.1, gzip)")
     print(
-        f"'{term}' is on {pasted['found']:,} of {pages:,} indexed pages "
+        f"'{term}' is on {pasted['found']:,} of {pages:,} pages of the (first) bundle "
         f"({pasted['found'] / pages:.0%})"
     )
     print(f"{'search':<34}{'transferred':>14}{'entered→results':>18}{'page open→results':>20}")
@@ -309,9 +353,18 @@ def report(rows: dict[str, dict[str, Any]], term: str, events: int, pages: int) 
         "lunr": "Material (lunr), pasted",
     }
     for key, row in rows.items():
+        if key == "earlier":
+            continue
         size = sum(row["bytes"].values()) / 1024
         print(f"{names[key]:<34}{size:>11,.0f} KB{row['ms']:>15,.0f} ms{row['open_ms']:>17,.0f} ms")
     print("targets for Pagefind: <= 300 KB and <= 500 ms")
+    if "earlier" in rows:
+        row = rows["earlier"]
+        parts = ", ".join(f"{k} {v / 1024:.1f}" for k, v in sorted(row["bytes"].items()))
+        print(
+            f"then the earlier years (every part merged): {sum(row['bytes'].values()) / 1024:,.0f}"
+            f" KB, {row['ms']:,.0f} ms from the click to {row['found']:,} results; KB: {parts}"
+        )
     for name in ("pasted", "typed", "landing"):
         row = rows[name]
         parts = ", ".join(f"{k} {v / 1024:.1f}" for k, v in sorted(row["bytes"].items()))
@@ -324,12 +377,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("events", nargs="?", type=int, default=10_000)
     parser.add_argument("--site", type=Path, help="build here once, and reuse the build after")
+    parser.add_argument("--part-pages", type=int, help="the search index in parts of N pages")
     parser.add_argument("--material", action="store_true", help="compare with Material's search")
     parser.add_argument("--term", default=TERM)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.site or Path(tmp)
-        build(folder, args.events, args.material)
+        build(folder, args.events, args.material, args.part_pages)
         entry = folder / "ours" / "site" / "pagefind" / "pagefind-entry.json"
         languages = json.loads(entry.read_text())["languages"]
         pages = sum(language["page_count"] for language in languages.values())

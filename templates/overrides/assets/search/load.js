@@ -20,6 +20,18 @@ export function loadPagefind(base) {
   return loading;
 }
 
+/**
+ * The archive parts of a large site's index (`generator.parts`: folders under `base`), merged
+ * into `pagefind`, so that its searches (and filter counts) take in every part.
+ */
+export function mergeParts(pagefind, base, folders) {
+  const root = new URL(base, location.href);
+  const options = { excerptLength: 30, highlightParam: HIGHLIGHT };
+  return Promise.all(
+    folders.map((folder) => pagefind.mergeIndex(new URL(`${folder}/`, root).href, { ...options })),
+  );
+}
+
 /** Pagefind's metadata and WebAssembly, fetched and started once. */
 export function warmPagefind(pagefind) {
   ready ||= pagefind.init();

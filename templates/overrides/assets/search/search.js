@@ -2,7 +2,7 @@
 // Record text reaches the page only as text: through textContent, or (Pagefind's excerpt) as
 // text nodes and <mark> elements built here (see excerptNodes), never through innerHTML.
 import { el, onEveryPage } from "../dom.js";
-import { loadPagefind, preloadTerm, warmPagefind } from "./load.js";
+import { loadPagefind, mergeParts, preloadTerm, warmPagefind } from "./load.js";
 
 const FACETS = ["section", "type", "status", "year", "actor", "country", "tag"];
 const LABELS = {
@@ -63,6 +63,49 @@ function setUp(root) {
   let run = 0;
   let pending = [];
   let lastCounts = null;
+
+  // A large site's index is in parts (search.md.j2, generator.parts): the first part (every
+  // actor profile, the newest briefs) is searched, and after each search the reader is offered
+  // the earlier years, whose parts are then merged in and the search run again. They are
+  // fetched only on request, so that a first search downloads the first part's files alone.
+  const earlier = (root.dataset.earlier || "").split(" ").filter(Boolean);
+  let widened = false;
+  const scope = el("p", { className: "briefing-search__scope" });
+  const widen = el("button", {
+    type: "button",
+    className: "briefing-search__earlier",
+    textContent: `Search briefs from ${root.dataset.earlierYears} too`,
+  });
+  widen.addEventListener("click", async () => {
+    widen.disabled = true;
+    statusLine.textContent = `Adding the briefs from ${root.dataset.earlierYears}…`;
+    try {
+      await warm();
+      await mergeParts(pagefind, root.dataset.root, earlier);
+    } catch {
+      statusLine.textContent = "The earlier years could not be loaded. Try again.";
+      widen.disabled = false;
+      return;
+    }
+    widened = true;
+    scope.remove();
+    facetsLoading = null; // (the filter lists and counts of every part)
+    await search();
+    (list.querySelector("a") || input).focus();
+  });
+
+  function showScope() {
+    if (!earlier.length || widened) return;
+    widen.disabled = false;
+    scope.replaceChildren(`Searched: ${root.dataset.scope}. `, widen);
+    if (!scope.isConnected) statusLine.after(scope);
+  }
+
+  function counted(n) {
+    const found = `${n} result${n === 1 ? "" : "s"}`;
+    if (!earlier.length) return found;
+    return `${found} in ${widened ? "every brief and actor profile" : root.dataset.scope}`;
+  }
 
   function filters() {
     const out = {};
@@ -154,6 +197,7 @@ function setUp(root) {
       list.replaceChildren();
       more.remove();
       renderFacets(null);
+      scope.remove();
       statusLine.textContent = "Type a word, or choose filters.";
       return;
     }
@@ -170,8 +214,8 @@ function setUp(root) {
     more.remove();
     list.replaceChildren(...first);
     if (pending.length) list.after(more);
-    const n = response.results.length;
-    statusLine.textContent = `${n} result${n === 1 ? "" : "s"}`;
+    statusLine.textContent = counted(response.results.length);
+    showScope();
     if (facetsLoading) renderFacets(response.filters);
     root.dataset.ready = "true";
     if (!facetsLoading) loadFacets();
