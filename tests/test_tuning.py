@@ -83,7 +83,7 @@ def test_converted_pages_wait_compressed_until_mkdocs_builds_them(tmp_path: Path
     config = load_config(str(config_for(tmp_path, FIXTURE)), site_dir=str(tmp_path / "site"))
     held: dict[str, str | None] = {}
 
-    class Probe(BasePlugin):  # type: ignore[type-arg]
+    class Probe(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         def on_env(self, env: Any, /, *, config: Any, files: Files) -> Any:
             pages = [f.page for f in files.documentation_pages() if f.page is not None]
             held.update({page.file.src_uri: page.content for page in pages})
