@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from generator import timeline
 from generator.background import Background, can_fork
 from generator.build import Builder
 from generator.errors import BriefingError
@@ -101,3 +104,31 @@ def test_a_build_leaves_the_records_to_the_child(tmp_path: Path) -> None:
     builder.pages_read([])
     builder.finish()
     assert (tmp_path / "site" / "feed.xml").is_file()  # (published by the child)
+
+
+def test_the_child_plans_what_the_templates_get(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A brief's timeline strip (the costly part of a plan) is made by the child that renders
+    the page; MkDocs' process, which waits for the plan before it reads any page, needs only
+    the pages' paths."""
+    if not can_fork():  # (another test left a thread running)
+        pytest.skip("the build would render in this process")
+    expected = list(rendered())  # (every page, in the order MkDocs reads them)
+    parent, strip = os.getpid(), timeline.strip
+
+    def strip_in_the_child(*args: Any, **kwargs: Any) -> Any:
+        assert os.getpid() != parent, "MkDocs' process planned a brief's strip"
+        return strip(*args, **kwargs)
+
+    monkeypatch.setattr(timeline, "strip", strip_in_the_child)
+    settings = dataclasses.replace(
+        SETTINGS, content_dir=FIXTURE, cache_dir=tmp_path / "cache", pagefind=False
+    )
+    builder = Builder(settings)
+    listing = builder.start(tmp_path / "site", {}, None)
+    assert builder.run.background is not None
+    builder.pages_read([])
+    builder.finish()
+    assert listing.paths == expected
+    assert (tmp_path / "cache" / "briefs" / f"{build_site(FIXTURE).events[0].id}.md").is_file()
