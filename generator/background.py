@@ -27,7 +27,7 @@ from typing import IO, Any
 from generator import output
 from generator.errors import BriefingError
 from generator.link import Site
-from generator.pages import page_paths, plan
+from generator.pages import plan
 from generator.render import Page, Renderer
 from generator.settings import Settings
 
@@ -56,13 +56,12 @@ class Background:
         site: Site,
         settings: Settings,
         then: Callable[[], None] | None = None,
-        paths: Sequence[str] | None = None,
+        planned: Sequence[Page] | None = None,
     ) -> None:
-        """``then``: more work for the child, done after the pages are written. ``paths``: the
-        pages' paths (`generator.pages.page_paths`), when already known. The child plans the
-        pages with what their templates get (`generator.pages.plan`, a brief's timeline strip
-        say): that takes a few seconds at 10,000 events, and this process has no use for it."""
-        self.paths = list(page_paths(site, settings.page_size) if paths is None else paths)
+        """``then``: more work for the child, done after the pages are written. ``planned``:
+        the pages (`generator.pages.plan`), when already known."""
+        planned = plan(site, settings.page_size) if planned is None else planned
+        self.paths = [page.path for page in planned]
         self.order = {path: number for number, path in enumerate(self.paths)}
         self.done = 0  # pages on disk, in order
         self.summary: dict[str, Any] | None = None
@@ -71,7 +70,7 @@ class Background:
         self.child = os.fork()
         if self.child == 0:
             os.close(read)
-            _child(site, settings, self.paths, write, then)
+            _child(site, settings, planned, write, then)
         os.close(write)
         self.problem: str | None = None
         self.changed = threading.Condition()
@@ -132,7 +131,7 @@ class Background:
 def _child(
     site: Site,
     settings: Settings,
-    paths: Sequence[str],
+    planned: Sequence[Page],
     fd: int,
     then: Callable[[], None] | None,
 ) -> None:
@@ -142,9 +141,6 @@ def _child(
     try:
         with os.fdopen(fd, "w", encoding="utf-8", buffering=1) as pipe:  # a flush every line
             try:
-                planned = plan(site, settings.page_size)
-                if [page.path for page in planned] != list(paths):  # (a bug, if ever)
-                    raise BriefingError("the pages planned differ from the pages listed")
                 written = _render_all(site, settings, planned, pipe)
                 if then is not None:
                     then()

@@ -6,7 +6,7 @@
 2. **what changed**: under `mkdocs serve`, after an edit of records only, the units of pages
    the edit can change (`generator.changes`); otherwise every page;
 3. **which pages**: every page planned with what its template gets (`generator.pages.plan`),
-   and of them, those to render (a full build plans in the background child, step 4);
+   and of them, those to render;
 4. **render**: every page in the background (`generator.background`, a forked child that
    renders while MkDocs reads the pages it wrote), or the chosen pages in-process
    (`generator.render`);
@@ -186,24 +186,22 @@ class Builder:
         # before reading it, so pages there must be written before MkDocs starts.
         run.whole = not self.dirty or not any(site_dir.glob("*"))
         last = frozenset() if run.whole else self._last_paths()
+        planned = pages.plan(site, self.settings.page_size)
         if units is None and run.whole and can_fork():
-            listed_paths = pages.page_paths(site, self.settings.page_size)
-            self._render_in_background(site, listed_paths)
+            self._render_in_background(site, planned)
         else:
-            planned = pages.plan(site, self.settings.page_size)
             self._render_here(site, planned, units)
-            listed_paths = pages.paths(planned)
         if run.site is not None:
             self.collector.records_read()
-        paths = frozenset(listed_paths)
+        paths = frozenset(pages.paths(planned))
         if gone := last - paths:
             self._remove(gone)
         if self.serving:
             self.last = changes.Generated(site, self.settings, templates, paths)
         listed = run.written | nav if built and nav is not None else paths
-        return Listing(listed_paths, listed)
+        return Listing(pages.paths(planned), listed)
 
-    def _render_in_background(self, site: Site, paths: list[str]) -> None:
+    def _render_in_background(self, site: Site, planned: list[Page]) -> None:
         """Steps 4 and 5 for every page, on the other core while MkDocs reads them.
 
         A build (not serve, which keeps what it exported for the next edit) has the child
@@ -211,9 +209,9 @@ class Builder:
         process then lets its own copy of the records go: the child has everything it needs,
         and MkDocs' pages take the room instead (about a fifth of the build's peak memory)."""
         publish = None if self.serving else functools.partial(self._publish, site)
-        self.run.background = Background(site, self.settings, publish, paths)
+        self.run.background = Background(site, self.settings, publish, planned)
         self.run.published = publish is not None
-        self.run.written = set(paths)
+        self.run.written = set(pages.paths(planned))
         if publish is not None:
             self.run.site = None
 
