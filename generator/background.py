@@ -4,10 +4,17 @@ MkDocs converts a page in about ten times the time it takes to render, so, with 
 the other core, a full build waits for the first page only. The child renders the pages in the
 order MkDocs reads them and reports each one on a pipe once it is on disk; the parent asks for
 a page (`Background.ready`) just before MkDocs reads it.
+
+A thread of the parent reads the pipe as the child writes it, so the child never waits for
+MkDocs: it exits as soon as its work is done, long before MkDocs has read every page, and its
+memory (a copy of the records, pages shared with the parent apart) goes with it. Left to
+MkDocs' pace, the pipe's 64 KB filled after some 13,000 pages and the child stayed until MkDocs
+had read nearly every one (at 10,000 events, 440 MB for 70 of a build's 100 seconds).
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -65,41 +72,60 @@ class Background:
             os.close(read)
             _child(site, settings, planned, write, then)
         os.close(write)
-        self.pipe = os.fdopen(read, encoding="utf-8")
+        self.problem: str | None = None
+        self.changed = threading.Condition()
+        self.reader = threading.Thread(
+            target=self._read, args=(os.fdopen(read, encoding="utf-8"),), daemon=True
+        )
+        self.reader.start()
 
     def ready(self, path: str) -> None:
         """Return once page ``path`` is written (at once for a path that is not generated)."""
         number = self.order.get(path)
-        while number is not None and self.done <= number and self.summary is None:
-            self._read()
+        if number is not None:
+            self._wait(lambda: self.done > number)
 
     def finish(self) -> Written:
         """Wait for every page and for the child; what was rendered and written."""
-        while self.summary is None:
-            self._read()
+        self._wait(lambda: False)
         self.stop()
+        assert self.summary is not None
         return Written(self.summary["rendered"], set(self.summary["written"]))
 
     def stop(self) -> None:
-        """End the child (done, or the build failed) and close the pipe."""
+        """End the child (done, or the build failed)."""
         if self.child:
             if self.summary is None:
                 os.kill(self.child, signal.SIGKILL)
             os.waitpid(self.child, 0)
             self.child = 0
-        self.pipe.close()
+        self.reader.join()
 
-    def _read(self) -> None:
-        line = self.pipe.readline()
-        kind, _, rest = line.partition(" ")
-        if kind == "page\n":
-            self.done += 1
-        elif kind == "done":
-            self.summary = json.loads(rest)
-        else:
+    def _wait(self, until: Callable[[], bool]) -> None:
+        """Wait until ``until()``, or the child's summary; raise what the child reported."""
+        with self.changed:
+            self.changed.wait_for(lambda: until() or self.summary is not None or self.problem)
+        if self.problem is not None:
             self.stop()
-            problem = json.loads(rest) if kind == "error" else "the process stopped"
-            raise BriefingError(f"rendering failed: {problem}")
+            raise BriefingError(f"rendering failed: {self.problem}")
+
+    def _read(self, pipe: IO[str]) -> None:
+        """The reader thread: every line the child writes, until it closes the pipe."""
+        with pipe:
+            for line in pipe:
+                kind, _, rest = line.partition(" ")
+                with self.changed:
+                    if kind == "page\n":
+                        self.done += 1
+                    elif kind == "done":
+                        self.summary = json.loads(rest)
+                    else:
+                        self.problem = json.loads(rest) if kind == "error" else line
+                    self.changed.notify_all()
+        with self.changed:
+            if self.summary is None and self.problem is None:
+                self.problem = "the process stopped"
+            self.changed.notify_all()
 
 
 def _child(
@@ -111,6 +137,7 @@ def _child(
 ) -> None:
     """The child: render and write every page, report each on ``fd``, run ``then``; exit."""
     status = 1
+    gc.freeze()  # (the records live until the child exits: no collection need go over them)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", buffering=1) as pipe:  # a flush every line
             try:

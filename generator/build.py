@@ -180,7 +180,6 @@ class Builder:
             if not self.serving or self.last is None:
                 raise
             return self._last_good(exc, nav)
-        self.collector.records_read()
         templates = changes.stamp(self.settings.templates_dir)
         units = changes.since(self.last, site, self.settings, templates)
         # MkDocs builds every page unless dirty, and a dirty build into an empty folder too (the
@@ -193,6 +192,8 @@ class Builder:
             self._render_in_background(site, planned)
         else:
             self._render_here(site, planned, units)
+        if run.site is not None:
+            self.collector.records_read()
         paths = frozenset(pages.paths(planned))
         if gone := last - paths:
             self._remove(gone)
@@ -205,11 +206,15 @@ class Builder:
         """Steps 4 and 5 for every page, on the other core while MkDocs reads them.
 
         A build (not serve, which keeps what it exported for the next edit) has the child
-        write the open data and feeds too, into the site folder MkDocs has cleaned."""
+        write the open data and feeds too, into the site folder MkDocs has cleaned; this
+        process then lets its own copy of the records go: the child has everything it needs,
+        and MkDocs' pages take the room instead (about a fifth of the build's peak memory)."""
         publish = None if self.serving else functools.partial(self._publish, site)
         self.run.background = Background(site, self.settings, publish, planned)
         self.run.published = publish is not None
         self.run.written = set(pages.paths(planned))
+        if publish is not None:
+            self.run.site = None
 
     def _render_here(
         self, site: Site, planned: list[Page], units: set[changes.Unit] | None

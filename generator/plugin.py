@@ -88,9 +88,11 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds (MkDocs
         # documents this), so the builder keeps its records and search index between edits.
         self.builder = Builder(serving=command == "serve", dirty=dirty)
+        self.shelf = tuning.Shelf()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.builder.settings = settings.from_mkdocs(config, self.config)
+        self.shelf = tuning.Shelf()  # (empty at each build: a failed one may have left pages)
         if self.builder.serving:  # (shows content errors over the page: see Builder._last_good)
             script = ExtraScriptValue(SERVE_SCRIPT)
             script.type = "module"  # (the site's scripts are ES modules: see dom.js)
@@ -143,13 +145,15 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         # MkDocs keeps every page's Markdown and HTML until the build ends (it converts all
-        # pages before it renders any). The Markdown is no longer needed once converted.
+        # pages before it renders any). The Markdown is no longer needed once converted; the
+        # HTML waits compressed until the page is built (`on_page_context`).
         page.markdown = None
-        return html
+        return self.shelf.put(page.file.src_uri, html)
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
+        page.content = self.shelf.take(page.file.src_uri, page.content)
         page.toc = trim.toc(page.toc, page.content or "")  # (none on short pages)
         return context
 

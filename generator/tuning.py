@@ -8,6 +8,7 @@ import contextlib
 import gc
 import logging
 import threading
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,30 @@ def kept() -> Iterator[None]:
             gc.unfreeze()
         if enabled:
             gc.enable()
+
+
+class Shelf:
+    """Converted pages' HTML, compressed while it waits for MkDocs to build the pages.
+
+    MkDocs converts every page's Markdown before it builds any page's HTML, so at the end of
+    its first pass it holds every page's converted HTML (a brief's is about 10 KB). Compressed
+    (zlib at its fastest level: a third of a millisecond for both ways) it takes about a
+    quarter of that, and the process's memory stays that much lower for the rest of the build:
+    the room freed after a page is built is reused, not given back to the system.
+    """
+
+    def __init__(self) -> None:
+        self.pages: dict[str, bytes] = {}
+
+    def put(self, key: str, html: str) -> str:
+        """Keep ``html`` for page ``key``; returns what MkDocs holds instead (nothing)."""
+        self.pages[key] = zlib.compress(html.encode("utf-8"), 1)
+        return ""
+
+    def take(self, key: str, held: str | None) -> str | None:
+        """The HTML kept for page ``key``; ``held`` (what MkDocs holds) if none was."""
+        packed = self.pages.pop(key, None)
+        return held if packed is None else zlib.decompress(packed).decode("utf-8")
 
 
 # What changes a watched file (as MkDocs' polling sees it: its contents, times or size).

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
+import os
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from generator.background import Background
+from generator import timeline
+from generator.background import Background, can_fork
+from generator.build import Builder
 from generator.errors import BriefingError
-from generator.link import build_site
+from generator.link import Site, build_site
+from generator.synth import generate
 from tests.conftest import FIXTURE
 from tests.sitebuild import failing_templates
 from tests.test_golden import SETTINGS, rendered, settings_with
@@ -55,3 +62,73 @@ def test_an_error_in_the_background_stops_the_build(tmp_path: Path) -> None:
         f"'no_such' is undefined (page briefs/{site.events[1].id}.md)"
     )
     assert background.child == 0  # the child is gone
+
+
+def _exited(pid: int) -> bool:
+    """Whether process ``pid`` has ended (a zombie, not yet waited for)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return fields[0] == "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_the_child_exits_when_done_not_when_mkdocs_has_read_every_page(tmp_path: Path) -> None:
+    """The child's report outgrows a pipe's 64 KB (a line per page, then every path written):
+    read at MkDocs' pace, it kept the child and its memory until MkDocs had read nearly every
+    page. The parent reads it as it comes, so the child ends without anyone asking for a page."""
+    generate(tmp_path / "content", events=1_500, actors=150, seed=3)
+    site = build_site(tmp_path / "content")
+    background = Background(site, dataclasses.replace(SETTINGS, cache_dir=tmp_path / "out"))
+    assert len(background.paths) > 2_000  # (over 64 KB of paths in the child's summary)
+    deadline = time.monotonic() + 300
+    while not _exited(background.child):
+        assert time.monotonic() < deadline, "the child waits for its report to be read"
+        time.sleep(0.1)
+    done = background.finish()  # (no page was asked for)
+    assert done.rendered == len(background.paths) == len(done.written)
+
+
+def test_a_build_leaves_the_records_to_the_child(tmp_path: Path) -> None:
+    """A build (not serve) renders in the background, and the child publishes the open data and
+    feeds: MkDocs' process lets its own copy of the records go once the child has them."""
+    if not can_fork():  # (another test left a thread running)
+        pytest.skip("the build would render in this process")
+    settings = dataclasses.replace(
+        SETTINGS, content_dir=FIXTURE, cache_dir=tmp_path / "cache", pagefind=False
+    )
+    builder = Builder(settings)
+    builder.start(tmp_path / "site", {}, None)
+    gc.unfreeze()  # (frozen objects are out of `gc.get_objects`' sight)
+    gc.collect()
+    assert builder.run.background is not None  # (it renders in the background)
+    assert [o for o in gc.get_objects() if isinstance(o, Site)] == []
+    builder.pages_read([])
+    builder.finish()
+    assert (tmp_path / "site" / "feed.xml").is_file()  # (published by the child)
+
+
+def test_the_child_plans_what_the_templates_get(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A brief's timeline strip (the costly part of a plan) is made by the child that renders
+    the page; MkDocs' process, which waits for the plan before it reads any page, needs only
+    the pages' paths."""
+    if not can_fork():  # (another test left a thread running)
+        pytest.skip("the build would render in this process")
+    expected = list(rendered())  # (every page, in the order MkDocs reads them)
+    parent, strip = os.getpid(), timeline.strip
+
+    def strip_in_the_child(*args: Any, **kwargs: Any) -> Any:
+        assert os.getpid() != parent, "MkDocs' process planned a brief's strip"
+        return strip(*args, **kwargs)
+
+    monkeypatch.setattr(timeline, "strip", strip_in_the_child)
+    settings = dataclasses.replace(
+        SETTINGS, content_dir=FIXTURE, cache_dir=tmp_path / "cache", pagefind=False
+    )
+    builder = Builder(settings)
+    listing = builder.start(tmp_path / "site", {}, None)
+    assert builder.run.background is not None
+    builder.pages_read([])
+    builder.finish()
+    assert listing.paths == expected
+    assert (tmp_path / "cache" / "briefs" / f"{build_site(FIXTURE).events[0].id}.md").is_file()

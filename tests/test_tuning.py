@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import gc
+import html
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
 
 from generator import cli, tuning
-from tests.conftest import ContentFactory
+from generator.link import build_site
+from tests.conftest import FIXTURE, ContentFactory
+from tests.sitebuild import config_for
 
 
 @pytest.fixture
@@ -67,3 +75,24 @@ def test_a_kept_block_leaves_the_collector_and_frozen_objects_as_they_were(enabl
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_converted_pages_wait_compressed_until_mkdocs_builds_them(tmp_path: Path) -> None:
+    """Between MkDocs' two passes (converting every page, then building each), the pages' HTML
+    is held compressed by the plugin, not by MkDocs; each page is built with all of it."""
+    config = load_config(str(config_for(tmp_path, FIXTURE)), site_dir=str(tmp_path / "site"))
+    held: dict[str, str | None] = {}
+
+    class Probe(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+        def on_env(self, env: Any, /, *, config: Any, files: Files) -> Any:
+            pages = [f.page for f in files.documentation_pages() if f.page is not None]
+            held.update({page.file.src_uri: page.content for page in pages})
+            return env
+
+    config.plugins["probe"] = Probe()
+    config.plugins.on_startup(command="build", dirty=False)  # (as `mkdocs build` does)
+    build(config)
+    assert len(held) > 10 and set(held.values()) == {""}
+    event = build_site(FIXTURE).events[0]
+    built = (tmp_path / "site" / "briefs" / event.id / "index.html").read_text(encoding="utf-8")
+    assert html.escape(event.record.title, quote=False) in built and "data-pagefind-body" in built
