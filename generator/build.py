@@ -120,6 +120,8 @@ class Run:
     """The pages MkDocs builds, for the sitemap (once it has read them)."""
     failed: bool = False
     """The content has errors: the last good site is served."""
+    parts: list[parts.Part] | None = None
+    """The parts of the search index, planned from this build's records."""
     written: set[str] = field(default_factory=set)
 
 
@@ -176,6 +178,7 @@ class Builder:
         self.run = run = Run(site_dir)
         try:
             run.site = site = self.check(handwritten)
+            run.parts = parts.of_site(site, self.settings)  # (kept: the records may be let go)
         except BriefingError as exc:
             if not self.serving or self.last is None:
                 raise
@@ -365,6 +368,8 @@ class Builder:
 
     def _parts(self) -> list[parts.Part]:
         """The parts of the search index (`generator.parts`), planned from the records."""
+        if self.run.parts is not None:
+            return self.run.parts
         if self.run.site is None:
             return [parts.Part(parts.FIRST, (), 0)]
         return parts.of_site(self.run.site, self.settings)
