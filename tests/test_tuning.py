@@ -71,7 +71,9 @@ def test_a_kept_block_leaves_the_collector_and_frozen_objects_as_they_were(enabl
         with tuning.kept():
             assert not gc.isenabled()
         assert gc.isenabled() == enabled
-        assert gc.get_freeze_count() == frozen
+        # Neither unfrozen nor frozen again (which would move every young object there). A
+        # frozen object freed meanwhile, by a thread another test left, lowers the count.
+        assert frozen - 100 <= gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
         gc.enable()
