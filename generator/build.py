@@ -2,7 +2,7 @@
 
 1. **check**: read, validate and cross-reference the records into one `Site`
    (`generator.link.build_site`), and make sure no generated page takes the address of a
-   hand-written one (from the pages' paths alone, `generator.pages.page_paths`);
+   hand-written one (from the pages' paths in the plan of step 3, `generator.pages.plan`);
 2. **what changed**: under `mkdocs serve`, after an edit of records only, the units of pages
    the edit can change (`generator.changes`); otherwise every page;
 3. **which pages**: every page planned with what its template gets (`generator.pages.plan`),
@@ -161,17 +161,22 @@ class Builder:
     def check(self, handwritten: dict[str, str]) -> Site:
         """Step 1: the Site; hand-written pages (source path -> path shown) must keep their
         addresses."""
+        return self._checked(handwritten)[0]
+
+    def _checked(self, handwritten: dict[str, str]) -> tuple[Site, list[Page]]:
+        """`check`, with the plan of the site's pages (step 3 uses it too)."""
         site = build_site(
             self.settings.content_dir,
             timezone=self.settings.timezone,
             cache=self.records,
             drafts=self.drafts,
         )
-        generated = [*pages.page_paths(site, self.settings.page_size), *redirects.sources(site)]
+        planned = pages.plan(site, self.settings.page_size)
+        generated = [*pages.paths(planned), *redirects.sources(site)]
         found = addresses.clashes(generated, handwritten, self.settings.directory_urls)
         if found:
             raise ContentErrors(found)
-        return site
+        return site, planned
 
     def start(self, site_dir: Path, handwritten: dict[str, str], nav: set[str] | None) -> Listing:
         """Steps 1 to 5, before MkDocs reads the pages; ``nav``: the pages in the nav setting.
@@ -181,11 +186,12 @@ class Builder:
         self.collector.build_starts()
         self.run = run = Run(site_dir)
         try:
-            run.site = site = self.check(handwritten)
+            site, planned = self._checked(handwritten)
         except BriefingError as exc:
             if not self.serving or self.last is None:
                 raise
             return self._last_good(exc, nav)
+        run.site = site
         self.collector.records_read()
         templates = changes.stamp(self.settings.templates_dir)
         units = changes.since(self.last, site, self.settings, templates)
@@ -194,18 +200,18 @@ class Builder:
         # before reading it, so pages there must be written before MkDocs starts.
         run.whole = not self.dirty or not any(site_dir.glob("*"))
         last = frozenset() if run.whole else self._last_paths()
-        planned = pages.plan(site, self.settings.page_size)
         if units is None and run.whole and can_fork():
             self._render_in_background(site, planned)
         else:
             self._render_here(site, planned, units)
-        paths = frozenset(pages.paths(planned))
+        order = pages.paths(planned)
+        paths = frozenset(order)
         if gone := last - paths:
             self._remove(gone)
         if self.serving:
             self.last = changes.Generated(site, self.settings, templates, paths)
         listed = run.written | nav if built and nav is not None else paths
-        return Listing(pages.paths(planned), listed)
+        return Listing(order, listed)
 
     def _render_in_background(self, site: Site, planned: list[Page]) -> None:
         """Steps 4 and 5 for every page, on the other core while MkDocs reads them.
@@ -348,9 +354,13 @@ class Builder:
 
     def _publish_logged(self, site: Site) -> None:
         started = time.perf_counter()
+        # (No build is left to fail: an exception would end the thread with a raw traceback.)
         try:
             self._publish(site)
-        except Exception:  # (no build to fail: a thread's exception would be printed raw)
+        except BriefingError as exc:
+            log.error("briefing: writing the open data and feeds failed: %s", exc)
+            return
+        except Exception:
             log.exception("briefing: writing the open data and feeds failed")
             return
         log.info("briefing: open data and feeds written in %.2f s", time.perf_counter() - started)
