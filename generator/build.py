@@ -2,7 +2,7 @@
 
 1. **check**: read, validate and cross-reference the records into one `Site`
    (`generator.link.build_site`), and make sure no generated page takes the address of a
-   hand-written one (from the pages' paths alone, `generator.pages.page_paths`);
+   hand-written one (from the pages' paths in the plan of step 3, `generator.pages.plan`);
 2. **what changed**: under `mkdocs serve`, after an edit of records only, the units of pages
    the edit can change (`generator.changes`); otherwise every page;
 3. **which pages**: every page planned with what its template gets (`generator.pages.plan`),
@@ -16,7 +16,9 @@
    `generator.feeds`), the old addresses of renamed records (`generator.redirects`), the
    sitemap of the pages MkDocs built (`generator.sitemap`), and the search index
    (`generator.search`, fed each page as MkDocs builds it). Drafts are in none of
-   it, except under `mkdocs serve` (`Builder.drafts`).
+   it, except under `mkdocs serve` (`Builder.drafts`). Under `mkdocs serve --dirty`, after an
+   edit, the open data and feeds are written just after MkDocs shows the new pages
+   (`Builder._publish_later`).
 
 `Builder` runs these steps and owns everything kept between `mkdocs serve` rebuilds. The
 MkDocs plugin (`generator.plugin`) only turns MkDocs' events into `Builder` calls; the
@@ -29,6 +31,8 @@ import functools
 import json
 import logging
 import shutil
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,37 +156,46 @@ class Builder:
         self.search_copy: Path | None = None
         """Serving: the search index of the first build, kept for the rebuilds."""
         self.run = Run(Path("."))
+        self.publishing: threading.Thread | None = None
+        """Serving: the thread writing the last build's open data and feeds (`_publish_later`)."""
 
     # -- the steps --------------------------------------------------------------------------
 
     def check(self, handwritten: dict[str, str]) -> Site:
         """Step 1: the Site; hand-written pages (source path -> path shown) must keep their
         addresses."""
+        return self._checked(handwritten)[0]
+
+    def _checked(self, handwritten: dict[str, str]) -> tuple[Site, list[Page]]:
+        """`check`, with the plan of the site's pages (step 3 uses it too)."""
         site = build_site(
             self.settings.content_dir,
             timezone=self.settings.timezone,
             cache=self.records,
             drafts=self.drafts,
         )
-        generated = [*pages.page_paths(site, self.settings.page_size), *redirects.sources(site)]
+        planned = pages.plan(site, self.settings.page_size)
+        generated = [*pages.paths(planned), *redirects.sources(site)]
         found = addresses.clashes(generated, handwritten, self.settings.directory_urls)
         if found:
             raise ContentErrors(found)
-        return site
+        return site, planned
 
     def start(self, site_dir: Path, handwritten: dict[str, str], nav: set[str] | None) -> Listing:
         """Steps 1 to 5, before MkDocs reads the pages; ``nav``: the pages in the nav setting.
         Serving, when the content has errors: the last good site (see `_last_good`)."""
+        self.wait()
         built, self.built = self.built, False
         self.collector.build_starts()
         self.run = run = Run(site_dir)
         try:
-            run.site = site = self.check(handwritten)
-            run.parts = parts.of_site(site, self.settings)  # (kept: the records may be let go)
+            site, planned = self._checked(handwritten)
         except BriefingError as exc:
             if not self.serving or self.last is None:
                 raise
             return self._last_good(exc, nav)
+        run.site = site
+        run.parts = parts.of_site(site, self.settings)  # (kept: the records may be let go)
         templates = changes.stamp(self.settings.templates_dir)
         units = changes.since(self.last, site, self.settings, templates)
         # MkDocs builds every page unless dirty, and a dirty build into an empty folder too (the
@@ -190,20 +203,20 @@ class Builder:
         # before reading it, so pages there must be written before MkDocs starts.
         run.whole = not self.dirty or not any(site_dir.glob("*"))
         last = frozenset() if run.whole else self._last_paths()
-        planned = pages.plan(site, self.settings.page_size)
         if units is None and run.whole and can_fork():
             self._render_in_background(site, planned)
         else:
             self._render_here(site, planned, units)
         if run.site is not None:
             self.collector.records_read()
-        paths = frozenset(pages.paths(planned))
+        order = pages.paths(planned)
+        paths = frozenset(order)
         if gone := last - paths:
             self._remove(gone)
         if self.serving:
             self.last = changes.Generated(site, self.settings, templates, paths)
         listed = run.written | nav if built and nav is not None else paths
-        return Listing(pages.paths(planned), listed)
+        return Listing(order, listed)
 
     def _render_in_background(self, site: Site, planned: list[Page]) -> None:
         """Steps 4 and 5 for every page, on the other core while MkDocs reads them.
@@ -312,7 +325,8 @@ class Builder:
         indexer, run.indexer = run.indexer, None
         if indexer is not None:
             indexer.write()  # (while this process exports the data, if it does)
-        if not run.published and run.site is not None:
+        later = not run.published and run.site is not None and self._publish_later()
+        if not run.published and run.site is not None and not later:
             self._publish(run.site)
         if run.pages is not None:
             self._sitemap(run.pages)
@@ -320,8 +334,51 @@ class Builder:
         self.collector.build_ends()
         if self.settings.pagefind:
             self._search(indexer)
+        if later:
+            assert run.site is not None
+            self.publishing = threading.Thread(
+                target=self._publish_logged, args=(run.site,), name="briefing-publish", daemon=True
+            )
+            self.publishing.start()
         if not self.serving and (warning := budget.check(out, self.settings.size_budget)):
             budget.warn(warning)
+
+    def _publish_later(self) -> bool:
+        """Whether this build's open data and feeds are written once MkDocs is done with it.
+
+        Under `mkdocs serve --dirty`, after an edit, every data export, feed and card is made
+        again (each from what it kept of the unchanged records) and compared with its file:
+        seconds at 50,000 events, none of it on the page edited. MkDocs' server shows the new
+        pages as soon as the build returns, so that work is done just after, in a thread
+        (`publishing`), while the browser reloads; the next build waits for it (`wait`) before
+        MkDocs touches the site folder. Not when the search index is made from the site folder
+        again (pages went away), nor in a build that empties the site folder first."""
+        return (
+            self.serving
+            and self.dirty
+            and self.search_copy is not None
+            and not self.run.removed
+            and not self.run.failed
+        )
+
+    def _publish_logged(self, site: Site) -> None:
+        started = time.perf_counter()
+        # (No build is left to fail: an exception would end the thread with a raw traceback.)
+        try:
+            self._publish(site)
+        except BriefingError as exc:
+            log.error("briefing: writing the open data and feeds failed: %s", exc)
+            return
+        except Exception:
+            log.exception("briefing: writing the open data and feeds failed")
+            return
+        log.info("briefing: open data and feeds written in %.2f s", time.perf_counter() - started)
+
+    def wait(self) -> None:
+        """A build starts: the last one's open data and feeds must be written (`_publish_later`)."""
+        if self.publishing is not None:
+            self.publishing.join()
+            self.publishing = None
 
     def _publish(self, site: Site) -> None:
         """The open data and the feeds, in the site folder."""

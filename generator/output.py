@@ -12,11 +12,11 @@ from pathlib import Path
 
 def write_files(out: Path, files: Mapping[str, str | bytes]) -> None:
     """Write published files (data, feeds, cards, redirects: path -> text or bytes) under the
-    site folder ``out``."""
+    site folder ``out``, each unless it holds that already: after an edit under `mkdocs serve
+    --dirty`, most of the thousands of topic feeds and cards are as they were, and rewriting a
+    file costs far more than reading it (seconds for a thousand files on a busy disk)."""
     for rel, data in files.items():
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        write_bytes(out / rel, data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def write_pages(pages: dict[str, str], out: Path, *, complete: bool = True) -> set[str]:
@@ -31,14 +31,19 @@ def write_pages(pages: dict[str, str], out: Path, *, complete: bool = True) -> s
 
 def write_page(path: Path, text: str) -> bool:
     """Write ``text`` to ``path`` unless the file holds it already; True if written."""
-    data = text.encode("utf-8")
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` unless the file holds it already; True if written."""
     try:
-        if path.read_bytes() == data:
-            return False
+        same = path.stat().st_size == len(data) and path.read_bytes() == data
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return True
+        same = False
+    if not same:
+        path.write_bytes(data)
+    return not same
 
 
 def keep_only(paths: Iterable[str], out: Path) -> None:

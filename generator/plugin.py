@@ -99,6 +99,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             config.extra_javascript.append(script)
         return config
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # (before MkDocs empties the site folder, in a build that is not dirty)
+        self.builder.wait()
+
     @_reported
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         handwritten = {
@@ -176,6 +180,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     @_reported
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.builder.finish()
+
+    def on_shutdown(self) -> None:
+        self.builder.wait()
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         options = self.builder.settings

@@ -15,7 +15,7 @@ import html
 import json
 import traceback
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -230,8 +230,9 @@ class Page:
     page shows something of every event of its unit."""
     record: EventEntry | ActorEntry | None = None
     """The entry whose file the page's "edit" link opens."""
-    context: dict[str, Any] = field(default_factory=dict)
-    """What the template gets besides the site-wide values."""
+    context: dict[str, Any] | Callable[[], dict[str, Any]] = field(default_factory=dict)
+    """What the template gets besides the site-wide values; or what makes it, called when the
+    page is rendered (`generator.pages.plan`)."""
 
 
 class Compiled(jinja2.BytecodeCache):
@@ -264,7 +265,7 @@ class Renderer:
 
     def render(self, page: Page) -> str:
         """The Markdown of ``page``; a `BriefingError` naming the template line on failure."""
-        context = dict(page.context)
+        context = dict(page.context() if callable(page.context) else page.context)
         if page.record is not None:
             context["edit_url"] = self.edit_url(page.record)
         try:

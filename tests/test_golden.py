@@ -6,6 +6,7 @@ Refresh with `make golden` after an intended change, and review the diff.
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ import pytest
 from generator.build import render_site
 from generator.errors import BriefingError
 from generator.link import build_site
-from generator.output import write_pages
+from generator.output import write_files, write_pages
+from generator.pages import plan
 from generator.settings import Settings
 from tests.conftest import FIXTURE
 from tests.sitebuild import failing_templates
@@ -103,6 +105,28 @@ def test_write_pages_rewrites_only_changed_files_and_removes_stale_ones(tmp_path
     assert (tmp_path / "a.md").stat().st_mtime_ns == before >= stamp
     assert write_pages({"a.md": "one\n"}, tmp_path) == set()
     assert not (tmp_path / "sub").exists()
+
+
+def test_write_files_leaves_files_that_hold_the_same_bytes_alone(tmp_path: Path) -> None:
+    # Published files (data, feeds, cards) after an edit under serve: most are as they were.
+    write_files(tmp_path, {"feeds/a.xml": b"<feed/>", "data/b.json": "[1]"})
+    os.utime(tmp_path / "feeds/a.xml", ns=(1, 1))  # a rewrite would change the time
+    os.utime(tmp_path / "data/b.json", ns=(1, 1))
+    write_files(tmp_path, {"feeds/a.xml": b"<feed/>", "data/b.json": "[2]"})  # (same size)
+    assert (tmp_path / "feeds/a.xml").stat().st_mtime_ns == 1
+    assert (tmp_path / "data/b.json").read_text(encoding="utf-8") == "[2]"
+    assert (tmp_path / "data/b.json").stat().st_mtime_ns != 1
+
+
+def test_a_plan_leaves_the_costly_contexts_to_the_pages_rendered() -> None:
+    # After an edit under serve, a plan of every page is made and a few dozen are rendered:
+    # a brief's timeline strip, the home page's chart... are made for those only.
+    site = build_site(FIXTURE)
+    planned = plan(site, 100)
+    lazy = [p for p in planned if callable(p.context)]
+    assert {p.path for p in lazy} >= {f"briefs/{e.id}.md" for e in site.events} | {"index.md"}
+    brief = next(p for p in lazy if p.path.startswith("briefs/") and p.record is not None)
+    assert brief.context()["strip"].marks  # type: ignore[operator]
 
 
 def test_a_template_error_names_the_template_line(tmp_path: Path) -> None:

@@ -375,6 +375,11 @@ def test_serve_refreshes_a_brief_when_its_record_is_saved(served: tuple[str, Pat
     (pages, first), (_, again) = (tuple(map(int, c)) for c in (counts[0], counts[-1]))
     assert first == pages > again
     _fetch(f"{url}/pagefind/pagefind-entry.json", "version")  # search still works after the rebuild
+    # The open data and feeds, written once the pages show (Builder._publish_later), follow.
+    for published in ("feed.xml", "data/timeline/2023.json", "feeds/actors/rok-jcs.xml"):
+        _fetch(f"{url}/{published}", "Exercise, edited")
+    with urllib.request.urlopen(f"{url}/data/events.json.gz", timeout=5) as response:
+        assert "Exercise, edited" in gzip.decompress(response.read()).decode("utf-8")
     if sys.platform == "linux":
         assert "edits noticed through file notifications (InotifyObserver)" in log
     # One save, one rebuild: the rebuild reading the records is not taken for an edit. (Had it
@@ -384,8 +389,10 @@ def test_serve_refreshes_a_brief_when_its_record_is_saved(served: tuple[str, Pat
         encoding="utf-8",
     )
     _fetch(f"{url}/briefs/exercise/", "Exercise, again")
+    _fetch(f"{url}/feeds/actors/rok-jcs.xml", "Exercise, again")
     log = (content.parent / "serve.log").read_text(encoding="utf-8")
     assert log.count("Detected file changes") == 2, log
+    assert log.count("briefing: open data and feeds written in") == 2, log
 
 
 def test_serve_polls_for_edits_when_asked(tmp_path: Path) -> None:
