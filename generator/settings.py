@@ -18,6 +18,7 @@ from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 
 
@@ -70,6 +71,20 @@ class Settings:
 _DEFAULT = Settings()
 
 
+class Counted(c.Type[int]):
+    """A whole number of at least 1: a list's entries a page, a search part's pages, a budget in
+    bytes. (Zero or less would make no sense of any of them; MkDocs reports the value, one line.)"""
+
+    def __init__(self, default: int) -> None:
+        super().__init__(int, default=default)
+
+    def run_validation(self, value: object) -> int:
+        number = super().run_validation(value)
+        if isinstance(number, bool) or number < 1:
+            raise ValidationError(f"Expected a whole number of at least 1, but received: {value!r}")
+        return number
+
+
 class BriefingConfig(base.Config):
     """The plugin's options in mkdocs.yml (folders relative to mkdocs.yml): see `Settings`."""
 
@@ -77,13 +92,13 @@ class BriefingConfig(base.Config):
     templates_dir = c.Type(str, default=_DEFAULT.templates_dir.as_posix())
     cache_dir = c.Type(str, default=_DEFAULT.cache_dir.as_posix())
     timezone = c.Type(str, default=_DEFAULT.timezone)
-    page_size = c.Type(int, default=_DEFAULT.page_size)
+    page_size = Counted(_DEFAULT.page_size)
     licence = c.Type(str, default=_DEFAULT.licence)
     pagefind = c.Type(bool, default=_DEFAULT.pagefind)
-    search_part_pages = c.Type(int, default=_DEFAULT.search_part_pages)
+    search_part_pages = Counted(_DEFAULT.search_part_pages)
     edit_branch = c.Type(str, default=_DEFAULT.edit_branch)
     poll = c.Type(bool, default=_DEFAULT.poll)
-    size_budget = c.Type(int, default=_DEFAULT.size_budget)
+    size_budget = Counted(_DEFAULT.size_budget)
 
 
 def from_mkdocs(config: MkDocsConfig, options: BriefingConfig) -> Settings:
@@ -98,7 +113,7 @@ def from_mkdocs(config: MkDocsConfig, options: BriefingConfig) -> Settings:
         page_size=options.page_size,
         licence=options.licence,
         pagefind=options.pagefind,
-        search_part_pages=max(1, options.search_part_pages),
+        search_part_pages=options.search_part_pages,
         edit_branch=options.edit_branch,
         poll=options.poll,
         size_budget=options.size_budget,

@@ -405,3 +405,19 @@ def test_serve_polls_for_edits_when_asked(tmp_path: Path) -> None:
         _fetch(f"{url}/briefs/exercise/", "Exercise polled")
     log = (tmp_path / "serve.log").read_text(encoding="utf-8")
     assert "file notifications" not in log and "Detected file changes" in log
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("search_part_pages", 0), ("page_size", -2), ("size_budget", True)]
+)
+def test_a_count_below_one_in_the_plugin_options_is_one_message(
+    tmp_path: Path, option: str, value: object
+) -> None:
+    """A page size, a search part's pages or a size budget of zero or less would make no sense:
+    the build stops before anything is written, with MkDocs' one-line message naming the option."""
+    result = mkdocs_build(config_for(tmp_path, FIXTURE, **{option: value}), tmp_path / "site")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert f"Expected a whole number of at least 1, but received: {value!r}" in result.stderr
+    assert option in result.stderr
+    assert not (tmp_path / "site").exists()
