@@ -105,6 +105,8 @@ class Background:
         """Wait until ``until()``, or the child's summary; raise what the child reported."""
         with self.changed:
             self.changed.wait_for(lambda: until() or self.summary is not None or self.problem)
+            if until():  # (a page written before a later one failed is still good to read)
+                return
         if self.problem is not None:
             self.stop()
             raise BriefingError(f"rendering failed: {self.problem}")

@@ -54,7 +54,9 @@ def test_an_error_in_the_background_stops_the_build(tmp_path: Path) -> None:
     site = build_site(FIXTURE)
     templates = failing_templates(tmp_path, site.events[1].id)
     background = Background(site, settings_with(templates, tmp_path / "out"))
-    background.ready(f"briefs/{site.events[0].id}.md")  # the first page is written
+    background.reader.join(timeout=300)  # (the child has reported its error, and ended)
+    assert not background.reader.is_alive()
+    background.ready(f"briefs/{site.events[0].id}.md")  # the first page is written, and good
     with pytest.raises(BriefingError) as caught:
         background.ready(f"briefs/{site.events[1].id}.md")
     assert str(caught.value) == (
