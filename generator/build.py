@@ -280,6 +280,7 @@ class Builder:
         log.error("briefing: content errors; serving the last good site:\n%s", "\n".join(lines))
         run = self.run
         run.failed, run.site = True, self.last.site
+        run.parts = parts.of_site(run.site, self.settings)
         run.site_dir.mkdir(parents=True, exist_ok=True)
         (run.site_dir / ERRORS).write_text(json.dumps(lines, ensure_ascii=False), encoding="utf-8")
         # A dirty rebuild keeps the site folder (its pages and data are the last good ones); a
@@ -424,12 +425,9 @@ class Builder:
             shutil.copytree(bundle, self.search_copy)
 
     def _parts(self) -> list[parts.Part]:
-        """The parts of the search index (`generator.parts`), planned from the records."""
-        if self.run.parts is not None:
-            return self.run.parts
-        if self.run.site is None:
-            return [parts.Part(parts.FIRST, (), 0)]
-        return parts.of_site(self.run.site, self.settings)
+        """The parts of the search index (`generator.parts`), planned from the records when
+        they were read (`start`, `_last_good`)."""
+        return self.run.parts or [parts.Part(parts.FIRST, (), 0)]
 
     def _search_data(self) -> dict[str, str]:
         """The search data of every generated page, by the file of the site it becomes: from

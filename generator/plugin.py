@@ -88,11 +88,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds (MkDocs
         # documents this), so the builder keeps its records and search index between edits.
         self.builder = Builder(serving=command == "serve", dirty=dirty)
-        self.shelf = tuning.Shelf()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.builder.settings = settings.from_mkdocs(config, self.config)
-        self.shelf = tuning.Shelf()  # (empty at each build: a failed one may have left pages)
+        self.shelf = tuning.Shelf()  # (new at each build: a failed one may have left pages)
         if self.builder.serving:  # (shows content errors over the page: see Builder._last_good)
             script = ExtraScriptValue(SERVE_SCRIPT)
             script.type = "module"  # (the site's scripts are ES modules: see dom.js)
