@@ -207,14 +207,16 @@ class Builder:
             self._render_in_background(site, planned)
         else:
             self._render_here(site, planned, units)
-        if run.site is not None:
-            self.collector.records_read()
         order = pages.paths(planned)
         paths = frozenset(order)
         if gone := last - paths:
             self._remove(gone)
         if self.serving:
             self.last = changes.Generated(site, self.settings, templates, paths)
+        if run.site is not None:
+            self.collector.records_read()
+        else:  # (the records are let go: see _render_in_background)
+            site.unlink()
         listed = run.written | nav if built and nav is not None else paths
         return Listing(order, listed)
 
@@ -300,6 +302,7 @@ class Builder:
         built (when every page is: later `serve` rebuilds keep the first build's index)."""
         run = self.run
         run.pages = urls
+        self.collector.pages_read()
         if run.background is not None:
             done, run.background = run.background.finish(), None
             count = done.rendered  # (all of them)

@@ -110,6 +110,20 @@ class Site:
     def __repr__(self) -> str:
         return f"Site({len(self.events)} events, {len(self.actors)} actors)"
 
+    def unlink(self) -> None:
+        """Undo the cross-references, once this process is done with the Site.
+
+        Entries refer to each other in cycles (an event's previous and next, an actor's
+        involvement and the event's actors), which only a full pass of the cyclic garbage
+        collector frees: at 10,000 events, one pass of 1.4 s over everything the process holds.
+        Without them, the records go as soon as the last reference to the Site does."""
+        for event in self.events:
+            event.previous = event.next = None
+            event.actors, event.related = [], []
+        for actor in self.actors:
+            actor.affiliation = None
+            actor.members, actor.involvement, actor.claims, actor.alongside = [], [], [], []
+
     def term(self, kind: str, term_id: str) -> model.Term:
         terms: list[model.Term] = getattr(self.vocabulary, kind)
         return next(t for t in terms if t.id == term_id)

@@ -38,6 +38,17 @@ class Collector:
         if not self.serving:
             gc.freeze()
 
+    def pages_read(self) -> None:
+        """MkDocs has read and converted every page: what it holds now (pages, their tables of
+        contents, the navigation) stays until the build ends, while building each page's HTML
+        makes short-lived objects only. One full collection (of the converted pages' garbage),
+        then freezing them: no later full collection goes over them again. (At 10,000
+        events, full collections took 3.5 s of the build against 1.8 s in a plain MkDocs
+        build of the same pages.)"""
+        if not self.serving:
+            gc.collect()
+            gc.freeze()
+
     def build_ends(self) -> None:
         """The build is done or failed: undo `records_read`; serving, collect a second later."""
         if not self.serving:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import html
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -98,3 +99,45 @@ def test_converted_pages_wait_compressed_until_mkdocs_builds_them(tmp_path: Path
     event = build_site(FIXTURE).events[0]
     built = (tmp_path / "site" / "briefs" / event.id / "index.html").read_text(encoding="utf-8")
     assert html.escape(event.record.title, quote=False) in built and "data-pagefind-body" in built
+
+
+def test_mkdocs_builds_pages_with_what_it_read_frozen(tmp_path: Path) -> None:
+    """Once MkDocs has converted every page, what it holds is out of the collector's sight
+    until the build ends: no full collection goes over it while the pages are built."""
+    config = load_config(str(config_for(tmp_path, FIXTURE)), site_dir=str(tmp_path / "site"))
+    frozen: list[int] = []
+
+    class Probe(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+        def on_page_markdown(self, markdown: str, /, **kwargs: Any) -> str:
+            frozen.append(gc.get_freeze_count())
+            return markdown
+
+        def on_post_page(self, output: str, /, **kwargs: Any) -> str:
+            frozen.append(gc.get_freeze_count())
+            return output
+
+    gc.unfreeze()
+    config.plugins["probe"] = Probe()
+    config.plugins.on_startup(command="build", dirty=False)  # (as `mkdocs build` does)
+    build(config)
+    pages = len(frozen) // 2
+    assert pages > 10
+    converting, building = frozen[:pages], frozen[pages:]
+    assert set(converting) == {0}
+    assert min(building) > 1000  # (the pages, their tables of contents, the navigation)
+    assert gc.get_freeze_count() == 0  # (the build's end let them go)
+
+
+def test_an_unlinked_site_goes_without_the_cyclic_collector() -> None:
+    """A build's MkDocs process lets its records go (the rendering child has them): undone
+    cross-references free them at once, with no full collection over everything."""
+    gc.collect()
+    gc.disable()
+    try:
+        site = build_site(FIXTURE)
+        event, actor = weakref.ref(site.events[0]), weakref.ref(site.actors[0])
+        site.unlink()
+        del site
+        assert event() is None and actor() is None
+    finally:
+        gc.enable()
