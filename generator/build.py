@@ -56,6 +56,7 @@ from generator import (
 from generator.background import Background, can_fork
 from generator.errors import BriefingError, ContentErrors
 from generator.link import Site, build_site
+from generator.pagewriter import PageWriter
 from generator.records import RecordCache
 from generator.render import Compiled, Page, Renderer
 from generator.settings import Settings
@@ -116,6 +117,10 @@ class Run:
     """Every page is written (not a dirty rebuild into a built site)."""
     background: Background | None = None
     indexer: search.PartedIndexer | None = None
+    writer: PageWriter | None = None
+    """The child writing the built pages (and making the search index), in a build."""
+    indexed: bool = False
+    """The writer made the search index."""
     published: bool = False
     """The open data and feeds are written (by the background child, say)."""
     removed: bool = False
@@ -307,15 +312,24 @@ class Builder:
             done, run.background = run.background.finish(), None
             count = done.rendered  # (all of them)
             log.info("briefing: %d pages, %d rendered, %d changed", count, count, len(done.written))
-        if self.settings.pagefind and self.search_copy is None and run.whole:
+        indexing = self.settings.pagefind and self.search_copy is None and run.whole
+        if not self.serving and can_fork():
+            run.writer = PageWriter(run.site_dir, self._parts() if indexing else None)
+            run.indexed = indexing
+        elif indexing:
             run.indexer = search.PartedIndexer(run.site_dir, self._parts())
 
-    def page_built(self, url: str, html: str) -> str:
+    def page_built(self, url: str, html: str, path: str) -> str:
         """The HTML of one page, at ``url`` (from the site root, ``/``), its Content-Security-
-        Policy complete: returns the HTML to write, minified (`generator.minify`), without the
-        search data only Pagefind reads (`search.without_data`). Pagefind's service is given
-        the page as the theme wrote it: fed minified pages, it merged two of the hostile test
+        Policy complete: returns the HTML for MkDocs to write to ``path``, minified
+        (`generator.minify`), without the search data only Pagefind reads
+        (`search.without_data`); or nothing, in a build, where the writer child
+        (`generator.pagewriter`) does all that and writes it. Pagefind's service is given the
+        page as the theme wrote it: fed minified pages, it merged two of the hostile test
         site's pages into one (its CLI, run over the minified site, does not)."""
+        if self.run.writer is not None:
+            self.run.writer.add(path, url, html)
+            return ""
         if self.run.indexer is not None:
             self.run.indexer.add(url, html)
         return minify.page(search.without_data(html))
@@ -329,6 +343,11 @@ class Builder:
         indexer, run.indexer = run.indexer, None
         if indexer is not None:
             indexer.write()  # (while this process exports the data, if it does)
+        writer, run.writer = run.writer, None
+        if writer is not None:  # (every page written, and the search index)
+            indexed = writer.finish()
+            if run.indexed:
+                log.info("briefing: search index of %d pages written", indexed)
         later = not run.published and run.site is not None and self._publish_later()
         if not run.published and run.site is not None and not later:
             self._publish(run.site)
@@ -418,7 +437,7 @@ class Builder:
             return
         if indexer is not None:
             indexer.wait()
-        else:
+        elif not self.run.indexed:
             shutil.rmtree(bundle, ignore_errors=True)  # (of pages that may be gone)
             search.index(self.run.site_dir, self._search_data(), self._parts())
         if self.serving:
@@ -451,6 +470,9 @@ class Builder:
         if run.indexer is not None:
             run.indexer.close()
             run.indexer = None
+        if run.writer is not None:
+            run.writer.stop()
+            run.writer = None
 
     # -- without MkDocs ---------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import html
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -23,7 +24,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from generator import addresses, minify, safe, settings, sitemap, trim, tuning
+from generator import addresses, minify, pagewriter, safe, settings, sitemap, trim, tuning
 from generator.build import Builder
 from generator.errors import BriefingError, ContentErrors, display_path
 from generator.settings import BriefingConfig
@@ -88,10 +89,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds (MkDocs
         # documents this), so the builder keeps its records and search index between edits.
         self.builder = Builder(serving=command == "serve", dirty=dirty)
+        self.skipped = pagewriter.Skipped()  # (MkDocs' line for each page the writer writes)
+        logging.getLogger("mkdocs.commands.build").addFilter(self.skipped)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.builder.settings = settings.from_mkdocs(config, self.config)
         self.shelf = tuning.Shelf()  # (new at each build: a failed one may have left pages)
+        self.skipped.handed.clear()
         if self.builder.serving:  # (shows content errors over the page: see Builder._last_good)
             script = ExtraScriptValue(SERVE_SCRIPT)
             script.type = "module"  # (the site's scripts are ES modules: see dom.js)
@@ -162,7 +166,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     @_reported
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        output = self.builder.page_built("/" + page.url, safe.with_csp(output, page.content))
+        html = safe.with_csp(output, page.content)
+        output = self.builder.page_built("/" + page.url, html, page.file.abs_dest_path)
+        if not output:  # (the writer child writes it: see generator.pagewriter)
+            self.skipped.handed.add(page.file.src_uri)
         page.content = None  # (written: the rest of the build needs the page's address only)
         return output
 

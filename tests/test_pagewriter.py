@@ -1,0 +1,88 @@
+"""The page writer: in a build, a forked child indexes, minifies and writes the pages MkDocs
+builds, and MkDocs' process only sends them."""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.plugins import BasePlugin
+
+from generator import search
+from generator.background import can_fork
+from generator.build import Builder
+from generator.errors import BriefingError
+from generator.link import build_site
+from generator.pagewriter import PageWriter
+from tests.conftest import FIXTURE
+from tests.sitebuild import config_for
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="os.fork is needed")
+
+
+def test_a_build_hands_its_pages_to_the_writer(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = load_config(str(config_for(tmp_path, FIXTURE)), site_dir=str(tmp_path / "site"))
+    returned: dict[str, str] = {}
+
+    class Probe(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+        def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
+            returned[page.file.src_uri] = output  # (after the briefing plugin's)
+            return output
+
+    config.plugins["probe"] = Probe()
+    config.plugins.on_startup(command="build", dirty=False)  # (as `mkdocs build` does)
+    with caplog.at_level(logging.INFO):
+        build(config)
+    assert len(returned) > 10 and set(returned.values()) == {""}  # (MkDocs wrote none)
+    assert "Page skipped" not in caplog.text  # (MkDocs' line for each is left out)
+    event = build_site(FIXTURE).events[-1]
+    page = (tmp_path / "site" / "briefs" / event.id / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" in page and search.DATA_START not in page
+    assert "\n  <" not in page  # (minified: the theme's indentation is gone)
+    search.check_bundle(tmp_path / "site" / "pagefind", None)
+    assert f"/briefs/{event.id}/" in _indexed_urls(tmp_path / "site" / "pagefind")
+
+
+def _indexed_urls(bundle: Path) -> str:
+    """Every page address in the bundle's fragments (gzip-compressed, "pagefind_dcd" first)."""
+    found = []
+    for fragment in (bundle / "fragment").glob("*.pf_fragment"):
+        found.append(gzip.decompress(fragment.read_bytes()).decode("utf-8", "replace"))
+    return "\n".join(found)
+
+
+def test_serve_writes_its_pages_itself(tmp_path: Path) -> None:
+    """`mkdocs serve` keeps threads (a process with threads cannot fork safely): its pages are
+    returned to MkDocs to write, minified, as before."""
+    builder = Builder(serving=True)
+    builder.run.site_dir = tmp_path
+    builder.pages_read([])
+    assert builder.run.writer is None
+    html = "<html><head><title>T</title></head>\n  <body>\n    <p>text</p>\n  </body></html>"
+    assert builder.page_built("/t/", html, str(tmp_path / "t.html")) == (
+        "<html><head><title>T</title></head><body><p>text</p></body></html>"
+    )
+
+
+def test_a_page_that_cannot_be_written_fails_the_build(tmp_path: Path) -> None:
+    (tmp_path / "briefs").write_text("a file where the folder should be", encoding="utf-8")
+    writer = PageWriter(tmp_path, None)
+    writer.add(str(tmp_path / "briefs" / "x" / "index.html"), "/briefs/x/", "<p>x</p>")
+    with pytest.raises(BriefingError, match=r"cannot write the page .*briefs/x/index\.html"):
+        writer.finish()
+
+
+def test_the_writer_stops_when_the_build_fails(tmp_path: Path) -> None:
+    writer = PageWriter(tmp_path, None)
+    child = writer.child
+    writer.stop()
+    with pytest.raises(ChildProcessError):  # (ended and reaped)
+        os.waitpid(child, 0)
