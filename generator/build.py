@@ -161,6 +161,8 @@ class Builder:
         self.search_copy: Path | None = None
         """Serving: the search index of the first build, kept for the rebuilds."""
         self.run = Run(Path("."))
+        self.writer: PageWriter | None = None
+        """In a build, the page writer, from the build's start (`prepare`) until `start`."""
         self.publishing: threading.Thread | None = None
         """Serving: the thread writing the last build's open data and feeds (`_publish_later`)."""
 
@@ -186,6 +188,12 @@ class Builder:
             raise ContentErrors(found)
         return site, planned
 
+    def prepare(self, site_dir: Path) -> None:
+        """A build starts, before MkDocs reads anything: in a build (not serve), the page
+        writer is forked now, while this process holds little (`generator.pagewriter`)."""
+        if not self.serving and can_fork():
+            self.writer = PageWriter(site_dir)
+
     def start(self, site_dir: Path, handwritten: dict[str, str], nav: set[str] | None) -> Listing:
         """Steps 1 to 5, before MkDocs reads the pages; ``nav``: the pages in the nav setting.
         Serving, when the content has errors: the last good site (see `_last_good`)."""
@@ -193,6 +201,7 @@ class Builder:
         built, self.built = self.built, False
         self.collector.build_starts()
         self.run = run = Run(site_dir)
+        run.writer, self.writer = self.writer, None
         try:
             site, planned = self._checked(handwritten)
         except BriefingError as exc:
@@ -313,8 +322,8 @@ class Builder:
             count = done.rendered  # (all of them)
             log.info("briefing: %d pages, %d rendered, %d changed", count, count, len(done.written))
         indexing = self.settings.pagefind and self.search_copy is None and run.whole
-        if not self.serving and can_fork():
-            run.writer = PageWriter(run.site_dir, self._parts() if indexing else None)
+        if run.writer is not None:
+            run.writer.begin(self._parts() if indexing else None)
             run.indexed = indexing
         elif indexing:
             run.indexer = search.PartedIndexer(run.site_dir, self._parts())
@@ -470,9 +479,10 @@ class Builder:
         if run.indexer is not None:
             run.indexer.close()
             run.indexer = None
-        if run.writer is not None:
-            run.writer.stop()
-            run.writer = None
+        for writer in (run.writer, self.writer):
+            if writer is not None:
+                writer.stop()
+        run.writer = self.writer = None
 
     # -- without MkDocs ---------------------------------------------------------------------
 

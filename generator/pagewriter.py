@@ -9,7 +9,11 @@ was half idle. With the child, MkDocs' process only completes the page's Content
 Policy and sends it: the rest is done on the other core, beside Pagefind.
 
 Only in a build (`mkdocs serve` keeps its threads, and a process with threads cannot fork
-safely), and only where `generator.background.can_fork`. MkDocs is told the page is written by
+safely), and only where `generator.background.can_fork`. The child is forked as the build
+starts, while MkDocs' process holds little: forked once every page is converted, it shared
+them with MkDocs' process, and each one MkDocs touched after was copied (200 MB more at 10,000
+events). It waits for the parts of the search index (`begin`), known once the records are
+read, then for the pages. MkDocs is told the page is written by
 an empty result from ``on_post_page``, which makes it skip writing; its log line for that is
 left out (`Skipped`).
 """
@@ -21,6 +25,7 @@ import gc
 import json
 import logging
 import os
+import pickle
 import signal
 import struct
 import traceback
@@ -33,7 +38,8 @@ from generator.errors import BriefingError
 
 HEADER = struct.Struct("<III")
 """A page's message: the lengths of its file's path, its address and its HTML (UTF-8), then
-the three. A message of three zeros ends the pages."""
+the three. A message of three zeros ends the pages. The first message is the plan of the
+search index's parts (pickled), its length first."""
 
 PIPE = 1 << 20
 """Bytes of the pipe's buffer and of each end's: MkDocs waits only once the child is a
@@ -43,8 +49,7 @@ megabyte behind."""
 class PageWriter:
     """The child that writes the pages MkDocs builds (see the module's docstring)."""
 
-    def __init__(self, site_dir: Path, plan: Sequence[parts.Part] | None) -> None:
-        """``plan``: the parts of the search index to make of the pages (None: no index)."""
+    def __init__(self, site_dir: Path) -> None:
         read, write = os.pipe()
         answer, told = os.pipe()
         _grow(write)
@@ -52,20 +57,27 @@ class PageWriter:
         if self.child == 0:
             os.close(write)
             os.close(answer)
-            _child(site_dir, plan, read, told)
+            _child(site_dir, read, told)
         os.close(read)
         os.close(told)
         self.pipe: IO[bytes] = os.fdopen(write, "wb", buffering=PIPE)
         self.answer = answer
         self.indexed: int | None = None
 
+    def begin(self, plan: Sequence[parts.Part] | None) -> None:
+        """Pages follow, to make the search index of, in the parts of ``plan`` (None: no
+        index)."""
+        self._send([pickle.dumps(None if plan is None else list(plan))])
+
     def add(self, path: str, url: str, html: str) -> None:
         """Have page ``url`` (from the site root) written to ``path``, indexed if searchable."""
-        encoded = [path.encode(), url.encode(), html.encode("utf-8", "surrogatepass")]
+        self._send([path.encode(), url.encode(), html.encode("utf-8", "surrogatepass")])
+
+    def _send(self, fields: list[bytes]) -> None:
         try:
-            self.pipe.write(HEADER.pack(*map(len, encoded)))
-            for part in encoded:
-                self.pipe.write(part)
+            self.pipe.write(HEADER.pack(*map(len, fields), *[0] * (3 - len(fields))))
+            for field in fields:
+                self.pipe.write(field)
         except OSError:  # (the child stopped: it says why)
             raise BriefingError(self._ended()) from None
 
@@ -109,13 +121,13 @@ def _grow(fd: int) -> None:
         pass
 
 
-def _child(site_dir: Path, plan: Sequence[parts.Part] | None, read: int, told: int) -> None:
+def _child(site_dir: Path, read: int, told: int) -> None:
     """The child: index, minify and write each page it is sent; then the search bundles."""
     status = 1
     gc.freeze()  # (what MkDocs' process holds is not this process's business)
     with os.fdopen(told, "w", encoding="utf-8") as answer:
         try:
-            indexed = _write_all(site_dir, plan, os.fdopen(read, "rb", buffering=PIPE))
+            indexed = _write_all(site_dir, os.fdopen(read, "rb", buffering=PIPE))
             answer.write(f"done {json.dumps({'indexed': indexed})}\n")
             status = 0
         except BriefingError as exc:
@@ -125,7 +137,11 @@ def _child(site_dir: Path, plan: Sequence[parts.Part] | None, read: int, told: i
     os._exit(status)
 
 
-def _write_all(site_dir: Path, plan: Sequence[parts.Part] | None, pipe: IO[bytes]) -> int:
+def _write_all(site_dir: Path, pipe: IO[bytes]) -> int:
+    size = HEADER.unpack(_exactly(pipe, HEADER.size))[0]
+    plan = pickle.loads(_exactly(pipe, size)) if size else None  # (nothing: the build failed)
+    if not size:
+        return 0
     indexer = search.PartedIndexer(site_dir, plan) if plan is not None else None
     try:
         with pipe:

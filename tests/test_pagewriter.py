@@ -74,14 +74,15 @@ def test_serve_writes_its_pages_itself(tmp_path: Path) -> None:
 
 def test_a_page_that_cannot_be_written_fails_the_build(tmp_path: Path) -> None:
     (tmp_path / "briefs").write_text("a file where the folder should be", encoding="utf-8")
-    writer = PageWriter(tmp_path, None)
+    writer = PageWriter(tmp_path)
+    writer.begin(None)
     writer.add(str(tmp_path / "briefs" / "x" / "index.html"), "/briefs/x/", "<p>x</p>")
     with pytest.raises(BriefingError, match=r"cannot write the page .*briefs/x/index\.html"):
         writer.finish()
 
 
 def test_the_writer_stops_when_the_build_fails(tmp_path: Path) -> None:
-    writer = PageWriter(tmp_path, None)
+    writer = PageWriter(tmp_path)
     child = writer.child
     writer.stop()
     with pytest.raises(ChildProcessError):  # (ended and reaped)

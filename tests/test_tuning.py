@@ -123,8 +123,8 @@ def test_mkdocs_builds_pages_with_what_it_read_frozen(tmp_path: Path) -> None:
     pages = len(frozen) // 2
     assert pages > 10
     converting, building = frozen[:pages], frozen[pages:]
-    assert set(converting) == {0}
-    assert min(building) > 1000  # (the pages, their tables of contents, the navigation)
+    # (Records rendered in this process, where it cannot fork, are frozen from the start.)
+    assert min(building) > max(converting) + 1000  # (pages, tables of contents, navigation)
     assert gc.get_freeze_count() == 0  # (the build's end let them go)
 
 
