@@ -41,6 +41,13 @@ HEADER = struct.Struct("<III")
 the three. A message of three zeros ends the pages. The first message is the plan of the
 search index's parts (pickled), its length first."""
 
+NICE = 5
+"""How much lower the child's priority is than MkDocs' (and so its Pagefind services'): MkDocs
+builds the pages one after the other, and the build takes as long as that. Left at the same
+priority, the system shared the two cores evenly between MkDocs, the child and Pagefind, and
+MkDocs ran two thirds of the time while the pages were built; niced, they take what MkDocs
+leaves, which is enough (their work on a page takes about two thirds of MkDocs')."""
+
 PIPE = 1 << 20
 """Bytes of the pipe's buffer and of each end's: MkDocs waits only once the child is a
 megabyte behind."""
@@ -125,6 +132,7 @@ def _child(site_dir: Path, read: int, told: int) -> None:
     """The child: index, minify and write each page it is sent; then the search bundles."""
     status = 1
     gc.freeze()  # (what MkDocs' process holds is not this process's business)
+    os.nice(NICE)
     with os.fdopen(told, "w", encoding="utf-8") as answer:
         try:
             indexed = _write_all(site_dir, os.fdopen(read, "rb", buffering=PIPE))

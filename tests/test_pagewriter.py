@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import logging
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from generator.background import can_fork
 from generator.build import Builder
 from generator.errors import BriefingError
 from generator.link import build_site
-from generator.pagewriter import PageWriter
+from generator.pagewriter import NICE, PageWriter
 from tests.conftest import FIXTURE
 from tests.sitebuild import config_for
 
@@ -87,3 +88,18 @@ def test_the_writer_stops_when_the_build_fails(tmp_path: Path) -> None:
     writer.stop()
     with pytest.raises(ChildProcessError):  # (ended and reaped)
         os.waitpid(child, 0)
+
+
+def test_the_writer_gives_way_to_mkdocs(tmp_path: Path) -> None:
+    """MkDocs' process builds the pages one by one: the child (and the Pagefind services it
+    starts) runs at a lower priority."""
+    writer = PageWriter(tmp_path)
+    try:
+        wanted = min(os.getpriority(os.PRIO_PROCESS, 0) + NICE, 19)
+        for _ in range(500):  # (the child lowers its own priority as it starts)
+            if os.getpriority(os.PRIO_PROCESS, writer.child) == wanted:
+                break
+            time.sleep(0.01)
+        assert os.getpriority(os.PRIO_PROCESS, writer.child) == wanted
+    finally:
+        writer.stop()
