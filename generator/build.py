@@ -52,6 +52,7 @@ from generator import (
     search,
     sitemap,
     timeline,
+    tuning,
 )
 from generator.background import Background, can_fork
 from generator.errors import BriefingError, ContentErrors
@@ -174,14 +175,20 @@ class Builder:
         return self._checked(handwritten)[0]
 
     def _checked(self, handwritten: dict[str, str]) -> tuple[Site, list[Page]]:
-        """`check`, with the plan of the site's pages (step 3 uses it too)."""
-        site = build_site(
-            self.settings.content_dir,
-            timezone=self.settings.timezone,
-            cache=self.records,
-            drafts=self.drafts,
-        )
-        planned = pages.plan(site, self.settings.page_size)
+        """`check`, with the plan of the site's pages (step 3 uses it too).
+
+        Without the cyclic garbage collector (`tuning.kept`): every object made here lives on,
+        and a collector turned back on after reading the records went over them all three times
+        (as they aged through its generations) while the plan was made: 1.2 s of a 4.4 s check
+        at 10,000 events."""
+        with tuning.kept():
+            site = build_site(
+                self.settings.content_dir,
+                timezone=self.settings.timezone,
+                cache=self.records,
+                drafts=self.drafts,
+            )
+            planned = pages.plan(site, self.settings.page_size)
         generated = [*pages.paths(planned), *redirects.sources(site)]
         found = addresses.clashes(generated, handwritten, self.settings.directory_urls)
         if found:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import html
 import weakref
@@ -16,9 +17,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 
 from generator import cli, tuning
+from generator.build import Builder
 from generator.link import build_site
 from tests.conftest import FIXTURE, ContentFactory
 from tests.sitebuild import config_for
+from tests.test_golden import SETTINGS
 
 
 @pytest.fixture
@@ -141,3 +144,17 @@ def test_an_unlinked_site_goes_without_the_cyclic_collector() -> None:
         assert event() is None and actor() is None
     finally:
         gc.enable()
+
+
+def test_a_build_checks_and_plans_without_a_collection(
+    tmp_path: Path, collections: list[int]
+) -> None:
+    """A build reads, checks and plans with the collector off: what it makes lives on, and a
+    collector turned back on in between went over all of it as it aged."""
+    settings = dataclasses.replace(SETTINGS, content_dir=FIXTURE, cache_dir=tmp_path / "cache")
+    builder = Builder(settings)
+    gc.collect()
+    collections.clear()
+    _site, planned = builder._checked({})
+    assert collections == [] and len(planned) > 10
+    assert gc.get_count()[0] < 100  # (what was made waits in the oldest generation)
