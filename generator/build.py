@@ -15,7 +15,9 @@
 6. **publish**: once MkDocs has built the HTML, the open data and feeds (`generator.exports`,
    `generator.feeds`), the old addresses of renamed records (`generator.redirects`), the
    sitemap of the pages MkDocs built (`generator.sitemap`), and the search index
-   (`generator.search`, fed each page as MkDocs builds it). Drafts are in none of
+   (`generator.search`, fed each page as MkDocs builds it: in a build, by the page writer,
+   a forked child that also minifies and writes each page, `generator.pagewriter`, so that
+   MkDocs' process only sends it). Drafts are in none of
    it, except under `mkdocs serve` (`Builder.drafts`). Under `mkdocs serve --dirty`, after an
    edit, the open data and feeds are written just after MkDocs shows the new pages
    (`Builder._publish_later`).

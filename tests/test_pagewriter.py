@@ -6,6 +6,8 @@ from __future__ import annotations
 import gzip
 import logging
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -24,12 +26,32 @@ from generator.pagewriter import NICE, PageWriter
 from tests.conftest import FIXTURE
 from tests.sitebuild import config_for
 
-pytestmark = pytest.mark.skipif(not can_fork(), reason="os.fork is needed")
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is needed")
+
+
+def test_mkdocs_build_has_the_writer_write_the_pages(tmp_path: Path) -> None:
+    """`mkdocs build` as `make site` runs it (its own process, where nothing else runs): the
+    writer makes the search index (only it says so) and MkDocs' line for each page it did not
+    write itself is left out."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    config, site = config_for(tmp_path, FIXTURE), tmp_path / "site"
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config)]
+    result = subprocess.run(
+        [*command, "-d", str(site)], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "briefing: search index of 8 pages written" in result.stderr
+    assert "Page skipped" not in result.stderr
+    event = build_site(FIXTURE).events[-1]
+    page = (site / "briefs" / event.id / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" in page and search.DATA_START not in page
+    assert "\n  <" not in page  # (minified: the theme's indentation is gone)
 
 
 def test_a_build_hands_its_pages_to_the_writer(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    _forkable()
     config = load_config(str(config_for(tmp_path, FIXTURE)), site_dir=str(tmp_path / "site"))
     returned: dict[str, str] = {}
 
@@ -74,6 +96,7 @@ def test_serve_writes_its_pages_itself(tmp_path: Path) -> None:
 
 
 def test_a_page_that_cannot_be_written_fails_the_build(tmp_path: Path) -> None:
+    _forkable()
     (tmp_path / "briefs").write_text("a file where the folder should be", encoding="utf-8")
     writer = PageWriter(tmp_path)
     writer.begin(None)
@@ -83,6 +106,7 @@ def test_a_page_that_cannot_be_written_fails_the_build(tmp_path: Path) -> None:
 
 
 def test_the_writer_stops_when_the_build_fails(tmp_path: Path) -> None:
+    _forkable()
     writer = PageWriter(tmp_path)
     child = writer.child
     writer.stop()
@@ -93,6 +117,7 @@ def test_the_writer_stops_when_the_build_fails(tmp_path: Path) -> None:
 def test_the_writer_gives_way_to_mkdocs(tmp_path: Path) -> None:
     """MkDocs' process builds the pages one by one: the child (and the Pagefind services it
     starts) runs at a lower priority."""
+    _forkable()
     writer = PageWriter(tmp_path)
     try:
         wanted = min(os.getpriority(os.PRIO_PROCESS, 0) + NICE, 19)
@@ -103,3 +128,9 @@ def test_the_writer_gives_way_to_mkdocs(tmp_path: Path) -> None:
         assert os.getpriority(os.PRIO_PROCESS, writer.child) == wanted
     finally:
         writer.stop()
+
+
+def _forkable() -> None:
+    """Skip the test where this process may not fork (another test left a thread running)."""
+    if not can_fork():
+        pytest.skip("another thread runs: this process does not fork")
