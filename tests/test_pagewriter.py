@@ -23,6 +23,7 @@ from generator.build import Builder
 from generator.errors import BriefingError
 from generator.link import build_site
 from generator.pagewriter import NICE, PageWriter
+from generator.settings import Settings
 from tests.conftest import FIXTURE
 from tests.sitebuild import config_for
 
@@ -85,10 +86,11 @@ def _indexed_urls(bundle: Path) -> str:
 def test_serve_writes_its_pages_itself(tmp_path: Path) -> None:
     """`mkdocs serve` keeps threads (a process with threads cannot fork safely): its pages are
     returned to MkDocs to write, minified, as before."""
-    builder = Builder(serving=True)
+    builder = Builder(Settings(pagefind=False), serving=True)
     builder.run.site_dir = tmp_path
+    builder.prepare(tmp_path)
     builder.pages_read([])
-    assert builder.run.writer is None
+    assert builder.writer is None and builder.run.writer is None
     html = "<html><head><title>T</title></head>\n  <body>\n    <p>text</p>\n  </body></html>"
     assert builder.page_built("/t/", html, str(tmp_path / "t.html")) == (
         "<html><head><title>T</title></head><body><p>text</p></body></html>"
