@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import exports
+from generator import changes, exports, relink
 from generator.build import render_pages
 from generator.changes import affected
-from generator.link import build_site
+from generator.errors import ContentErrors
+from generator.link import Involvement, Site, build_site
 from generator.records import RecordCache
 from generator.settings import Settings
 from generator.synth import generate
@@ -268,3 +269,138 @@ def test_a_retitle_renders_only_the_listing_pages_that_show_the_brief(
     assert all("Retitled" in partial[p] for p in tag_pages)
     year_pages = [p for p in partial if p.startswith(f"timeline/{event.record.date.start.year}")]
     assert len(year_pages) == 1 and "Retitled" in partial[year_pages[0]]
+
+
+# -- the Site patched after an edit (`generator.relink`) ------------------------------------
+
+
+def structure(site: Site) -> dict[str, Any]:
+    """Every cross-reference of ``site``, by ids, in order: equal for two Sites exactly when
+    they link the same records the same way."""
+
+    def ids(entries: Any) -> list[str]:
+        return [e.id for e in entries]
+
+    def involvement(found: list[Involvement]) -> list[tuple[str, str, str | None]]:
+        return [(i.event.id, i.actor.id, i.role) for i in found]
+
+    def maybe(entry: Any) -> str | None:
+        return None if entry is None else entry.id
+
+    return {
+        "events": ids(site.events),
+        "records": {e.id: (e.record, e.source, e.timezone) for e in site.events},
+        "previous and next": [(maybe(e.previous), maybe(e.next)) for e in site.events],
+        "actors": ids(site.actors),
+        "actor records": {a.id: (a.record, a.source) for a in site.actors},
+        "involvement": {a.id: involvement(a.involvement) for a in site.actors},
+        "event actors": {e.id: involvement(e.actors) for e in site.events},
+        "claims": {a.id: [(e.id, c) for e, c in a.claims] for a in site.actors},
+        "alongside": {a.id: [(o.id, n) for o, n in a.alongside] for a in site.actors},
+        "members": {a.id: ids(a.members) for a in site.actors},
+        "affiliation": {a.id: maybe(a.affiliation) for a in site.actors},
+        "related": {e.id: [(g.label, ids(g.events)) for g in e.related] for e in site.events},
+        "tags": [(tag, ids(found)) for tag, found in site.tags.items()],
+        "by id": (list(site.event_by_id), list(site.actor_by_id)),
+        "moved": site.moved,
+        "vocabulary": site.vocabulary,
+    }
+
+
+def assert_whole(site: Site) -> None:
+    """Every entry ``site`` refers to is one of its own, and each involvement is the same
+    object on the event's side and the actor's (a patch that left an old one behind fails)."""
+    events, actors = site.event_by_id, site.actor_by_id
+    assert all(events[e.id] is e for e in site.events) and len(events) == len(site.events)
+    assert all(actors[a.id] is a for a in site.actors) and len(actors) == len(site.actors)
+    for event in site.events:
+        assert all(i.event is event and actors[i.actor.id] is i.actor for i in event.actors)
+        assert all(any(j is i for j in i.actor.involvement) for i in event.actors)
+        for near in (event.previous, event.next):
+            assert near is None or events[near.id] is near
+        assert all(events[e.id] is e for g in event.related for e in g.events)
+    for actor in site.actors:
+        assert all(any(j is i for j in i.event.actors) for i in actor.involvement)
+        assert all(events[e.id] is e for e, _ in actor.claims)
+        assert all(actors[m.id] is m and m.affiliation is actor for m in actor.members)
+    assert all(events[e.id] is e for found in site.tags.values() for e in found)
+
+
+def _patched_equals_built(
+    content: Path, last: Site, cache: RecordCache
+) -> tuple[Site, changes.Before | None]:
+    """After an edit of ``content``: ``last`` patched (or linked again) equals a Site built from
+    scratch, in its cross-references, its pages and its data; the units of pages the patch
+    names give the pages of a full render."""
+    pages_before = render_pages(last, SETTINGS).pages
+    site, before = relink.site(last, content, SETTINGS.timezone, cache, True)
+    fresh = build_site(content, drafts=True)
+    assert structure(site) == structure(fresh)
+    assert_whole(site)
+    full = render_pages(fresh, SETTINGS).pages
+    assert render_pages(site, SETTINGS).pages == full
+    assert exports.files(site, SETTINGS.site_url) == exports.files(fresh, SETTINGS.site_url)
+    if before is not None:
+        assert site is last
+        partial = render_pages(site, SETTINGS, before.units(site))
+        assert sorted(partial.paths) == sorted(full)
+        kept = {p: pages_before[p] for p in partial.paths if p not in partial.pages}
+        assert {**kept, **partial.pages} == full
+    return site, before
+
+
+PATCHED = [edit for edit in EDITS if edit not in (delete_event, add_event)]
+"""The edits `generator.relink` patches the last Site for; a record added or removed is linked
+from scratch."""
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("edit", EDITS, ids=lambda f: f.__name__)
+def test_the_patched_site_is_the_site_built_from_scratch(
+    edit: Callable[[Path, random.Random], None], seed: int, synthetic: Path, tmp_path: Path
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    if prepare := getattr(edit, "prepare", None):
+        prepare(content, random.Random(seed))
+    cache = RecordCache()
+    last = build_site(content, cache=cache, drafts=True)
+    edit(content, random.Random(seed))
+    _, before = _patched_equals_built(content, last, cache)
+    assert (before is not None) == (edit in PATCHED)
+
+
+def _undated(content: Path, rng: random.Random) -> None:
+    """A content error: an event without its date."""
+    _edit_event(content, rng, lambda d: d.pop("date"))
+
+
+def _redated(content: Path, rng: random.Random) -> None:
+    """The fix: the events without a date get one (the newest of all, so they move)."""
+    for path in _events(content):
+        data = _read(path)
+        if "date" not in data:
+            data["date"] = "2030-12-31"
+            _write(path, data)
+
+
+def test_serve_patches_one_edit_after_another(synthetic: Path, tmp_path: Path) -> None:
+    """Serve patches the Site it patched last time; an edit with an error leaves it as it was
+    (the last good site is served), and the fix patches it from there."""
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    cache = RecordCache()
+    site = build_site(content, cache=cache, drafts=True)
+    for n, edit in enumerate([*PATCHED, _undated, _redated, relate, move_to_another_year]):
+        rng = random.Random(100 + n)
+        if edit is drop_claims:
+            _add_outsider_claim(content, rng)
+        edit(content, rng)
+        if edit is _undated:
+            kept = structure(site)
+            with pytest.raises(ContentErrors, match="date"):
+                relink.site(site, content, SETTINGS.timezone, cache, True)
+            assert structure(site) == kept
+            continue
+        site, before = _patched_equals_built(content, site, cache)
+        assert before is not None, edit.__name__
