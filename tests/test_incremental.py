@@ -3,6 +3,7 @@ exactly the pages a full render gives, and far fewer of them are rendered."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import shutil
 from collections.abc import Callable
@@ -13,10 +14,11 @@ import pytest
 import yaml
 
 from generator import changes, exports, relink
-from generator.build import render_pages
+from generator.build import Builder, render_pages, render_site
 from generator.changes import affected
 from generator.errors import ContentErrors
 from generator.link import Involvement, Site, build_site
+from generator.output import cached_paths
 from generator.records import RecordCache
 from generator.settings import Settings
 from generator.synth import generate
@@ -404,3 +406,41 @@ def test_serve_patches_one_edit_after_another(synthetic: Path, tmp_path: Path) -
             continue
         site, before = _patched_equals_built(content, site, cache)
         assert before is not None, edit.__name__
+
+
+def _clash(content: Path, rng: random.Random) -> None:
+    """Two tags on one brief: one whose page would take a hand-written page's address (an
+    error found once the Site is patched), and another."""
+    _edit_event(content, rng, lambda d: d.update(tags=[*d.get("tags", []), "clash", "other"]))
+
+
+def test_serve_writes_the_pages_of_a_full_build_after_each_edit(
+    synthetic: Path, tmp_path: Path
+) -> None:
+    """`mkdocs serve --dirty`'s builds without MkDocs: after each edit (patched, linked again,
+    with errors, fixed), the cache folder holds the pages a full build renders."""
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    cache = tmp_path / "cache"
+    settings = dataclasses.replace(SETTINGS, content_dir=content, cache_dir=cache, pagefind=False)
+    builder = Builder(settings, serving=True, dirty=True)
+    site_dir = tmp_path / "site"
+    site_dir.mkdir()
+    (site_dir / "index.html").write_text("")  # (a built site: the rebuilds are dirty ones)
+    handwritten = {"tags/clash.md": "docs/tags/clash.md"}
+    builder.start(site_dir, handwritten, None)
+    edits = [retitle, _clash, retitle, move_to_another_year, _undated, _redated, add_event]
+    edits += [swap_an_actor, delete_event, rename_actor, relate, reaffiliate_actor]
+    for n, edit in enumerate(edits):
+        edit(content, random.Random(200 + n))
+        builder.start(site_dir, handwritten, None)
+        assert builder.run.failed == (edit in (_clash, _undated)), edit.__name__
+        if edit is _clash:
+            # The fix: the hand-written page goes. The next edit is of another brief, but the
+            # pages of both tags are written with it.
+            handwritten = {}
+        if builder.run.failed:
+            continue
+        expected = render_site(build_site(content, drafts=True), settings)
+        written = {p: (cache / p).read_text(encoding="utf-8") for p in cached_paths(cache)}
+        assert written == expected, edit.__name__
