@@ -155,6 +155,8 @@ class Builder:
         """Draft records are in the Site (with a "draft" banner): under serve, never in a build."""
         self.records = RecordCache() if serving else None  # (of use from the first edit on)
         self.compiled = Compiled()
+        self.hubs = pages.Hubs() if serving else None
+        """Serving: what the hubs show of every event, kept while it is unchanged."""
         self.exported = exports.Memo()
         self.collector = Collector(serving)
         self.last: changes.Generated | None = None
@@ -183,7 +185,7 @@ class Builder:
     def _checked(self, handwritten: dict[str, str]) -> tuple[Site, list[Page]]:
         """`check`, with the plan of the site's pages (step 3 uses it too)."""
         site = self._site()
-        planned = pages.plan(site, self.settings.page_size)
+        planned = pages.plan(site, self.settings.page_size, self.hubs)
         generated = [*pages.paths(planned), *redirects.sources(site)]
         found = addresses.clashes(generated, handwritten, self.settings.directory_urls)
         if found:

@@ -61,6 +61,12 @@ def retitle(content: Path, rng: random.Random) -> None:
     _edit_event(content, rng, lambda d: d.update(title="A new title for this brief"))
 
 
+def retype(content: Path, rng: random.Random) -> None:
+    """Another type: the hubs showing every event's type (timeline overview, chart, map) change."""
+    types = [t["id"] for t in _read(content / "vocabulary.yaml")["event_types"]]
+    _edit_event(content, rng, lambda d: d.update(type=next(t for t in types if t != d["type"])))
+
+
 def move_to_another_year(content: Path, rng: random.Random) -> None:
     def change(data: Any) -> None:
         data["date"] = "2011-03-04"
@@ -175,6 +181,7 @@ def _actor_id(ref: Any) -> str:
 
 EDITS = [
     retitle,
+    retype,
     move_to_another_year,
     swap_an_actor,
     add_tags,
@@ -429,7 +436,7 @@ def test_serve_writes_the_pages_of_a_full_build_after_each_edit(
     (site_dir / "index.html").write_text("")  # (a built site: the rebuilds are dirty ones)
     handwritten = {"tags/clash.md": "docs/tags/clash.md"}
     builder.start(site_dir, handwritten, None)
-    edits = [retitle, _clash, retitle, move_to_another_year, _undated, _redated, add_event]
+    edits = [retitle, _clash, retitle, retype, move_to_another_year, _undated, _redated, add_event]
     edits += [swap_an_actor, delete_event, rename_actor, relate, reaffiliate_actor]
     for n, edit in enumerate(edits):
         edit(content, random.Random(200 + n))
