@@ -20,7 +20,6 @@ A vocabulary or template change can touch any page: then everything is rendered 
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,15 +175,7 @@ def _listing(site: Site, unit: Unit) -> list[str] | None:
         return None if actor is None else [i.event.id for i in actor.involvement]
     if kind == "tag":
         return [e.id for e in site.tags[key]] if key in site.tags else None
-    # Events are in order of their first day: a year's are together.
-    year = int(key)
-    start = bisect.bisect_left(site.events, year, key=_year)
-    end = bisect.bisect_right(site.events, year, lo=start, key=_year)
-    return [e.id for e in site.events[start:end]] or None
-
-
-def _year(event: EventEntry) -> int:
-    return event.record.date.start.year
+    return [e.id for e in site.in_year(int(key))] or None
 
 
 Stamp = tuple[tuple[str, int, int], ...]

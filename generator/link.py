@@ -7,6 +7,7 @@ problem in every file.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import functools
@@ -118,9 +119,28 @@ class Site:
     def __repr__(self) -> str:
         return f"Site({len(self.events)} events, {len(self.actors)} actors)"
 
+    def in_year(self, year: int) -> list[EventEntry]:
+        """The events whose date starts in ``year``, oldest first: together in ``events``,
+        which are in order of their first day, so found by bisection."""
+        start = bisect.bisect_left(self.events, year, key=_year)
+        return self.events[start : bisect.bisect_right(self.events, year, lo=start, key=_year)]
+
+    def years(self) -> dict[int, int]:
+        """How many events start in each year, oldest year first (a bisection a year)."""
+        counts, start = {}, 0
+        while start < len(self.events):
+            year = _year(self.events[start])
+            end = bisect.bisect_right(self.events, year, lo=start, key=_year)
+            counts[year], start = end - start, end
+        return counts
+
     def term(self, kind: str, term_id: str) -> model.Term:
         terms: list[model.Term] = getattr(self.vocabulary, kind)
         return next(t for t in terms if t.id == term_id)
+
+
+def _year(event: EventEntry) -> int:
+    return event.record.date.start.year
 
 
 def build_site(
