@@ -241,6 +241,9 @@ class Builder:
                 raise
             self._owe()
             return self._last_good(exc, nav)
+        except Exception:
+            self._owe()
+            raise
         run.site = site
         run.parts = parts.of_site(site, self.settings)  # (kept: the records may be let go)
         templates = changes.stamp(self.settings.templates_dir)
