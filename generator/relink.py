@@ -118,10 +118,6 @@ def _patch(site: Site, records: Checked, events: set[str], actors: set[str], tim
         doc, record = records.events[event_id]
         entry.replace(record, doc.path, timezone)
         _link_in(site, entry, lists)
-    if any(
-        site.event_by_id[i] is not e for i, e in zip(site.event_by_id, site.events, strict=True)
-    ):
-        site.event_by_id = {e.id: e for e in site.events}  # (in the order of events too)
     # ... and after it.
     for event_id in events:
         new = site.event_by_id[event_id].record.related
@@ -131,6 +127,10 @@ def _patch(site: Site, records: Checked, events: set[str], actors: set[str], tim
     for entry in regroup.values():
         _regroup(site, entry, changed, relations)
     lists.sort(site)
+    if any(
+        site.event_by_id[i] is not e for i, e in zip(site.event_by_id, site.events, strict=True)
+    ):
+        site.event_by_id = {e.id: e for e in site.events}  # (in the order of events, as linked)
     site.moved = records.names.moved(site)
 
 
