@@ -51,6 +51,7 @@ from generator import (
     pages,
     parts,
     redirects,
+    relink,
     search,
     sitemap,
     timeline,
@@ -94,6 +95,13 @@ def render_pages(
     renderer, wanted = Renderer(site, settings, compiled), changes.Wanted(units)
     rendered = {p.path: renderer.render(p) for p in planned if wanted(p.unit, p.events)}
     return Rendered(rendered, pages.paths(planned))
+
+
+def _all(
+    units: set[changes.Unit] | None, more: set[changes.Unit] | None
+) -> set[changes.Unit] | None:
+    """Both sets of units (None: every page)."""
+    return None if units is None or more is None else units | more
 
 
 def render_site(site: Site, settings: Settings) -> dict[str, str]:
@@ -155,6 +163,8 @@ class Builder:
         """Draft records are in the Site (with a "draft" banner): under serve, never in a build."""
         self.records = RecordCache() if serving else None  # (of use from the first edit on)
         self.compiled = Compiled()
+        self.hubs = pages.Hubs() if serving else None
+        """Serving: what the hubs show of every event, kept while it is unchanged."""
         self.exported = exports.Memo()
         self.collector = Collector(serving)
         self.last: changes.Generated | None = None
@@ -166,6 +176,12 @@ class Builder:
         self.run = Run(Path("."))
         self.writer: PageWriter | None = None
         """In a build, the page writer, from the build's start (`prepare`) until `start`."""
+        self.edit: changes.Before | None = None
+        """Serving: the edit this build patched into the last Site (`_site`), until its units
+        are known."""
+        self.owed: set[changes.Unit] | None = set()
+        """Serving: units a failed build did not write, after it patched the last Site (None:
+        every page); the next build renders them too."""
         self.publishing: threading.Thread | None = None
         """Serving: the thread writing the last build's open data and feeds (`_publish_later`)."""
 
@@ -182,15 +198,10 @@ class Builder:
         Without the cyclic garbage collector (`tuning.kept`): every object made here lives on,
         and a collector turned back on after reading the records went over them all three times
         (as they aged through its generations) while the plan was made: 1.2 s of a 4.4 s check
-        at 10,000 events."""
+        at 10,000 events. (Under serve the collector is off already: see `tuning.Collector`.)"""
         with tuning.kept():
-            site = build_site(
-                self.settings.content_dir,
-                timezone=self.settings.timezone,
-                cache=self.records,
-                drafts=self.drafts,
-            )
-            planned = pages.plan(site, self.settings.page_size)
+            site = self._site()
+            planned = pages.plan(site, self.settings.page_size, self.hubs)
         generated = [*pages.paths(planned), *redirects.sources(site)]
         found = addresses.clashes(generated, handwritten, self.settings.directory_urls)
         if found:
@@ -202,6 +213,41 @@ class Builder:
         writer is forked now, while this process holds little (`generator.pagewriter`)."""
         if not self.serving and can_fork():
             self.writer = PageWriter(site_dir)
+
+    def _site(self) -> Site:
+        """The records read, checked and cross-referenced. Under `mkdocs serve --dirty`, after
+        the first build, the last Site is patched when the edit allows it (`generator.relink`):
+        the edit's units are then noted in `edit`, for `_units`."""
+        options, last, self.edit = self.settings, self.last, None
+        if self.records is None or not self.dirty or last is None or last.settings != options:
+            return build_site(
+                options.content_dir,
+                timezone=options.timezone,
+                cache=self.records,
+                drafts=self.drafts,
+            )
+        site, self.edit = relink.site(
+            last.site, options.content_dir, options.timezone, self.records, self.drafts
+        )
+        return site
+
+    def _units(self, site: Site, templates: changes.Stamp) -> set[changes.Unit] | None:
+        """Step 2: the units of pages to render (None: all), and those a failed build owed."""
+        if self.edit is None:
+            units = changes.since(self.last, site, self.settings, templates)
+        else:  # (the last Site was patched into ``site``: `since` would find nothing changed)
+            assert self.last is not None
+            same = self.last.settings == self.settings and self.last.templates == templates
+            units = self.edit.units(site) if same else None
+        return _all(units, self.owed)
+
+    def _owe(self) -> None:
+        """The build failed after the last Site was patched: the cache folder still holds the
+        pages of the Site before the edit, so the next build renders the edit's units too (it
+        will compare what it reads with the patched Site)."""
+        if self.edit is not None and self.last is not None:
+            self.owed = _all(self.edit.units(self.last.site), self.owed)
+            self.edit = None
 
     def start(self, site_dir: Path, handwritten: dict[str, str], nav: set[str] | None) -> Listing:
         """Steps 1 to 5, before MkDocs reads the pages; ``nav``: the pages in the nav setting.
@@ -216,11 +262,17 @@ class Builder:
         except BriefingError as exc:
             if not self.serving or self.last is None:
                 raise
+            self._owe()
             return self._last_good(exc, nav)
+        except Exception:
+            self._owe()
+            raise
         run.site = site
         run.parts = parts.of_site(site, self.settings)  # (kept: the records may be let go)
         templates = changes.stamp(self.settings.templates_dir)
-        units = changes.since(self.last, site, self.settings, templates)
+        # Owed until written: a failure on the way leaves the cache folder as it was.
+        units = self.owed = self._units(site, templates)
+        self.edit = None
         # MkDocs builds every page unless dirty, and a dirty build into an empty folder too (the
         # first build of `mkdocs serve`). A dirty build compares each page's file with its HTML
         # before reading it, so pages there must be written before MkDocs starts.
@@ -230,6 +282,7 @@ class Builder:
             self._render_in_background(site, planned)
         else:
             self._render_here(site, planned, units)
+        self.owed = set()
         order = pages.paths(planned)
         paths = frozenset(order)
         if gone := last - paths:

@@ -27,6 +27,7 @@ from typing import TypeVar
 
 from generator import timeline
 from generator.link import ActorEntry, EventEntry, Site
+from generator.model import Event
 from generator.settings import Settings
 
 Unit = tuple[str, ...]
@@ -83,32 +84,87 @@ def affected(old: Site, new: Site) -> set[Unit] | None:
     """Units to render again after the content went from ``old`` to ``new`` (None: all)."""
     if old.vocabulary != new.vocabulary:
         return None
-    units: set[Unit] = set()
     events = _changed(old.event_by_id, new.event_by_id)
-    for actor_id in _changed(old.actor_by_id, new.actor_by_id):
-        for site in (old, new):
-            actor = site.actor_by_id.get(actor_id)
-            if actor is not None:
-                units.update(_actor_units(actor))
-                events.update(e.id for e in _actor_events(actor))
+    actors = _changed(old.actor_by_id, new.actor_by_id)
+    return Before(old, events, actors).units(new)
+
+
+class Before:
+    """The side of an edit's units seen before it: what the last Site showed of the records
+    the edit changed (``events``, ``actors``: ids), and the lists of events its listing units
+    held. `units` adds the side seen after it.
+
+    Taken apart from the new Site because `mkdocs serve` patches the last Site into the new one
+    (`generator.relink`): by then the old side is gone. ``records``, the changed events' new
+    records, name the listing units the edit may add (an actor newly involved, a new tag), whose
+    old lists are kept too."""
+
+    def __init__(
+        self,
+        old: Site,
+        events: set[str],
+        actors: set[str],
+        records: Iterable[Event] | None = None,
+    ) -> None:
+        self.old, self.events, self.actors = old, events, actors
+        self.shown, self.listed = _units(old, events, actors)
+        self.patched = records is not None
+        """``old`` is to be patched into the new Site: only the lists kept here tell its state."""
+        self.lists: dict[Unit, list[str] | None] = {}
+        for unit in [*self.listed, *(u for r in records or () for u in _record_listings(r))]:
+            if self.patched and unit not in self.lists:
+                self.lists[unit] = _listing(old, unit)
+
+    def units(self, new: Site) -> set[Unit]:
+        """Units to render again, now that the content is ``new``."""
+        units, listed = _units(new, self.events, self.actors)
+        units |= self.shown
+        for unit, ids in self.listed.items():
+            listed.setdefault(unit, set()).update(ids)
+        for unit, ids in listed.items():
+            if unit in units:
+                continue
+            if unit in self.lists:
+                before = self.lists[unit]
+            else:  # (not foreseen: the whole unit, unless the old Site is still there)
+                before = None if self.patched else _listing(self.old, unit)
+            if before is not None and before == _listing(new, unit):
+                units.update((*unit, event_id) for event_id in ids)
+            else:
+                units.add(unit)
+        return units
+
+
+def _units(
+    site: Site, events: set[str], actors: set[str]
+) -> tuple[set[Unit], dict[Unit, set[str]]]:
+    """In ``site``, the units showing something of the ``events`` and ``actors`` (ids): whole
+    ones, and listing units with the events they list."""
+    units: set[Unit] = set()
+    shown = set(events)
+    for actor_id in actors:
+        actor = site.actor_by_id.get(actor_id)
+        if actor is not None:
+            units.update(_actor_units(actor))
+            shown.update(e.id for e in _actor_events(actor))
     listed: dict[Unit, set[str]] = {}
-    for event_id in events:
-        for site in (old, new):
-            event = site.event_by_id.get(event_id)
-            if event is not None:
-                for unit in _event_units(event):
-                    if unit[0] == "brief":
-                        units.add(unit)
-                    else:
-                        listed.setdefault(unit, set()).add(event_id)
-    for unit, ids in listed.items():
-        if unit in units:
-            continue
-        if _listing(old, unit) == _listing(new, unit):
-            units.update((*unit, event_id) for event_id in ids)
-        else:
-            units.add(unit)
-    return units
+    for event_id in shown:
+        event = site.event_by_id.get(event_id)
+        if event is not None:
+            for unit in _event_units(event):
+                if unit[0] == "brief":
+                    units.add(unit)
+                else:
+                    listed.setdefault(unit, set()).add(event_id)
+    return units, listed
+
+
+def _record_listings(record: Event) -> Iterable[Unit]:
+    """The listing units an event with ``record`` is in (as `_event_units` gives them)."""
+    yield from (("actor", ref.id) for ref in record.actors)
+    yield from (("actor", claim.by) for claim in record.claims)
+    yield ("year", str(record.date.start.year))
+    yield from (("tag", tag) for tag in record.tags)
 
 
 def _listing(site: Site, unit: Unit) -> list[str] | None:
@@ -119,7 +175,7 @@ def _listing(site: Site, unit: Unit) -> list[str] | None:
         return None if actor is None else [i.event.id for i in actor.involvement]
     if kind == "tag":
         return [e.id for e in site.tags[key]] if key in site.tags else None
-    return [e.id for e in site.events if str(e.record.date.start.year) == key] or None
+    return [e.id for e in site.in_year(int(key))] or None
 
 
 Stamp = tuple[tuple[str, int, int], ...]

@@ -7,6 +7,8 @@ problem in every file.
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import datetime as dt
 import functools
 import gc
@@ -14,7 +16,7 @@ import itertools
 import logging
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,10 +86,17 @@ class EventEntry:
     def __repr__(self) -> str:
         return f"EventEntry({self.id!r})"
 
-    @property
+    @functools.cached_property
     def last_updated(self) -> dt.date:
-        """The version date: the newest change-log entry, else first publication."""
+        """The version date: the newest change-log entry, else first publication. (Every hub
+        shows the newest of all events': kept, as ``sort_key`` is, until the record changes.)"""
         return max([self.record.published, *(u.date for u in self.record.updates)])
+
+    def replace(self, record: Event, source: Path, timezone: str) -> None:
+        """The entry's record edited (`generator.relink`): what is kept of the old one goes."""
+        self.record, self.source, self.timezone = record, source, record.timezone or timezone
+        self.__dict__.pop("sort_key", None)
+        self.__dict__.pop("last_updated", None)
 
 
 @dataclass(eq=False, repr=False)
@@ -124,9 +133,28 @@ class Site:
             actor.affiliation = None
             actor.members, actor.involvement, actor.claims, actor.alongside = [], [], [], []
 
+    def in_year(self, year: int) -> list[EventEntry]:
+        """The events whose date starts in ``year``, oldest first: together in ``events``,
+        which are in order of their first day, so found by bisection."""
+        start = bisect.bisect_left(self.events, year, key=_year)
+        return self.events[start : bisect.bisect_right(self.events, year, lo=start, key=_year)]
+
+    def years(self) -> dict[int, int]:
+        """How many events start in each year, oldest year first (a bisection a year)."""
+        counts, start = {}, 0
+        while start < len(self.events):
+            year = _year(self.events[start])
+            end = bisect.bisect_right(self.events, year, lo=start, key=_year)
+            counts[year], start = end - start, end
+        return counts
+
     def term(self, kind: str, term_id: str) -> model.Term:
         terms: list[model.Term] = getattr(self.vocabulary, kind)
         return next(t for t in terms if t.id == term_id)
+
+
+def _year(event: EventEntry) -> int:
+    return event.record.date.start.year
 
 
 def build_site(
@@ -142,18 +170,38 @@ def build_site(
     (`mkdocs serve`, `briefing check`). With a ``cache``, files whose modification time and
     size are unchanged are not re-read.
     """
-    # Loading allocates many small objects that all stay alive until linking is done: the
-    # cyclic garbage collector would rescan them again and again for nothing.
+    with collecting_later():
+        return linked(checked(content_dir, cache, drafts), timezone)
+
+
+@contextlib.contextmanager
+def collecting_later() -> Iterator[None]:
+    """No cyclic garbage collection inside: loading allocates many small objects that all stay
+    alive until linking is done, and the collector would rescan them again and again for
+    nothing (under `mkdocs serve`, the last Site's millions of objects with them)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build_site(content_dir, timezone, cache, drafts)
+        yield
     finally:
         if enabled:
             gc.enable()
 
 
-def _build_site(content_dir: Path, timezone: str, cache: RecordCache | None, drafts: bool) -> Site:
+@dataclass(frozen=True)
+class Checked:
+    """The records that passed every check, those the Site is to hold."""
+
+    content_dir: Path
+    vocabulary: Vocabulary
+    events: dict[str, tuple[Document, Event]]
+    actors: dict[str, tuple[Document, Actor]]
+    names: Names
+
+
+def checked(content_dir: Path, cache: RecordCache | None, drafts: bool) -> Checked:
+    """Every record read and checked, drafts left out unless ``drafts``; `ContentErrors` if
+    any record has a problem."""
     errors: list[ContentError] = []
     records = read(content_dir, errors, cache)
     names = _check(records, errors, cache)
@@ -163,8 +211,13 @@ def _build_site(content_dir: Path, timezone: str, cache: RecordCache | None, dra
     if not drafts:  # (no published record refers to a draft: see _Checker.record)
         events = {i: found for i, found in events.items() if not found[1].draft}
         actors = {i: found for i, found in actors.items() if not found[1].draft}
-    site = _link(content_dir, records.vocabulary, events, actors, timezone)
-    site.moved = names.moved(site)
+    return Checked(content_dir, records.vocabulary, events, actors, names)
+
+
+def linked(records: Checked, timezone: str) -> Site:
+    """The Site of ``records``, cross-referenced from scratch."""
+    site = _link(records.content_dir, records.vocabulary, records.events, records.actors, timezone)
+    site.moved = records.names.moved(site)
     return site
 
 

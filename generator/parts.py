@@ -15,7 +15,6 @@ search data (`year_of`), which the brief template writes from the same record.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -79,8 +78,7 @@ def plan(years: Mapping[int, int], others: int, limit: int) -> list[Part]:
 
 def of_site(site: Site, settings: Settings) -> list[Part]:
     """The parts of ``site``'s search index: its briefs by year, and its actor profiles."""
-    years = Counter(event.record.date.start.year for event in site.events)
-    return plan(years, len(site.actors), settings.search_part_pages)
+    return plan(site.years(), len(site.actors), settings.search_part_pages)
 
 
 def year_of(page: str) -> int | None:

@@ -262,6 +262,9 @@ class Renderer:
             kind: {t.id: t for t in getattr(site.vocabulary, kind)}
             for kind in ("event_types", "actor_kinds", "statuses", "confidence")
         }
+        self.updated = max((e.last_updated for e in site.events), default=None)
+        """The newest version date of any event: the hubs' ``lastmod``. (Once per render, not
+        once per hub: each hub's template went over every event for it.)"""
 
     def render(self, page: Page) -> str:
         """The Markdown of ``page``; a `BriefingError` naming the template line on failure."""
@@ -274,6 +277,7 @@ class Renderer:
                 site=self.site,
                 settings=self.settings,
                 terms=self.terms,
+                updated=self.updated,
                 path=page.path,
                 **context,
             )

@@ -3,6 +3,7 @@ exactly the pages a full render gives, and far fewer of them are rendered."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import shutil
 from collections.abc import Callable
@@ -12,10 +13,12 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import exports
-from generator.build import render_pages
+from generator import changes, exports, relink
+from generator.build import Builder, render_pages, render_site
 from generator.changes import affected
-from generator.link import build_site
+from generator.errors import ContentErrors
+from generator.link import Involvement, Site, build_site
+from generator.output import cached_paths
 from generator.records import RecordCache
 from generator.settings import Settings
 from generator.synth import generate
@@ -56,6 +59,12 @@ def _edit_event(content: Path, rng: random.Random, change: Callable[[Any], None]
 
 def retitle(content: Path, rng: random.Random) -> None:
     _edit_event(content, rng, lambda d: d.update(title="A new title for this brief"))
+
+
+def retype(content: Path, rng: random.Random) -> None:
+    """Another type: the hubs showing every event's type (timeline overview, chart, map) change."""
+    types = [t["id"] for t in _read(content / "vocabulary.yaml")["event_types"]]
+    _edit_event(content, rng, lambda d: d.update(type=next(t for t in types if t != d["type"])))
 
 
 def move_to_another_year(content: Path, rng: random.Random) -> None:
@@ -172,6 +181,7 @@ def _actor_id(ref: Any) -> str:
 
 EDITS = [
     retitle,
+    retype,
     move_to_another_year,
     swap_an_actor,
     add_tags,
@@ -268,3 +278,176 @@ def test_a_retitle_renders_only_the_listing_pages_that_show_the_brief(
     assert all("Retitled" in partial[p] for p in tag_pages)
     year_pages = [p for p in partial if p.startswith(f"timeline/{event.record.date.start.year}")]
     assert len(year_pages) == 1 and "Retitled" in partial[year_pages[0]]
+
+
+# -- the Site patched after an edit (`generator.relink`) ------------------------------------
+
+
+def structure(site: Site) -> dict[str, Any]:
+    """Every cross-reference of ``site``, by ids, in order: equal for two Sites exactly when
+    they link the same records the same way."""
+
+    def ids(entries: Any) -> list[str]:
+        return [e.id for e in entries]
+
+    def involvement(found: list[Involvement]) -> list[tuple[str, str, str | None]]:
+        return [(i.event.id, i.actor.id, i.role) for i in found]
+
+    def maybe(entry: Any) -> str | None:
+        return None if entry is None else entry.id
+
+    return {
+        "events": ids(site.events),
+        "records": {e.id: (e.record, e.source, e.timezone) for e in site.events},
+        "previous and next": [(maybe(e.previous), maybe(e.next)) for e in site.events],
+        "actors": ids(site.actors),
+        "actor records": {a.id: (a.record, a.source) for a in site.actors},
+        "involvement": {a.id: involvement(a.involvement) for a in site.actors},
+        "event actors": {e.id: involvement(e.actors) for e in site.events},
+        "claims": {a.id: [(e.id, c) for e, c in a.claims] for a in site.actors},
+        "alongside": {a.id: [(o.id, n) for o, n in a.alongside] for a in site.actors},
+        "members": {a.id: ids(a.members) for a in site.actors},
+        "affiliation": {a.id: maybe(a.affiliation) for a in site.actors},
+        "related": {e.id: [(g.label, ids(g.events)) for g in e.related] for e in site.events},
+        "tags": [(tag, ids(found)) for tag, found in site.tags.items()],
+        "by id": (list(site.event_by_id), list(site.actor_by_id)),
+        "moved": site.moved,
+        "vocabulary": site.vocabulary,
+    }
+
+
+def assert_whole(site: Site) -> None:
+    """Every entry ``site`` refers to is one of its own, and each involvement is the same
+    object on the event's side and the actor's (a patch that left an old one behind fails)."""
+    events, actors = site.event_by_id, site.actor_by_id
+    assert all(events[e.id] is e for e in site.events) and len(events) == len(site.events)
+    assert all(actors[a.id] is a for a in site.actors) and len(actors) == len(site.actors)
+    for event in site.events:
+        assert all(i.event is event and actors[i.actor.id] is i.actor for i in event.actors)
+        assert all(any(j is i for j in i.actor.involvement) for i in event.actors)
+        for near in (event.previous, event.next):
+            assert near is None or events[near.id] is near
+        assert all(events[e.id] is e for g in event.related for e in g.events)
+    for actor in site.actors:
+        assert all(any(j is i for j in i.event.actors) for i in actor.involvement)
+        assert all(events[e.id] is e for e, _ in actor.claims)
+        assert all(actors[m.id] is m and m.affiliation is actor for m in actor.members)
+    assert all(events[e.id] is e for found in site.tags.values() for e in found)
+
+
+def _patched_equals_built(
+    content: Path, last: Site, cache: RecordCache
+) -> tuple[Site, changes.Before | None]:
+    """After an edit of ``content``: ``last`` patched (or linked again) equals a Site built from
+    scratch, in its cross-references, its pages and its data; the units of pages the patch
+    names give the pages of a full render."""
+    pages_before = render_pages(last, SETTINGS).pages
+    site, before = relink.site(last, content, SETTINGS.timezone, cache, True)
+    fresh = build_site(content, drafts=True)
+    assert structure(site) == structure(fresh)
+    assert_whole(site)
+    full = render_pages(fresh, SETTINGS).pages
+    assert render_pages(site, SETTINGS).pages == full
+    assert exports.files(site, SETTINGS.site_url) == exports.files(fresh, SETTINGS.site_url)
+    if before is not None:
+        assert site is last
+        partial = render_pages(site, SETTINGS, before.units(site))
+        assert sorted(partial.paths) == sorted(full)
+        kept = {p: pages_before[p] for p in partial.paths if p not in partial.pages}
+        assert {**kept, **partial.pages} == full
+    return site, before
+
+
+PATCHED = [edit for edit in EDITS if edit not in (delete_event, add_event)]
+"""The edits `generator.relink` patches the last Site for; a record added or removed is linked
+from scratch."""
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("edit", EDITS, ids=lambda f: f.__name__)
+def test_the_patched_site_is_the_site_built_from_scratch(
+    edit: Callable[[Path, random.Random], None], seed: int, synthetic: Path, tmp_path: Path
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    if prepare := getattr(edit, "prepare", None):
+        prepare(content, random.Random(seed))
+    cache = RecordCache()
+    last = build_site(content, cache=cache, drafts=True)
+    edit(content, random.Random(seed))
+    _, before = _patched_equals_built(content, last, cache)
+    assert (before is not None) == (edit in PATCHED)
+
+
+def _undated(content: Path, rng: random.Random) -> None:
+    """A content error: an event without its date."""
+    _edit_event(content, rng, lambda d: d.pop("date"))
+
+
+def _redated(content: Path, rng: random.Random) -> None:
+    """The fix: the events without a date get one (the newest of all, so they move)."""
+    for path in _events(content):
+        data = _read(path)
+        if "date" not in data:
+            data["date"] = "2030-12-31"
+            _write(path, data)
+
+
+def test_serve_patches_one_edit_after_another(synthetic: Path, tmp_path: Path) -> None:
+    """Serve patches the Site it patched last time; an edit with an error leaves it as it was
+    (the last good site is served), and the fix patches it from there."""
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    cache = RecordCache()
+    site = build_site(content, cache=cache, drafts=True)
+    for n, edit in enumerate([*PATCHED, _undated, _redated, relate, move_to_another_year]):
+        rng = random.Random(100 + n)
+        if edit is drop_claims:
+            _add_outsider_claim(content, rng)
+        edit(content, rng)
+        if edit is _undated:
+            kept = structure(site)
+            with pytest.raises(ContentErrors, match="date"):
+                relink.site(site, content, SETTINGS.timezone, cache, True)
+            assert structure(site) == kept
+            continue
+        site, before = _patched_equals_built(content, site, cache)
+        assert before is not None, edit.__name__
+
+
+def _clash(content: Path, rng: random.Random) -> None:
+    """Two tags on one brief: one whose page would take a hand-written page's address (an
+    error found once the Site is patched), and another."""
+    _edit_event(content, rng, lambda d: d.update(tags=[*d.get("tags", []), "clash", "other"]))
+
+
+def test_serve_writes_the_pages_of_a_full_build_after_each_edit(
+    synthetic: Path, tmp_path: Path
+) -> None:
+    """`mkdocs serve --dirty`'s builds without MkDocs: after each edit (patched, linked again,
+    with errors, fixed), the cache folder holds the pages a full build renders."""
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    cache = tmp_path / "cache"
+    settings = dataclasses.replace(SETTINGS, content_dir=content, cache_dir=cache, pagefind=False)
+    builder = Builder(settings, serving=True, dirty=True)
+    site_dir = tmp_path / "site"
+    site_dir.mkdir()
+    (site_dir / "index.html").write_text("")  # (a built site: the rebuilds are dirty ones)
+    handwritten = {"tags/clash.md": "docs/tags/clash.md"}
+    builder.start(site_dir, handwritten, None)
+    edits = [retitle, _clash, retitle, retype, move_to_another_year, _undated, _redated, add_event]
+    edits += [swap_an_actor, delete_event, rename_actor, relate, reaffiliate_actor]
+    for n, edit in enumerate(edits):
+        edit(content, random.Random(200 + n))
+        builder.start(site_dir, handwritten, None)
+        assert builder.run.failed == (edit in (_clash, _undated)), edit.__name__
+        if edit is _clash:
+            # The fix: the hand-written page goes. The next edit is of another brief, but the
+            # pages of both tags are written with it.
+            handwritten = {}
+        if builder.run.failed:
+            continue
+        expected = render_site(build_site(content, drafts=True), settings)
+        written = {p: (cache / p).read_text(encoding="utf-8") for p in cached_paths(cache)}
+        assert written == expected, edit.__name__
