@@ -202,15 +202,24 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return content
 
 
+def _copy(
+    synthetic: Path, tmp_path: Path, edit: Callable[[Path, random.Random], None], seed: int
+) -> Path:
+    """A copy of the synthetic content, made ready for ``edit`` (some edits need a record to
+    undo first)."""
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    if prepare := getattr(edit, "prepare", None):
+        prepare(content, random.Random(seed))
+    return content
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 @pytest.mark.parametrize("edit", EDITS, ids=lambda f: f.__name__)
 def test_rendering_the_affected_units_equals_a_full_render(
     edit: Callable[[Path, random.Random], None], seed: int, synthetic: Path, tmp_path: Path
 ) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(synthetic, content)
-    if prepare := getattr(edit, "prepare", None):
-        prepare(content, random.Random(seed))
+    content = _copy(synthetic, tmp_path, edit, seed)
     cache = RecordCache()
     before = build_site(content, cache=cache)
     pages_before = render_pages(before, SETTINGS).pages
@@ -368,10 +377,7 @@ from scratch."""
 def test_the_patched_site_is_the_site_built_from_scratch(
     edit: Callable[[Path, random.Random], None], seed: int, synthetic: Path, tmp_path: Path
 ) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(synthetic, content)
-    if prepare := getattr(edit, "prepare", None):
-        prepare(content, random.Random(seed))
+    content = _copy(synthetic, tmp_path, edit, seed)
     cache = RecordCache()
     last = build_site(content, cache=cache, drafts=True)
     edit(content, random.Random(seed))
