@@ -97,8 +97,13 @@ def test_serve_writes_its_pages_itself(tmp_path: Path) -> None:
     )
 
 
+# The writer forks wherever it is made: these tests make it directly, even when another
+# test's thread still runs (the shared browser's); the child they start uses no lock.
+FORKS_ANYWAY = pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")
+
+
+@FORKS_ANYWAY
 def test_a_page_that_cannot_be_written_fails_the_build(tmp_path: Path) -> None:
-    _forkable()
     (tmp_path / "briefs").write_text("a file where the folder should be", encoding="utf-8")
     writer = PageWriter(tmp_path)
     writer.begin(None)
@@ -107,8 +112,8 @@ def test_a_page_that_cannot_be_written_fails_the_build(tmp_path: Path) -> None:
         writer.finish()
 
 
+@FORKS_ANYWAY
 def test_the_writer_stops_when_the_build_fails(tmp_path: Path) -> None:
-    _forkable()
     writer = PageWriter(tmp_path)
     child = writer.child
     writer.stop()
@@ -116,10 +121,10 @@ def test_the_writer_stops_when_the_build_fails(tmp_path: Path) -> None:
         os.waitpid(child, 0)
 
 
+@FORKS_ANYWAY
 def test_the_writer_gives_way_to_mkdocs(tmp_path: Path) -> None:
     """MkDocs' process builds the pages one by one: the child (and the Pagefind services it
     starts) runs at a lower priority."""
-    _forkable()
     writer = PageWriter(tmp_path)
     try:
         wanted = min(os.getpriority(os.PRIO_PROCESS, 0) + NICE, 19)
