@@ -69,7 +69,6 @@ class PageWriter:
         os.close(told)
         self.pipe: IO[bytes] = os.fdopen(write, "wb", buffering=PIPE)
         self.answer = answer
-        self.indexed: int | None = None
 
     def begin(self, plan: Sequence[parts.Part] | None) -> None:
         """Pages follow, to make the search index of, in the parts of ``plan`` (None: no
