@@ -55,7 +55,7 @@ class Background:
         self,
         site: Site,
         settings: Settings,
-        then: Callable[[], None] | None = None,
+        then: Callable[[], object] | None = None,
         planned: Sequence[Page] | None = None,
     ) -> None:
         """``then``: more work for the child, done after the pages are written. ``planned``:
@@ -135,7 +135,7 @@ def _child(
     settings: Settings,
     planned: Sequence[Page],
     fd: int,
-    then: Callable[[], None] | None,
+    then: Callable[[], object] | None,
 ) -> None:
     """The child: render and write every page, report each on ``fd``, run ``then``; exit."""
     status = 1

@@ -35,7 +35,7 @@ import logging
 import shutil
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -166,6 +166,7 @@ class Builder:
         self.hubs = pages.Hubs() if serving else None
         """Serving: what the hubs show of every event, kept while it is unchanged."""
         self.exported = exports.Memo()
+        self.rows = timeline.Rows()
         self.collector = Collector(serving)
         self.last: changes.Generated | None = None
         """Serving: the last good build (what the cache folder holds)."""
@@ -184,6 +185,10 @@ class Builder:
         every page); the next build renders them too."""
         self.publishing: threading.Thread | None = None
         """Serving: the thread writing the last build's open data and feeds (`_publish_later`)."""
+        self.halt = threading.Event()
+        """Set when a new build starts while `publishing` runs: it stops at its next file."""
+        self.unpublished = False
+        """Serving: the last build's open data and feeds were left unwritten (see `wait`)."""
 
     # -- the steps --------------------------------------------------------------------------
 
@@ -252,7 +257,7 @@ class Builder:
     def start(self, site_dir: Path, handwritten: dict[str, str], nav: set[str] | None) -> Listing:
         """Steps 1 to 5, before MkDocs reads the pages; ``nav``: the pages in the nav setting.
         Serving, when the content has errors: the last good site (see `_last_good`)."""
-        self.wait()
+        self.wait(abandon=True)
         built, self.built = self.built, False
         self.collector.build_starts()
         self.run = run = Run(site_dir)
@@ -363,7 +368,7 @@ class Builder:
         (run.site_dir / ERRORS).write_text(json.dumps(lines, ensure_ascii=False), encoding="utf-8")
         # A dirty rebuild keeps the site folder (its pages and data are the last good ones); a
         # clean one emptied it, and builds every page again from the cached Markdown.
-        run.published = self.dirty
+        run.published = self.dirty and not self.unpublished
         listed = self.last.paths if nav is None or not self.dirty else nav
         return Listing(sorted(self.last.paths), listed)
 
@@ -422,6 +427,7 @@ class Builder:
         later = not run.published and run.site is not None and self._publish_later()
         if not run.published and run.site is not None and not later:
             self._publish(run.site)
+            self.unpublished = False
         if run.pages is not None:
             self._sitemap(run.pages)
         self.built = self.serving
@@ -430,6 +436,7 @@ class Builder:
             self._search(indexer)
         if later:
             assert run.site is not None
+            self.unpublished = True  # (until the thread is done)
             self.publishing = threading.Thread(
                 target=self._publish_logged, args=(run.site,), name="briefing-publish", daemon=True
             )
@@ -459,36 +466,53 @@ class Builder:
         started = time.perf_counter()
         # (No build is left to fail: an exception would end the thread with a raw traceback.)
         try:
-            self._publish(site)
+            self.unpublished = not self._publish(site, self.halt)
         except BriefingError as exc:
             log.error("briefing: writing the open data and feeds failed: %s", exc)
             return
         except Exception:
             log.exception("briefing: writing the open data and feeds failed")
             return
-        log.info("briefing: open data and feeds written in %.2f s", time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        if self.unpublished:
+            log.info("briefing: open data and feeds left to the next build (%.2f s)", seconds)
+        else:
+            log.info("briefing: open data and feeds written in %.2f s", seconds)
 
-    def wait(self) -> None:
-        """A build starts: the last one's open data and feeds must be written (`_publish_later`)."""
-        if self.publishing is not None:
-            self.publishing.join()
-            self.publishing = None
+    def wait(self, *, abandon: bool = False) -> None:
+        """Before a build touches the site folder, or MkDocs' server stops: the last build's
+        open data and feeds (`_publish_later`) must be written, or, when a new build starts
+        (``abandon``), left at the next file for that build to write. A thread shares the
+        interpreter's lock: letting it finish while the edit's pages are built delays them by
+        as much (at 50,000 events, up to two seconds)."""
+        if self.publishing is None:
+            return
+        if abandon:
+            self.halt.set()
+        self.publishing.join()
+        self.publishing = None
+        self.halt.clear()
 
-    def _publish(self, site: Site) -> None:
-        """The open data and the feeds, in the site folder."""
-        out, site_url = self.run.site_dir, self.settings.site_url
-        output.write_files(out, exports.files(site, site_url, self.exported))
-        output.write_files(out, timeline.data(site))
-        output.write_files(
-            out,
-            {
-                "feed.xml": feeds.briefs_feed(site, self.settings),
-                "updates.xml": feeds.updates_feed(site, self.settings),
+    def _publish(self, site: Site, halt: threading.Event | None = None) -> bool:
+        """The open data and the feeds, in the site folder, a kind of file after another;
+        False if ``halt`` was set before the last."""
+        out, settings = self.run.site_dir, self.settings
+        steps: list[Callable[[], Mapping[str, str | bytes]]] = [
+            lambda: exports.files(site, settings.site_url, self.exported),
+            lambda: timeline.data(site, self.rows),
+            lambda: {
+                "feed.xml": feeds.briefs_feed(site, settings),
+                "updates.xml": feeds.updates_feed(site, settings),
             },
-        )
-        output.write_files(out, feeds.topic_feeds(site, self.settings))
-        output.write_files(out, cards.cards(site, self.settings.site_name))
-        output.write_files(out, redirects.pages(site, self.settings))
+            lambda: feeds.topic_feeds(site, settings),
+            lambda: cards.cards(site, settings.site_name),
+            lambda: redirects.pages(site, settings),
+        ]
+        for step in steps:
+            if halt is not None and halt.is_set():
+                return False
+            output.write_files(out, step())
+        return True
 
     def _sitemap(self, urls: Sequence[sitemap.Url]) -> None:
         """The sitemap of the pages MkDocs built. A dirty build's site folder may hold more

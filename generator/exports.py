@@ -14,50 +14,32 @@ import csv
 import io
 import json
 import typing
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
 from generator import gzipped, schema
 from generator.link import ActorEntry, EventEntry, Site
+from generator.memo import PerRecord
 from generator.model import ActorRef, Event, Slug
 
-T = TypeVar("T")
 
+class Memo(PerRecord):
+    """The open data made from each record, and the compressed downloads segment by segment.
 
-class Memo:
-    """Text made from one record, reused while the record object and the key are the same.
-
-    `mkdocs serve` keeps one across rebuilds: records of unchanged files are the same objects,
-    so after an edit only that record is serialised again, not ten thousand.
+    `mkdocs serve` keeps one across rebuilds: after an edit only the edited record is
+    serialised again, not ten thousand, and only its segment compressed again.
     """
 
     def __init__(self) -> None:
-        self._old: dict[int, tuple[object, dict[str, tuple[Hashable, Any]]]] = {}
-        self._new: dict[int, tuple[object, dict[str, tuple[Hashable, Any]]]] = {}
+        super().__init__()
         self.segments = gzipped.Segments()
         """The compressed downloads, segment by segment."""
 
-    def get(
-        self, record: object, kind: str, key: Hashable, make: Callable[..., T], *args: Any
-    ) -> T:
-        """``make(*args)``, or what it returned last time for this record, kind and key."""
-        slot = self._new.get(id(record)) or self._old.get(id(record))
-        if slot is None or slot[0] is not record:
-            slot = (record, {})
-        self._new[id(record)] = slot
-        hit = slot[1].get(kind)
-        if hit is not None and hit[0] == key:
-            return cast(T, hit[1])
-        value = make(*args)
-        slot[1][kind] = (key, value)
-        return value
-
     def forget_unused(self) -> None:
-        """Drop what was made from records not asked for since the last call."""
-        self._old, self._new = self._new, {}
+        super().forget_unused()
         self.segments.forget_unused()
 
 

@@ -10,6 +10,7 @@ Every date comes from the records, never from the clock, so the same content giv
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable
 
 from feedgen.feed import FeedGenerator
@@ -56,9 +57,28 @@ def _entry_common(
     return entry
 
 
-def _newest(events: Iterable[EventEntry], limit: int = LIMIT) -> list[EventEntry]:
-    order = sorted(events, key=lambda e: (e.record.published, e.sort_key), reverse=True)
-    return order[:limit]
+def _newest_first(events: Iterable[EventEntry]) -> list[EventEntry]:
+    """By the day each was published, newest first (then by date; ``sort_key`` ends with the
+    id, so no two events tie)."""
+    return sorted(events, key=lambda e: (e.record.published, e.sort_key), reverse=True)
+
+
+_EVENT = operator.attrgetter("event")
+
+
+class _Newest:
+    """The newest of any of the site's events, from one sort of them all: a sort per actor and
+    tag made its key 300,000 times at 50,000 events (half a second of every edit under serve)."""
+
+    def __init__(self, site: Site) -> None:
+        self.order = _newest_first(site.events)
+        self.place = {id(e): n for n, e in enumerate(self.order)}
+        """By the entry object (held in `order`): ``id`` and a dict's lookup, mapped without a
+        Python function call per event."""
+
+    def of(self, events: Iterable[EventEntry], limit: int) -> list[EventEntry]:
+        places = sorted(map(self.place.__getitem__, map(id, events)))
+        return [self.order[n] for n in places[:limit]]
 
 
 _MADE: dict[str, tuple[tuple[object, ...], tuple[object, ...], bytes]] = {}
@@ -102,7 +122,7 @@ def _briefs(
 
 
 def briefs_feed(site: Site, settings: Settings) -> bytes:
-    newest = _newest(site.events)
+    newest = _newest_first(site.events)[:LIMIT]
     return _briefs(site, settings, "feed.xml", f"{settings.site_name}: briefs", newest)
 
 
@@ -111,15 +131,16 @@ def topic_feeds(site: Site, settings: Settings) -> dict[str, bytes]:
     (``feeds/actors/<id>.xml``, ``feeds/tags/<tag>.xml``; actor pages and tag pages link to them).
     """
     out: dict[str, bytes] = {}
+    newest = _Newest(site)
     for actor in site.actors:
         path = f"feeds/actors/{actor.id}.xml"
-        newest = _newest((i.event for i in actor.involvement), TOPIC_LIMIT)
         title = f"{settings.site_name}: {actor.record.name}"
-        out[path] = _topic(site, settings, path, title, newest)
+        events = newest.of(map(_EVENT, actor.involvement), TOPIC_LIMIT)
+        out[path] = _topic(site, settings, path, title, events)
     for tag, events in site.tags.items():
         path = f"feeds/tags/{tag}.xml"
         title = f"{settings.site_name}: briefs tagged {tag}"
-        out[path] = _topic(site, settings, path, title, _newest(events, TOPIC_LIMIT))
+        out[path] = _topic(site, settings, path, title, newest.of(events, TOPIC_LIMIT))
     return out
 
 

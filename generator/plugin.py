@@ -104,7 +104,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # (before MkDocs empties the site folder, in a build that is not dirty)
-        self.builder.wait()
+        self.builder.wait(abandon=True)
         self.builder.prepare(Path(config.site_dir))
 
     @_reported

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import changes, exports, relink
-from generator.build import Builder, render_pages, render_site
+from generator import changes, exports, relink, timeline
+from generator.build import Builder, Run, render_pages, render_site
 from generator.changes import affected
 from generator.errors import ContentErrors
 from generator.link import Involvement, Site, build_site
@@ -225,6 +225,8 @@ def test_rendering_the_affected_units_equals_a_full_render(
     pages_before = render_pages(before, SETTINGS).pages
     memo = exports.Memo()
     exports.files(before, SETTINGS.site_url, memo)
+    rows = timeline.Rows()
+    timeline.data(before, rows)
 
     edit(content, random.Random(seed))
     after = build_site(content, cache=cache)
@@ -241,6 +243,21 @@ def test_rendering_the_affected_units_equals_a_full_render(
     assert 0 < len(partial.pages) < len(full) / share
     # The data exports, made with what the memo kept from before the edit, are fresh ones.
     assert exports.files(after, SETTINGS.site_url, memo) == exports.files(after, SETTINGS.site_url)
+    assert timeline.data(after, rows) == timeline.data(after)
+
+
+def test_the_timeline_data_of_an_edit_remakes_only_its_year(
+    synthetic: Path, tmp_path: Path
+) -> None:
+    content = _copy(synthetic, tmp_path, retitle, 1)
+    cache, rows = RecordCache(), timeline.Rows()
+    before = timeline.data(build_site(content, cache=cache), rows)
+    retitle(content, random.Random(1))
+    after = timeline.data(build_site(content, cache=cache), rows)
+    changed = {path for path, text in after.items() if text != before[path]}
+    assert len(changed) == 1  # (the year of the brief retitled)
+    remade = {path for path, text in after.items() if text is not before[path]}
+    assert remade == {*changed, "data/timeline/index.json"}
 
 
 def test_an_unchanged_site_renders_only_the_hubs(synthetic: Path) -> None:
@@ -457,3 +474,58 @@ def test_serve_writes_the_pages_of_a_full_build_after_each_edit(
         expected = render_site(build_site(content, drafts=True), settings)
         written = {p: (cache / p).read_text(encoding="utf-8") for p in cached_paths(cache)}
         assert written == expected, edit.__name__
+
+
+def _published(site: Site, settings: Settings, folder: Path) -> dict[str, bytes]:
+    """The open data and feeds of ``site``, as a build writes them into ``folder``."""
+    builder = Builder(settings)
+    builder.run = Run(folder)
+    assert builder._publish(site)
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.*")}
+
+
+def test_serve_writes_the_data_a_new_edit_left_unwritten(synthetic: Path, tmp_path: Path) -> None:
+    """Under serve, an edit's open data and feeds are written after its pages show, in a thread
+    that a new build stops (`Builder.wait`). What it left is written by the next build, even
+    one that fails and serves the last good site."""
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    settings = dataclasses.replace(
+        SETTINGS, content_dir=content, cache_dir=tmp_path / "cache", pagefind=False
+    )
+    builder = Builder(settings, serving=True, dirty=True)
+    site_dir = tmp_path / "site"
+    site_dir.mkdir()
+    (site_dir / "index.html").write_text("")  # (a built site: the rebuilds are dirty ones)
+    builder.start(site_dir, {}, None)
+    builder.finish()  # (the data, written here: no search index was kept, see _publish_later)
+    builder.search_copy = tmp_path / "pagefind"  # (as if the first build had indexed the site)
+    data = site_dir / "data" / "events.json.gz"
+    exported = data.read_bytes()
+
+    retitle(content, random.Random(3))
+    builder.start(site_dir, {}, None)
+    builder.halt.set()  # (as a new build does, here before the thread's first file)
+    builder.finish()
+    assert builder.publishing is not None
+    builder.publishing.join()
+    assert builder.unpublished
+    assert data.read_bytes() == exported
+    expected = _published(build_site(content, drafts=True), settings, tmp_path / "expected")
+    assert expected["data/events.json.gz"] != exported  # (the title is in it)
+
+    _undated(content, random.Random(4))
+    builder.start(site_dir, {}, None)
+    assert builder.run.failed
+    builder.finish()
+    assert not builder.unpublished
+    written = {p: (site_dir / p).read_bytes() for p in expected}
+    assert written == expected
+
+    _redated(content, random.Random(5))
+    builder.start(site_dir, {}, None)  # (the last publishing, finished or not, is waited for)
+    builder.finish()
+    builder.wait()
+    expected = _published(build_site(content, drafts=True), settings, tmp_path / "again")
+    assert {p: (site_dir / p).read_bytes() for p in expected} == expected
+    assert not builder.unpublished
