@@ -266,7 +266,8 @@ def _former_ids(
 ) -> dict[str, str]:
     """Former id -> record id, for the records of one kind (``docs``, by id)."""
     found: dict[str, str] = {}
-    for record_id, doc in sorted(docs.items(), key=lambda item: item[1].display):
+    renamed = [(i, doc) for i, doc in docs.items() if "former_ids" in doc.data]
+    for record_id, doc in sorted(renamed, key=lambda item: item[1].display):
         for i, old in enumerate(_items(doc.data.get("former_ids"))):
             if _id(old) is None:
                 continue  # (reported by the schema)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -138,3 +139,34 @@ def test_the_child_plans_what_the_templates_get(
     builder.finish()
     assert listing.paths == expected
     assert (tmp_path / "cache" / "briefs" / f"{build_site(FIXTURE).events[0].id}.md").is_file()
+
+
+def test_serve_makes_what_its_rebuilds_keep_once_the_child_has_rendered(tmp_path: Path) -> None:
+    """`mkdocs serve`'s first build renders in the child: MkDocs' process then compiles the
+    templates and makes the hubs' contexts, so that the first edit does not (`Builder._warm`)."""
+    if not can_fork():  # (another test left a thread running)
+        pytest.skip("the build would render in this process")
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    settings = dataclasses.replace(
+        SETTINGS, content_dir=content, cache_dir=tmp_path / "cache", pagefind=False
+    )
+    builder = Builder(settings, serving=True, dirty=True)
+    assert builder.hubs is not None
+    builder.start(tmp_path / "site", {}, None)
+    assert builder.run.background is not None
+    builder.pages_read([])
+    builder.finish()
+    made, code = dict(builder.hubs.made), dict(builder.compiled.code)
+    assert "overview" in made and len(code) > 10
+
+    record = next((content / "events").rglob("*.yaml"))
+    text = record.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    record.write_text(text.replace(title, "title: Retitled"), encoding="utf-8")
+    builder.start(tmp_path / "site", {}, None)
+    assert builder.run.background is None and "Retitled" in (
+        tmp_path / "cache" / "briefs" / f"{record.stem}.md"
+    ).read_text(encoding="utf-8")
+    assert builder.compiled.code == code  # (no template compiled again)
+    assert all(builder.hubs.made[name] is value for name, value in made.items())

@@ -130,6 +130,7 @@ def edit_latency(folder: Path, content: Path, edits: int = 5) -> float:
             record.write_text(text.replace(title, f"title: {edited}"), encoding="utf-8")
             url = f"http://127.0.0.1:{port}/briefs/{record.stem}/"
             times.append(_wait_for(url, edited, 300))
+        print("  edits under serve:", ", ".join(f"{t:.2f} s" for t in times), flush=True)
         return statistics.median(times)
     finally:
         server.terminate()
