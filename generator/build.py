@@ -20,7 +20,7 @@
    MkDocs' process only sends it). Drafts are in none of
    it, except under `mkdocs serve` (`Builder.drafts`). Under `mkdocs serve --dirty`, after an
    edit, the open data and feeds are written just after MkDocs shows the new pages
-   (`Builder._publish_later`).
+   (`Builder._publish_later`), unless the next edit comes first (`Builder.wait`).
 
 `Builder` runs these steps and owns everything kept between `mkdocs serve` rebuilds. The
 MkDocs plugin (`generator.plugin`) only turns MkDocs' events into `Builder` calls; the
