@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from feedgen.feed import FeedGenerator
 
 from generator.link import EventEntry, Site
+from generator.memo import ByName
 from generator.render import plain
 from generator.settings import Settings
 
@@ -81,10 +82,10 @@ class _Newest:
         return [self.order[n] for n in places[:limit]]
 
 
-_MADE: dict[str, tuple[tuple[object, ...], tuple[object, ...], bytes]] = {}
-"""The last topic feed made at each path: its key, its records and its bytes. `mkdocs serve`
-keeps the records of unchanged files as the same objects, so after an edit only the feeds that
-list an edited record are made again (feedgen takes 2 s for every feed of a 10,000-event site)."""
+_MADE = ByName()
+"""The last topic feed made at each path, with its key and records. `mkdocs serve` keeps the
+records of unchanged files as the same objects, so after an edit only the feeds that list an
+edited record are made again (feedgen takes 2 s for every feed of a 10,000-event site)."""
 
 
 def _topic(
@@ -93,17 +94,7 @@ def _topic(
     records = tuple(e.record for e in events)
     labels = tuple(site.term("event_types", r.type).label for r in records)
     key = (title, settings, labels, tuple(e.id for e in events))
-    last = _MADE.get(path)
-    if (
-        last is not None
-        and last[0] == key
-        and len(last[1]) == len(records)
-        and all(a is b for a, b in zip(last[1], records, strict=True))
-    ):
-        return last[2]
-    made = _briefs(site, settings, path, title, events)
-    _MADE[path] = (key, records, made)
-    return made
+    return _MADE.get(path, key, records, lambda: _briefs(site, settings, path, title, events))
 
 
 def _briefs(

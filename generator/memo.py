@@ -7,7 +7,7 @@ is reused while the record object, and whatever else it was made from (the key),
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
@@ -39,3 +39,27 @@ class PerRecord:
     def forget_unused(self) -> None:
         """Drop what was made from records not asked for since the last call."""
         self._old, self._new = self._new, {}
+
+
+class ByName:
+    """Values made from a sequence of objects (a feed's records, a year's rows), by name (the
+    file's path, the year), reused while the key is equal and the objects are the same ones."""
+
+    def __init__(self) -> None:
+        self._made: dict[Hashable, tuple[Hashable, Sequence[object], Any]] = {}
+
+    def get(
+        self, name: Hashable, key: Hashable, objects: Sequence[object], make: Callable[[], T]
+    ) -> T:
+        """``make()``, or what it returned last time for ``name``, ``key`` and ``objects``."""
+        last = self._made.get(name)
+        if (
+            last is not None
+            and last[0] == key
+            and len(last[1]) == len(objects)
+            and all(a is b for a, b in zip(last[1], objects, strict=True))
+        ):
+            return cast(T, last[2])
+        made = make()
+        self._made[name] = (key, objects, made)
+        return made

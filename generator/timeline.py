@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from generator.link import EventEntry, Site
-from generator.memo import PerRecord
+from generator.memo import ByName, PerRecord
 
 PALETTE = 10
 """Number of series colours in briefing.css (.chart-type-0 … 9)."""
@@ -333,27 +333,17 @@ class Rows(PerRecord):
         self.lists: tuple[object, ...] = ()
         self.version = 0
         """Counts the changes of `lists`: part of each row's key."""
-        self.years: dict[int, tuple[int, list[_Row], str]] = {}
+        self.years = ByName()
 
     def start(self, lists: tuple[object, ...]) -> None:
         """A build with these lists: rows made against other lists are not reused."""
         if lists != self.lists:
-            self.lists, self.version, self.years = lists, self.version + 1, {}
+            self.lists, self.version, self.years = lists, self.version + 1, ByName()
 
     def year(self, year: int, start: int, rows: list[_Row], make: Callable[[], str]) -> str:
         """The year's file (its events from ``start`` on in the index), made again unless it
         holds the same rows."""
-        kept = self.years.get(year)
-        if (
-            kept is not None
-            and kept[0] == start
-            and len(kept[1]) == len(rows)
-            and all(a is b for a, b in zip(kept[1], rows, strict=True))
-        ):
-            return kept[2]
-        made = make()
-        self.years[year] = (start, rows, made)
-        return made
+        return self.years.get(year, start, rows, make)
 
 
 def data(site: Site, rows: Rows | None = None) -> dict[str, str]:
