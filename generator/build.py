@@ -193,7 +193,8 @@ class Builder:
         self.publishing: threading.Thread | None = None
         """Serving: the thread writing the last build's open data and feeds (`_publish_later`)."""
         self.halt = threading.Event()
-        """Set when a new build starts while `publishing` runs: it stops at its next file."""
+        """Set when a new build starts while `publishing` runs: it stops before its next kind of
+        file (`_publish`)."""
         self.unpublished = False
         """Serving: the last build's open data and feeds were left unwritten (see `wait`)."""
 
@@ -504,9 +505,9 @@ class Builder:
     def wait(self, *, abandon: bool = False) -> None:
         """Before a build touches the site folder, or MkDocs' server stops: the last build's
         open data and feeds (`_publish_later`) must be written, or, when a new build starts
-        (``abandon``), left at the next file for that build to write. A thread shares the
-        interpreter's lock: letting it finish while the edit's pages are built delays them by
-        as much (at 50,000 events, up to two seconds)."""
+        (``abandon``), left before their next kind of file for that build to write. A thread
+        shares the interpreter's lock: letting it finish while the edit's pages are built
+        delays them by as much (at 50,000 events, up to two seconds)."""
         if self.publishing is None:
             return
         if abandon:
