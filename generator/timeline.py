@@ -18,7 +18,7 @@ import datetime as dt
 import functools
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from generator.link import EventEntry, Site
@@ -334,16 +334,13 @@ class Rows(PerRecord):
         self.version = 0
         """Counts the changes of `lists`: part of each row's key."""
         self.years = ByName()
+        """Each year's file, by year, kept while its first event's place in the index and its
+        rows are the same."""
 
     def start(self, lists: tuple[object, ...]) -> None:
         """A build with these lists: rows made against other lists are not reused."""
         if lists != self.lists:
             self.lists, self.version, self.years = lists, self.version + 1, ByName()
-
-    def year(self, year: int, start: int, rows: list[_Row], make: Callable[[], str]) -> str:
-        """The year's file (its events from ``start`` on in the index), made again unless it
-        holds the same rows."""
-        return self.years.get(year, start, rows, make)
 
 
 def data(site: Site, rows: Rows | None = None) -> dict[str, str]:
@@ -403,7 +400,7 @@ def data(site: Site, rows: Rows | None = None) -> dict[str, str]:
     out = {"data/timeline/index.json": _json(index)}
     for year, group in years.items():
         made = functools.partial(_year_file, starts[year], group)
-        out[f"data/timeline/{year}.json"] = rows.year(year, starts[year], group, made)
+        out[f"data/timeline/{year}.json"] = rows.years.get(year, starts[year], group, made)
     return out
 
 
