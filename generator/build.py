@@ -39,11 +39,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from generator import (
     addresses,
     budget,
     cards,
     changes,
+    embed,
     exports,
     feeds,
     minify,
@@ -52,13 +55,14 @@ from generator import (
     parts,
     redirects,
     relink,
+    safe,
     search,
     sitemap,
     timeline,
     tuning,
 )
 from generator.background import Background, can_fork
-from generator.errors import BriefingError, ContentErrors
+from generator.errors import BriefingError, ContentErrors, display_path
 from generator.link import Site, build_site
 from generator.pagewriter import PageWriter
 from generator.records import RecordCache
@@ -420,6 +424,36 @@ class Builder:
             self.run.indexer.add(url, html)
         return minify.page(search.without_data(html))
 
+    def embed(self, path: str, content: str, fragments: list[tuple[str, bool]]) -> str:
+        """The HTML MkDocs made of generated page ``path``, audited (`generator.embed`): its
+        plain record text came out as text, its fragments are within the allow-list. Then the
+        fragments are put in place and the marks removed. Any fault fails the build, naming the
+        record and field it came from."""
+        faults = embed.audit(content) + embed.audit_fragments(fragments, safe.allowed)
+        try:
+            if not faults:
+                return embed.unmark(embed.fill(content, fragments))
+        except embed.EmbedError as exc:
+            faults = [exc]
+        lines = [f"{self._locate(f.text)}: {f.problem} (page {path})" for f in faults]
+        raise BriefingError(
+            "briefing: record text did not come out of MkDocs as it went in; nothing was "
+            "published:\n" + "\n".join(lines)
+        )
+
+    def _locate(self, text: str) -> str:
+        """The record and field ``text`` comes from (for an error message)."""
+        site = self.run.site or (self.last.site if self.last is not None else None)
+        if site is None:  # (the rendering child had the records: read them again)
+            site = build_site(
+                self.settings.content_dir, timezone=self.settings.timezone, drafts=self.drafts
+            )
+        records: list[tuple[str, BaseModel]] = [
+            (display_path(e.source), e.record) for e in site.events
+        ]
+        records += [(display_path(a.source), a.record) for a in site.actors]
+        return embed.locate(records, text, safe.to_text)
+
     def finish(self) -> None:
         """Step 6, once MkDocs has written the site: the search index; the open data and
         feeds, unless the rendering child wrote them; the sitemap."""
@@ -574,7 +608,7 @@ class Builder:
         the Markdown in the cache folder (the published pages leave it out)."""
         cache, found = self.settings.cache_dir, {}
         for rel in output.cached_paths(cache):
-            if block := search.data_of((cache / rel).read_text(encoding="utf-8")):
+            if block := embed.unmark(search.data_of((cache / rel).read_text(encoding="utf-8"))):
                 found[addresses.destination(rel, self.settings.directory_urls)] = block
         return found
 

@@ -243,7 +243,7 @@ Style = Literal["text", "markdown"]
 def summary(changes: Changes, style: Style, templates: Path = TEMPLATES) -> str:
     """The summary as text (terminal) or Markdown (job summary), from ``templates/diff/``."""
     # Markdown: every value is plain text, shown exactly as written (the pages' environment).
-    env = render.environment(templates, pages=style == "markdown")
+    env = render.environment(templates, pages=style == "markdown", marked=False)
     env.filters["oneline"] = lambda value: " ".join(str(value).split())
     suffix = "md" if style == "markdown" else "txt"
     template = env.get_template(f"diff/summary.{suffix}.j2")

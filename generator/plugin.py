@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import html
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -22,9 +22,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils.templates import TemplateContext
 
-from generator import addresses, minify, pagewriter, safe, settings, sitemap, trim, tuning
+from generator import addresses, embed, minify, pagewriter, safe, settings, sitemap, trim, tuning
 from generator.build import Builder
 from generator.errors import BriefingError, ContentErrors, display_path
 from generator.settings import BriefingConfig
@@ -84,12 +85,22 @@ def _sitemap_urls(files: Files) -> list[sitemap.Url]:
     return urls
 
 
+def _unmark(links: Iterable[AnchorLink]) -> None:
+    """The headings of a page's table of contents without the marks of plain record text
+    (`generator.embed`): MkDocs took them from the converted Markdown."""
+    for link in links:
+        link.title = embed.unmark(link.title)
+        _unmark(link.children)
+
+
 class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds (MkDocs
         # documents this), so the builder keeps its records and search index between edits.
         self.builder = Builder(serving=command == "serve", dirty=dirty)
         self.skipped = pagewriter.Skipped()  # (MkDocs' line for each page the writer writes)
+        self.fragments: list[tuple[str, bool]] = []
+        """The record text of the page MkDocs is converting (`on_page_markdown`)."""
         logging.getLogger("mkdocs.commands.build").addFilter(self.skipped)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -147,16 +158,30 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         for key in ("title", "description"):
             if isinstance(page.meta.get(key), str):
                 page.meta[key] = html.escape(page.meta[key])
+        if not self._generated(page):
+            return markdown
+        # A generated page's record Markdown, as sanitized HTML, is cut off here and put in
+        # place once MkDocs has converted the rest (`on_page_content`): MkDocs never reads it.
+        markdown, self.fragments = embed.detach(markdown)
         return markdown
 
+    @_reported
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
+        if self._generated(page):
+            html = self.builder.embed(page.file.src_uri, html, self.fragments)
+            self.fragments = []
+            _unmark(page.toc)
         # MkDocs keeps every page's Markdown and HTML until the build ends (it converts all
         # pages before it renders any). The Markdown is no longer needed once converted; the
         # HTML waits compressed until the page is built (`on_page_context`).
         page.markdown = None
         return self.shelf.put(page.file.src_uri, html)
+
+    def _generated(self, page: Page) -> bool:
+        """Whether ``page`` is one the generator wrote (not a hand-written one)."""
+        return page.file.src_dir == str(self.builder.settings.cache_dir)
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation

@@ -12,7 +12,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import html
-import json
 import traceback
 import zoneinfo
 from collections.abc import Callable, Sequence
@@ -22,9 +21,11 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
+import yaml
 from markupsafe import Markup
+from mkdocs.utils.meta import get_data
 
-from generator import parts, safe
+from generator import embed, parts, safe
 from generator.changes import Unit
 from generator.errors import BriefingError, display_path
 from generator.link import ActorEntry, EventEntry, Site
@@ -46,6 +47,16 @@ def _finalize(value: Any) -> Any:
     if value is None:
         raise ValueError("a template printed None; test for it with {% if %}")
     return md_escape(value)
+
+
+def _finalize_marked(value: Any) -> Any:
+    """`_finalize` for the site's pages: plain text is also marked for the audit that follows
+    MkDocs' conversion (`generator.embed`)."""
+    if isinstance(value, Markup | int | float):
+        return value
+    if value is None:
+        raise ValueError("a template printed None; test for it with {% if %}")
+    return Md(embed.mark(safe.escape(value)))
 
 
 # -- values the templates print --------------------------------------------------------------
@@ -84,16 +95,22 @@ def _url_root(context: Any) -> str:
 @jinja2.pass_context
 def markdown(context: Any, value: str, shift: int = 0) -> Md:
     """Record Markdown as a block of sanitized HTML (`safe.to_html`); ``shift`` demotes its
-    headings (a body's `##` sits under the page's `##`)."""
+    headings (a body's `##` sits under the page's `##`). The page's Markdown holds a placeholder
+    on a line of its own; the HTML replaces it once MkDocs has converted the page
+    (`generator.embed`)."""
     fragment = safe.page_html(safe.to_html(value, shift), _url_root(context), context["site"].moved)
-    return Md(f'<div class="record-text">{fragment}</div>')
+    fragments: embed.Fragments = context["fragments"]
+    return Md(fragments.add(fragment, block=True))
 
 
 @jinja2.pass_context
 def cell(context: Any, value: str) -> Md:
-    """Record Markdown as sanitized HTML on one line (table cells, list items)."""
+    """Record Markdown as sanitized HTML inside a line (table cells, list items): a placeholder,
+    as for `markdown`."""
     moved = context["site"].moved
-    return Md(safe.page_html(safe.to_html(value, inline=True), _url_root(context), moved))
+    fragment = safe.page_html(safe.to_html(value, inline=True), _url_root(context), moved)
+    fragments: embed.Fragments = context["fragments"]
+    return Md(fragments.add(fragment, block=False))
 
 
 @jinja2.pass_context
@@ -134,6 +151,11 @@ def html_escape(value: Any) -> Md:
     return Md(html.escape(str(value)))
 
 
+def html_escape_marked(value: Any) -> Md:
+    """`html_escape` for the site's pages: marked for the audit, as `_finalize_marked` does."""
+    return Md(embed.mark(html.escape(safe.unmarked(value))))
+
+
 def source_number(sources: Sequence[Any], key: str) -> int:
     """The 1-based number of the source with ``key`` (sources are listed numbered)."""
     return next(i for i, source in enumerate(sources, 1) if source.key == key)
@@ -154,10 +176,43 @@ def month_name(number: int) -> str:
     return calendar.month_name[number]
 
 
-def meta(value: str) -> Md:
-    """A front-matter value (title, description): a quoted YAML string. (Themes print titles
+class FrontMatterError(BriefingError):
+    """A page's front matter would not read back as it was written."""
+
+
+def _present(value: Any) -> Any:
+    """``value`` without the keys whose value is None, at every level."""
+    if isinstance(value, dict):
+        return {k: _present(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_present(v) for v in value]
+    return value
+
+
+def front_matter(values: dict[str, Any]) -> Md:
+    """A page's front matter: ``values`` (keys whose value is None left out) written by the YAML
+    dumper, then read back by the loader MkDocs reads it with (`mkdocs.utils.meta.get_data`).
+    Anything that would not read back as written fails the page (a `FrontMatterError`), rather
+    than MkDocs dropping the block silently and converting it as Markdown. (Themes print titles
     and descriptions into HTML unescaped: the plugin escapes them for every page.)"""
-    return Md(json.dumps(str(value), ensure_ascii=False))
+    data = _present(values)
+    dumped = yaml.dump(
+        data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=_WIDTH, indent=2
+    )
+    text = f"---\n{dumped}---"
+    body, read = get_data(text + "\n")
+    if read != data or body:
+        different = sorted(k for k in data if not isinstance(read, dict) or read.get(k) != data[k])
+        raise FrontMatterError(
+            "the front matter does not read back as written"
+            + (f" (keys: {', '.join(different)})" if different else "")
+        )
+    return Md(text)
+
+
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_WIDTH = 1 << 30
+"""No folded lines: a value is written on one line, whatever its length."""
 
 
 def plain(value: str) -> str:
@@ -166,16 +221,23 @@ def plain(value: str) -> str:
 
 
 def environment(
-    templates: Path, compiled: jinja2.BytecodeCache | None = None, *, pages: bool = True
+    templates: Path,
+    compiled: jinja2.BytecodeCache | None = None,
+    *,
+    pages: bool = True,
+    marked: bool = True,
 ) -> jinja2.Environment:
     """The templates under ``templates``, strict about undefined names; for ``pages``, with
     the filters below and plain text escaped for Markdown (``finalize``), else printed as it is
-    (the README, docs and record skeletons). ``compiled`` keeps compiled templates."""
+    (the README, docs and record skeletons). ``marked``: plain text is also marked for the
+    audit after MkDocs' conversion (`generator.embed`): the site's pages, not Markdown read
+    elsewhere (a pull request's change summary). ``compiled`` keeps compiled templates."""
+    marked = pages and marked
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         bytecode_cache=compiled,
         undefined=jinja2.StrictUndefined,
-        finalize=_finalize if pages else None,
+        finalize=(_finalize_marked if marked else _finalize) if pages else None,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -189,13 +251,13 @@ def environment(
         countries=countries,
         cell=cell,
         url=url,
-        meta=meta,
         plain=plain,
         md=md_escape,
-        html=html_escape,
+        html=html_escape_marked if marked else html_escape,
         number=number,
     )
     env.globals.update(when=when, source_number=source_number, month_name=month_name, link=link)
+    env.globals.update(front_matter=front_matter)
     env.globals.update(search_parts=parts.of_site)  # (the search page: see generator.parts)
     return env
 
@@ -267,22 +329,29 @@ class Renderer:
         once per hub: each hub's template went over every event for it.)"""
 
     def render(self, page: Page) -> str:
-        """The Markdown of ``page``; a `BriefingError` naming the template line on failure."""
+        """The Markdown of ``page``, its record text's fragments at the end (`generator.embed`);
+        a `BriefingError` naming the template line, or the record, on failure."""
         context = dict(page.context() if callable(page.context) else page.context)
         if page.record is not None:
             context["edit_url"] = self.edit_url(page.record)
+        fragments = embed.Fragments()
         try:
-            return self.env.get_template(page.template).render(
+            text = self.env.get_template(page.template).render(
                 root=Md("../" * page.path.count("/")),
                 site=self.site,
                 settings=self.settings,
                 terms=self.terms,
                 updated=self.updated,
                 path=page.path,
+                fragments=fragments,
                 **context,
             )
+        except FrontMatterError as exc:
+            where = display_path(page.record.source) if page.record else "a record it shows"
+            raise BriefingError(f"{where}: {exc} (page {page.path})") from None
         except Exception as exc:
             raise template_error(exc, page.path) from exc
+        return fragments.attach(text)
 
     def edit_url(self, entry: EventEntry | ActorEntry) -> str:
         if not self.settings.repo_url:

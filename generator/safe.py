@@ -8,8 +8,8 @@ enforced here and nowhere else:
 - **Record Markdown** (summaries, claims, bodies) never reaches MkDocs' Markdown. `to_html`
   converts it with our own restricted Python-Markdown (`RECORD_EXTENSIONS`: no raw HTML, no
   attribute lists, no images), passes the result through the nh3 allow-list below (`TAGS`,
-  `ATTRIBUTES`, `url_allowed`), and armours the text so that the page's Markdown cannot read
-  anything in it (`_armour`). Pages embed the result as raw HTML.
+  `ATTRIBUTES`, `url_allowed`). Pages embed the result after MkDocs has converted them
+  (`generator.embed`): no second Markdown parser reads it. `allowed` checks it again there.
 
 `problems` tells editors what the sanitizer would remove. It reads the tree of the same converter,
 and judges links with the same `url_allowed` the sanitizer applies, so `briefing check` and the
@@ -47,6 +47,8 @@ from markdown.inlinepatterns import (
     ShortReferenceInlineProcessor,
 )
 from markdown.treeprocessors import Treeprocessor
+
+from generator import embed
 
 # -- the allow-list: what record Markdown may become ---
 
@@ -105,7 +107,8 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
 
 _CLEANER = nh3.Cleaner(
     tags=set(TAGS),
-    attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+    # ("*": no attribute on every element; nh3 would otherwise allow `lang` and `title` on all.)
+    attributes={tag: set(names) for tag, names in ATTRIBUTES.items()} | {"*": set()},
     attribute_filter=_attribute,
     url_schemes=set(URL_SCHEMES),
     clean_content_tags={"script", "style"},
@@ -290,9 +293,12 @@ def own_links(text: str) -> list[str]:
 
 # -- embedding in pages ---
 
-# Characters that Markdown, MkDocs' extensions or HTML could act on, as character references.
-_TEXT = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_{}[]<>#|"} | {"&": "&amp;"})
-_INLINE = str.maketrans({"\n": "&#10;"})
+# Characters that Markdown, MkDocs' extensions or HTML could act on, as character references;
+# the noncharacters `generator.embed` writes into pages, removed.
+_TEXT = str.maketrans(
+    {c: f"&#{ord(c)};" for c in "\\`*_{}[]<>#|"} | {"&": "&amp;"} | dict.fromkeys(embed.MARKS)
+)
+_DROP = str.maketrans(dict.fromkeys(embed.MARKS))
 
 
 def escape(value: object) -> str:
@@ -300,25 +306,52 @@ def escape(value: object) -> str:
     return str(value).translate(_TEXT)
 
 
-def _armour(fragment: str, inline: bool) -> str:
-    """Sanitized HTML whose text Markdown cannot read: its text nodes' characters that Markdown
-    acts on become character references (nh3 escapes ``<`` and ``>`` in text and attribute
-    values, so every ``<`` starts a tag)."""
-    parts = re.split(r"(<[^>]*>)", fragment)
-    parts[::2] = [html.unescape(text).translate(_TEXT) for text in parts[::2]]
-    out = "".join(parts)
-    return out.translate(_INLINE) if inline else out
+def unmarked(value: object) -> str:
+    """Plain text without the characters `generator.embed` writes into pages."""
+    return str(value).translate(_DROP)
 
 
 @functools.lru_cache(maxsize=100_000)
 def to_html(text: str, shift: int = 0, inline: bool = False) -> str:
-    """Record Markdown as safe HTML to embed in a page (links to our own pages still hold
-    `_ROOT`: see `page_html`). ``shift`` demotes headings; ``inline`` drops the paragraph and
-    keeps everything on one line (for table cells and list items)."""
+    """Record Markdown as safe HTML (links to our own pages still hold `_ROOT`: see
+    `page_html`). ``shift`` demotes headings; ``inline`` drops the paragraph (for table cells and
+    list items). Pages embed it after MkDocs has converted them (`generator.embed`): no other
+    Markdown parser reads it."""
     converted, _ = _convert(text, shift)
     if inline and converted.startswith("<p>") and converted.endswith("</p>"):
         converted = converted[3:-4]
-    return _armour(sanitize(converted), inline)
+    return sanitize(converted).translate(_DROP)
+
+
+_TAG = re.compile(r'<(?:/?([a-z][a-z0-9]*)((?:\s+[a-z-]+="[^"]*")*)\s*>)?')
+_ATTRIBUTE = re.compile(r'\s+([a-z-]+)="([^"]*)"')
+_REL = "noopener noreferrer nofollow"
+_CLIMB = re.compile(r"(?:\.\./)*")
+
+
+def allowed(fragment: str) -> str | None:
+    """What in ``fragment`` (sanitized HTML, as a page holds it: `page_html`) is outside the
+    allow-list, if anything: an element not in `TAGS`, an attribute not in `ATTRIBUTES` (or the
+    ``rel`` the sanitizer adds to links), a link `url_allowed` refuses, or a ``<`` that starts no
+    tag. Read as the sanitizer's serializer writes HTML (lowercase names, attribute values in
+    double quotes, ``"`` written as ``&quot;``), so HTML written otherwise is a fault too."""
+    for tag in _TAG.finditer(fragment):
+        name = tag[1]
+        if name is None:
+            after = fragment[tag.start() : tag.start() + 40]
+            return f"the sanitized HTML holds a '<' that starts no allowed tag ({_clip(after)!r})"
+        if name not in TAGS:
+            return f"the sanitized HTML holds the element <{name}>"
+        for attribute, value in _ATTRIBUTE.findall(tag[2]):
+            if attribute == "rel" and name == "a" and value == _REL:
+                continue
+            if attribute not in ATTRIBUTES.get(name, ()):
+                return f"the sanitized HTML holds the attribute {attribute} on <{name}>"
+            if attribute == "href" and not url_allowed(_CLIMB.sub("", value, count=1)):
+                return f"the sanitized HTML holds a link to {_clip(html.unescape(value))!r}"
+            if attribute == "start" and not value.isdigit():
+                return f"the sanitized HTML holds the list start {_clip(value)!r}"
+    return None
 
 
 def page_html(fragment: str, root: str, moved: Mapping[str, str] | None = None) -> str:

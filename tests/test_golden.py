@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import embed
 from generator.build import render_site
 from generator.errors import BriefingError
 from generator.link import build_site
@@ -57,13 +58,17 @@ def test_generated_markdown_matches_golden(request: pytest.FixtureRequest) -> No
 def test_plain_text_is_escaped_and_markdown_kept() -> None:
     pages = rendered()
     claim = pages["briefs/claim.md"]
-    # Character references: Markdown reads nothing in them, and readers see no backslashes.
-    assert (
-        "# Claim with &#42;stars&#42;, &#60;b&#62;tags&#60;/b&#62; &#124; pipes &amp; "
-        "&#91;brackets&#93;" in claim
+    # Character references: Markdown reads nothing in them, and readers see no backslashes;
+    # marked for the audit after MkDocs' conversion.
+    escaped = (
+        "Claim with &#42;stars&#42;, &#60;b&#62;tags&#60;/b&#62; &#124; pipes &amp; "
+        "&#91;brackets&#93;"
     )
-    # Record Markdown arrives as sanitized HTML.
-    assert "the JCS said it <em>appeared to fail</em>." in pages["briefs/launch.md"]
+    assert f"# {embed.OPEN}{escaped}{embed.CLOSE} {{ #brief }}" in claim
+    # Record Markdown arrives as sanitized HTML, after the page's Markdown: MkDocs never reads it.
+    markdown, fragments = embed.detach(pages["briefs/launch.md"])
+    assert "<em>appeared to fail</em>" not in markdown
+    assert any("the JCS said it <em>appeared to fail</em>." in text for text, _ in fragments)
 
 
 def test_dates_respect_precision_and_zone() -> None:
@@ -74,7 +79,7 @@ def test_dates_respect_precision_and_zone() -> None:
 
 
 def test_relations_show_from_both_sides() -> None:
-    pages = rendered()
+    pages = {path: embed.unmark(text) for path, text in rendered().items()}
     assert (
         "### In response to { #related-1 }\n\n- [Suspected ballistic missile launch](../briefs/launch.md)"
         in pages["briefs/claim.md"]

@@ -44,6 +44,9 @@ HAND_WRITTEN = f"---\ntitle: '{TITLE}'\ndescription: '{TITLE}'\n---\n\n# About\n
 SOURCE = {"key": "s", "publisher": "Example", "title": "Example", "url": "https://example.com/"}
 # URL schemes that run script or carry a document, as a browser reads an attribute's value.
 BAD_SCHEME = re.compile(r"^(?:javascript|vbscript|data):", re.I)
+# Attributes by which record text could restyle or hide part of a page (a full-page overlay) or
+# take focus.
+STYLING = ("style", "tabindex", "autofocus", "popover", "hidden", "accesskey")
 EMBEDS = ("script", "iframe", "object", "embed", "frame", "base", "form", "meta", "link", "style")
 
 
@@ -213,6 +216,8 @@ class Found:
     handlers: set[str]
     urls: set[str]
     embeds: set[str]
+    attributes: set[str]
+    """Attributes that style, focus or classify an element, with their values."""
 
 
 def _read_html(text: str, found: Found) -> None:
@@ -221,6 +226,8 @@ def _read_html(text: str, found: Found) -> None:
             values = value if isinstance(value, list) else [value]
             if name.lower().startswith("on"):
                 found.handlers.add(f"{element.name} {name}")
+            if name.lower() in STYLING:
+                found.attributes.add(f"{element.name} {name}={' '.join(values)}")
             if any(_bad_url(v) for v in values) and name.lower() not in ("content", "alt"):
                 found.urls.add(f"{element.name} {name}={values[0][:60]}")
         if element.name in EMBEDS:
@@ -244,7 +251,7 @@ def _embed(element: Any) -> str:
 
 
 def _scan(site: Path) -> Found:
-    found = Found(set(), set(), set())
+    found = Found(set(), set(), set(), set())
     for path in _files(site, ".html"):
         _read_html(_text(path), found)
     for path in _files(site, ".xml"):
@@ -282,6 +289,7 @@ def test_no_output_file_carries_script_from_a_record(built: Built) -> None:
     assert hostile.handlers <= baseline.handlers
     assert hostile.urls <= baseline.urls
     assert hostile.embeds <= baseline.embeds
+    assert hostile.attributes <= baseline.attributes
     # The payloads did reach the output, as text.
     payload = "<img src=x onerror=alert(1)>"
     brief = built.site / "briefs" / f"hostile-{_number(payload)}-plain" / "index.html"
