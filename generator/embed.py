@@ -48,10 +48,11 @@ BLOCK_ELEMENT = '<div class="record-text">{}</div>'
 MARKS = frozenset(OPEN + CLOSE + _INLINE + _BLOCK + _END)
 """Every character this module writes into pages; never in record text."""
 
-_PLAIN = re.compile(r"[A-Za-z0-9 ._:,/+-]*")
-"""Text that needs no mark: none of its characters can start markup (no ``<``, ``&``, nor
-anything Markdown acts on), so it cannot turn into a tag. Ids and slugs are such text, which
-matters: they are printed into link targets and element ids, where a mark would not belong."""
+_PLAIN = re.compile(r"[A-Za-z0-9-]*")
+"""Text that is not marked: a single word of letters, digits and hyphens, which no Markdown
+extension makes markup of. Ids, slugs, years and dates are such text, and that matters: they are
+printed into link targets and element ids, where a mark would not belong. (Paths the templates
+print are template text: `|md`.)"""
 
 
 def mark(escaped: str) -> str:
