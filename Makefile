@@ -11,7 +11,7 @@ JS := templates/overrides/assets
 # Material 9.7+ prints a banner about MkDocs 2.0 on every build; it is not about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install check test lint lint-js format-js site serve bench bench-50k bench-check bench-search bench-parts bench-timeline bench-safe golden schema docs clean fuzz
+.PHONY: install check test lint lint-js format-js site serve bench bench-50k bench-check bench-search bench-parts bench-timeline bench-safe bench-embed golden schema docs clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -78,6 +78,10 @@ bench-50k: $(STAMP)
 
 bench-safe: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.bench_safe
+
+# What the audit of record text after MkDocs' conversion costs a 10,000-event build.
+bench-embed: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.bench_embed
 
 bench-check: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.bench_check

@@ -95,7 +95,7 @@ def detach(markdown: str) -> tuple[str, list[tuple[str, bool]]]:
     return markdown[:at], [(text, bool(block)) for text, block in listed]
 
 
-_PLACEHOLDER = re.compile("(<p>)?([" + _INLINE + _BLOCK + "])([0-9]+)" + _END + "(</p>)?")
+_PLACEHOLDER = re.compile("[" + _INLINE + _BLOCK + "]([0-9]+)" + _END)
 
 
 class EmbedError(Exception):
@@ -111,46 +111,56 @@ class EmbedError(Exception):
 def fill(content: str, fragments: list[tuple[str, bool]]) -> str:
     """The HTML MkDocs made of a page, with its fragments in place of their placeholders. Each
     placeholder must be there once, whole (an `EmbedError` otherwise)."""
-    used = [False] * len(fragments)
-
-    def put(found: re.Match[str]) -> str:
-        before, kind, number, after = found[1] or "", found[2], int(found[3]), found[4] or ""
+    if content.count(_END) != len(fragments):
+        raise EmbedError("a fragment's placeholder is missing, or out of place", "")
+    if not fragments:
+        return content
+    pieces, at, used = [], 0, [False] * len(fragments)
+    for found in _PLACEHOLDER.finditer(content):
+        number, start, end = int(found[1]), found.start(), found.end()
         if number >= len(fragments) or used[number]:
             raise EmbedError(f"the placeholder of fragment {number} is out of place", "")
         text, block = fragments[number]
-        if block != (kind == _BLOCK):
+        if block != (found[0][0] == _BLOCK):
             raise EmbedError(f"the placeholder of fragment {number} is out of place", text)
         used[number] = True
-        if not block:
-            return before + text + after
-        text = BLOCK_ELEMENT.format(text)
-        return text if before and after else before + text + after  # (the paragraph MkDocs made)
-
-    filled = _PLACEHOLDER.sub(put, content) if fragments else content
+        if block:
+            text = BLOCK_ELEMENT.format(text)
+            if content.startswith("<p>", start - 3) and content.startswith("</p>", end):
+                start, end = start - 3, end + 4  # (the paragraph MkDocs made of it)
+        pieces += [content[at:start], text]
+        at = end
     if not all(used):
-        missing = used.index(False)
-        raise EmbedError("a fragment's placeholder is missing", fragments[missing][0])
-    return filled
+        raise EmbedError("a fragment's placeholder is missing", fragments[used.index(False)][0])
+    pieces.append(content[at:])
+    return "".join(pieces)
 
 
-_REGION = re.compile(OPEN + "([^" + OPEN + CLOSE + "]*)" + CLOSE)
-_STRAY = re.compile("[" + "".join(sorted(MARKS)) + "]")
+_FAULT = re.compile(OPEN + "[^" + OPEN + CLOSE + "<]*(?:<|" + OPEN + "|$)")
+"""A marked region that holds a tag, or is not closed before the next one opens."""
 
 
 def audit(content: str) -> list[EmbedError]:
-    """What is wrong in a page MkDocs converted (before `fill`): each plain-text region that
-    holds a tag, and marks that do not pair up."""
+    """What is wrong in a page MkDocs converted (before `fill`): plain text that holds a tag,
+    and marks that do not pair up. (Costly only when something is wrong: the regions are found
+    one by one then.)"""
+    fault = _FAULT.search(content)
+    if fault is None and content.count(OPEN) == content.count(CLOSE):
+        return []
     found = [
         EmbedError(f"plain text came out as markup ({_clip(region)!r})", _text_of(region))
         for region in _REGION.findall(content)
         if "<" in region
     ]
     rest = _REGION.sub("", content)
-    stray = _STRAY.search(_PLACEHOLDER.sub("", rest))
-    if stray:
-        around = rest[max(0, stray.start() - 40) : stray.end() + 40]
+    if OPEN in rest or CLOSE in rest:
+        stray = min(i for i in (rest.find(OPEN), rest.find(CLOSE)) if i >= 0)
+        around = rest[max(0, stray - 40) : stray + 40]
         found.append(EmbedError("plain text's marks do not pair up", _text_of(around)))
     return found
+
+
+_REGION = re.compile(OPEN + "([^" + OPEN + CLOSE + "]*)" + CLOSE)
 
 
 def audit_fragments(
@@ -165,12 +175,9 @@ def audit_fragments(
     return found
 
 
-_UNMARK = {ord(c): None for c in OPEN + CLOSE}
-
-
 def unmark(text: str) -> str:
     """``text`` without the marks of plain text."""
-    return text.translate(_UNMARK)
+    return text.replace(OPEN, "").replace(CLOSE, "")
 
 
 def _text_of(fragment: str) -> str:

@@ -27,11 +27,13 @@ import yaml
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 
+from generator import embed
 from generator.errors import ContentErrors
 from generator.link import build_site
 from tests.browser_support import open_page, serve
 from tests.conftest import VOCABULARY, write_tree
-from tests.sitebuild import config_for, mkdocs_build
+from tests.sitebuild import config_for, free_port, mkdocs_build, mkdocs_serve
+from tests.test_site import _fetch
 
 pytestmark = pytest.mark.slow
 
@@ -123,6 +125,8 @@ class Built:
     """Messages by record file (relative to the content folder), for refused records."""
     published: list[str]
     """Event ids built into the site."""
+    content: Path
+    """What was built (the refused records removed)."""
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +165,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     result = mkdocs_build(config_for(folder / "h", content), site)
     assert result.returncode == 0, result.stderr
     published = sorted(p.stem for p in (content / "events" / "2024").glob("hostile-*.yaml"))
-    return Built(baseline, site, refused, published)
+    return Built(baseline, site, refused, published, content)
 
 
 def _number(text: str) -> str:
@@ -290,6 +294,9 @@ def test_no_output_file_carries_script_from_a_record(built: Built) -> None:
     assert hostile.urls <= baseline.urls
     assert hostile.embeds <= baseline.embeds
     assert hostile.attributes <= baseline.attributes
+    # The marks of plain text and the fragments' placeholders are gone (`generator.embed`).
+    for path in _files(built.site, ".html", ".xml", ".json", ".geojson", ".csv"):
+        assert not embed.MARKS & set(_text(path)), path
     # The payloads did reach the output, as text.
     payload = "<img src=x onerror=alert(1)>"
     brief = built.site / "briefs" / f"hostile-{_number(payload)}-plain" / "index.html"
@@ -348,28 +355,55 @@ def test_plain_text_reads_as_written(built: Built) -> None:
             continue
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         assert soup.h1 is not None and soup.h1.get_text().strip().rstrip("¶").strip() == text
+        # The front matter read back as written: the title in the head, the JSON-LD's headline.
+        og_title = soup.find("meta", property="og:title")
+        assert og_title is not None and og_title["content"] == text
+        jsonld = soup.find("script", type="application/ld+json")
+        assert jsonld is not None and json.loads(jsonld.get_text())["headline"] == text
+
+
+def _visit(browser: Browser, url: str, built: Built) -> None:
+    """Every hostile page of ``built``, and its hubs, search and map, opened at ``url``: no dialog
+    opens, no script error, nothing the policy refuses (`open_page`)."""
+    paths = ["/", "/about/", "/briefs/", "/timeline/2024/", "/tags/hostile/", "/actors/"]
+    paths += [f"/timeline/2024/page/{n}/" for n in (2, 3)]
+    paths += [f"/briefs/{record}/" for record in built.published]
+    paths += [f"/actors/{p.stem}/" for p in sorted((built.site / "actors").glob("hostile-*"))]
+    for path in paths:
+        if path != "/" and not (built.site / path.strip("/")).exists():
+            continue
+        with open_page(browser, url) as page:
+            page.goto(url + path)
+            page.wait_for_load_state("load")
+    with open_page(browser, url) as page:
+        page.goto(url + "/search/?q=hostile")
+        page.locator(".briefing-search__result").first.wait_for()
+    with open_page(browser, url) as page:
+        page.goto(url + "/map/")
+        markers = page.locator(".leaflet-marker-icon")
+        markers.first.wait_for()
+        for n in range(min(markers.count(), 5)):
+            markers.nth(n).click(force=True)
+            page.wait_for_timeout(0)
 
 
 @pytest.mark.browser
 def test_no_script_runs_in_the_browser(built: Built, browser: Browser) -> None:
     with serve(built.site) as url:
-        paths = ["/", "/about/", "/briefs/", "/timeline/2024/", "/tags/hostile/", "/actors/"]
-        paths += [f"/timeline/2024/page/{n}/" for n in (2, 3)]
-        paths += [f"/briefs/{record}/" for record in built.published]
-        paths += [f"/actors/{p.stem}/" for p in sorted((built.site / "actors").glob("hostile-*"))]
-        for path in paths:
-            if path != "/" and not (built.site / path.strip("/")).exists():
-                continue
-            with open_page(browser, url) as page:
-                page.goto(url + path)
-                page.wait_for_load_state("load")
-        with open_page(browser, url) as page:
-            page.goto(url + "/search/?q=hostile")
-            page.locator(".briefing-search__result").first.wait_for()
-        with open_page(browser, url) as page:
-            page.goto(url + "/map/")
-            markers = page.locator(".leaflet-marker-icon")
-            markers.first.wait_for()
-            for n in range(min(markers.count(), 5)):
-                markers.nth(n).click(force=True)
-                page.wait_for_timeout(0)
+        _visit(browser, url, built)
+
+
+@pytest.mark.browser
+def test_no_script_runs_under_serve(built: Built, browser: Browser, tmp_path: Path) -> None:
+    """The same pages under `mkdocs serve --dirty` (`make serve`), where a maintainer previews a
+    contributor's branch."""
+    port = free_port()
+    with (tmp_path / "serve.log").open("w", encoding="utf-8") as log:
+        server = mkdocs_serve(config_for(tmp_path / "serve", built.content), port, log)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            _fetch(f"{url}/briefs/", "Hostile Markdown", timeout=240)
+            _visit(browser, url, built)
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
