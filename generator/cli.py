@@ -16,6 +16,7 @@ from generator import (
     diff,
     editorial,
     github,
+    handwritten,
     scaffold,
     schema,
     settings,
@@ -34,8 +35,14 @@ def _check(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     # Drafts are checked like every record (their pages too), though no build publishes them.
     builder = Builder(Settings(content_dir=args.content, timezone=args.timezone), drafts=True)
+    pages = handwritten.check(args.content / "pages", Path("mkdocs.yml"))
     with tuning.kept():
-        site = builder.check(addresses.files_in(args.content / "pages"))
+        try:
+            site = builder.check(addresses.files_in(args.content / "pages"))
+        except ContentErrors as exc:
+            raise ContentErrors([*exc.errors, *pages]) from None
+        if pages:
+            raise ContentErrors(pages)
         warnings = editorial.lint(site) + schema.stale_warnings(args.content, site)
     seconds = time.perf_counter() - started
     github.print_warnings(warnings, github.style(args.format))

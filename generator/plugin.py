@@ -25,7 +25,18 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils.templates import TemplateContext
 
-from generator import addresses, embed, minify, pagewriter, safe, settings, sitemap, trim, tuning
+from generator import (
+    addresses,
+    embed,
+    handwritten,
+    minify,
+    pagewriter,
+    safe,
+    settings,
+    sitemap,
+    trim,
+    tuning,
+)
 from generator.build import Builder
 from generator.errors import BriefingError, ContentErrors, display_path
 from generator.settings import BriefingConfig
@@ -173,6 +184,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             html = self.builder.embed(page.file.src_uri, html, self.fragments)
             self.fragments = []
             _unmark(page.toc)
+        elif page.file.abs_src_path:  # (a hand-written page, from a pull request like records)
+            html = handwritten.published(Path(page.file.abs_src_path), html)
         # MkDocs keeps every page's Markdown and HTML until the build ends (it converts all
         # pages before it renders any). The Markdown is no longer needed once converted; the
         # HTML waits compressed until the page is built (`on_page_context`).
