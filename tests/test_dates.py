@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from generator import embed
 from generator.build import render_site
 from generator.link import build_site
 from generator.settings import Settings
@@ -40,6 +41,7 @@ def _content(make_content: ContentFactory) -> Path:
 def test_every_date_form_renders_sorted_and_displayed(make_content: ContentFactory) -> None:
     site = build_site(_content(make_content))
     pages = render_site(site, Settings(page_size=100, templates_dir=ROOT / "templates"))
+    pages = {path: embed.unmark(text) for path, text in pages.items()}
     for name, (_, shown) in FORMS.items():
         assert f"| Date | {shown} |" in pages[f"briefs/form-{name}.md"], name
     # Oldest first by first day, then last day: a year-only date sorts before its months.

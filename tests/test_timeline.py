@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from generator import timeline
+from generator import embed, timeline
 from generator.build import render_site
 from generator.link import Site, build_site
 from generator.settings import Settings
@@ -51,7 +51,8 @@ def _x(day: dt.date, first: dt.date, last: dt.date, svg: ET.Element) -> float:
 @pytest.fixture(scope="module")
 def shipped() -> tuple[dict[str, str], Site]:
     site = build_site(ROOT / "content")
-    return render_site(site, Settings(templates_dir=ROOT / "templates")), site
+    pages = render_site(site, Settings(templates_dir=ROOT / "templates"))
+    return {path: embed.unmark(text) for path, text in pages.items()}, site
 
 
 def test_every_brief_is_one_mark_in_its_lane_at_its_date(
