@@ -24,7 +24,17 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from generator import addresses, minify, pagewriter, safe, settings, sitemap, trim, tuning
+from generator import (
+    addresses,
+    minify,
+    pagefiles,
+    pagewriter,
+    safe,
+    settings,
+    sitemap,
+    trim,
+    tuning,
+)
 from generator.build import Builder
 from generator.errors import BriefingError, ContentErrors, display_path
 from generator.settings import BriefingConfig
@@ -94,6 +104,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.builder.settings = settings.from_mkdocs(config, self.config)
+        self.builder.theme = pagefiles.Theme.of(config)
         self.shelf = tuning.Shelf()  # (new at each build: a failed one may have left pages)
         self.skipped.handed.clear()
         if self.builder.serving:  # (shows content errors over the page: see Builder._last_good)
@@ -116,6 +127,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         }
         nav = addresses.nav_paths(config.nav) if config.nav is not None else None
         listing = self.builder.start(Path(config.site_dir), handwritten, nav)
+        # (Serving goes on with the last good site when files are refused: not with them.)
+        pagefiles.remove(files, self.builder.refused, config.docs_dir, self.builder.theme)
         where = (str(self.builder.settings.cache_dir), config.site_dir, config.use_directory_urls)
         for rel in listing.paths:
             files.append(File(rel, *where) if rel in listing.built else _link_target(rel, *where))
