@@ -28,6 +28,7 @@ from generator import (
     addresses,
     minify,
     pagefiles,
+    pages,
     pagewriter,
     safe,
     settings,
@@ -180,12 +181,20 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     @_reported
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        html = safe.with_csp(output, page.content)
+        html = safe.with_csp(output, page.content, self._images(page))
         output = self.builder.page_built("/" + page.url, html, page.file.abs_dest_path)
         if not output:  # (the writer child writes it: see generator.pagewriter)
             self.skipped.handed.add(page.file.src_uri)
         page.content = None  # (written: the rest of the build needs the page's address only)
         return output
+
+    def _images(self, page: Page) -> list[str]:
+        """Origins ``page``'s images come from besides the site: the tiles, on the map page
+        the generator wrote (not a hand-written page: `addresses` keeps them off its path)."""
+        options = self.builder.settings
+        origin = settings.tile_origin(options.map_tiles)
+        generated = page.file.src_dir == str(options.cache_dir)
+        return [origin] if origin and generated and page.file.src_uri == pages.MAP else []
 
     def on_post_template(
         self, output_content: str, /, *, template_name: str, config: MkDocsConfig
