@@ -30,6 +30,7 @@ from generator import (
     pagefiles,
     pages,
     pagewriter,
+    preview,
     safe,
     settings,
     sitemap,
@@ -146,8 +147,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     ) -> jinja2.Environment:
         self.builder.pages_read(_sitemap_urls(files))
         # The Content-Security-Policy (main.html writes it; on_post_page adds the theme's hashes).
-        # Not under serve: MkDocs' live-reload script is inline and differs on every request.
-        env.globals["briefing_csp"] = "" if self.builder.serving else safe.POLICY
+        # Under serve, the server sends it as a header instead (`on_serve`).
+        env.globals["briefing_csp"] = safe.POLICY
         # `tojson` (a brief's JSON-LD, Material's configuration) without spaces after separators.
         env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
         if self.builder.serving:
@@ -217,4 +218,6 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         options = self.builder.settings
         tuning.watch(server, [options.content_dir, options.templates_dir], poll=options.poll)
         self.builder.collector.serving_starts()
+        # Each page's policy as a header, with a nonce for MkDocs' live-reload script.
+        server.set_app(preview.Policy(server.get_app()))
         return server
