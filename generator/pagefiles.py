@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import os
 import posixpath
+import re
 import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -35,19 +36,19 @@ from mkdocs.structure.files import File, Files
 from generator import addresses
 from generator.errors import BriefingError, ContentError, display_path
 
-IMAGES: Mapping[str, tuple[tuple[int, bytes], ...]] = {
-    ".png": ((0, b"\x89PNG\r\n\x1a\n"),),
-    ".jpg": ((0, b"\xff\xd8\xff"),),
-    ".jpeg": ((0, b"\xff\xd8\xff"),),
-    ".gif": ((0, b"GIF87a"), (0, b"GIF89a")),
-    ".webp": ((8, b"WEBP"),),
-    ".avif": ((4, b"ftypavif"), (4, b"ftypavis")),
+IMAGES: Mapping[str, re.Pattern[bytes]] = {
+    ".png": re.compile(rb"\x89PNG\r\n\x1a\n"),
+    ".jpg": re.compile(rb"\xff\xd8\xff"),
+    ".jpeg": re.compile(rb"\xff\xd8\xff"),
+    ".gif": re.compile(rb"GIF8[79]a"),
+    ".webp": re.compile(rb"RIFF.{4}WEBP", re.S),
+    ".avif": re.compile(rb".{4}ftypavi[fs]", re.S),
 }
 """Image types ``content/pages/`` may hold, by extension (lower case), each with the bytes its
-files begin with: (offset, bytes), any one of them. Never SVG: an SVG is a document that can
-hold script."""
+files begin with. Never SVG: an SVG is a document that can hold script."""
 
-_SIGNATURE = max(offset + len(start) for kinds in IMAGES.values() for offset, start in kinds)
+_SIGNATURE = 12
+"""Bytes read of an image: enough for every pattern of `IMAGES`."""
 _ALLOWED = ", ".join([".md", *IMAGES])
 
 
@@ -71,7 +72,7 @@ def kind_problem(rel: str, path: Path) -> str | None:
             start = image.read(_SIGNATURE)
     except OSError:
         return None  # (said by the record files' rules)
-    if any(start[offset : offset + len(magic)] == magic for offset, magic in IMAGES[suffix]):
+    if IMAGES[suffix].match(start):
         return None
     return f"is not a {suffix[1:].upper()} image (its first bytes are not those of one)"
 

@@ -100,6 +100,8 @@ def test_an_image_must_be_one(tmp_path: Path, name: str) -> None:
     )
     (tmp_path / "png.gif").write_bytes(image("PNG"))
     assert pagefiles.kind_problem("png.gif", tmp_path / "png.gif") is not None
+    (tmp_path / "sound.webp").write_bytes(b"RIFF\x24\0\0\0WAVEfmt ")  # (RIFF, but not WebP)
+    assert pagefiles.kind_problem("sound.webp", tmp_path / "sound.webp") is not None
 
 
 def test_a_file_may_not_land_where_the_generator_or_the_theme_writes(tmp_path: Path) -> None:
