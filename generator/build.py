@@ -35,7 +35,7 @@ import logging
 import shutil
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +51,7 @@ from generator import (
     feeds,
     minify,
     output,
+    pagefiles,
     pages,
     parts,
     redirects,
@@ -62,7 +63,7 @@ from generator import (
     tuning,
 )
 from generator.background import Background, can_fork
-from generator.errors import BriefingError, ContentErrors, display_path
+from generator.errors import BriefingError, ContentError, ContentErrors, display_path
 from generator.link import Site, build_site
 from generator.pagewriter import PageWriter
 from generator.records import RecordCache
@@ -74,6 +75,21 @@ log = logging.getLogger("mkdocs.plugins.briefing.build")  # (MkDocs shows its lo
 
 ERRORS = "briefing-errors.json"
 """Under `mkdocs serve`, while the content has errors: the errors, a JSON list of lines."""
+
+WRITTEN: tuple[str, ...] = (
+    *exports.WRITES,
+    *timeline.WRITES,
+    *feeds.WRITES,
+    *cards.WRITES,
+    *sitemap.WRITES,
+    f"{parts.FIRST}/",
+    ERRORS,
+)
+"""Every path of the site the generator writes, besides its pages: files, and folders (ending in
+``/``), each declared by the module that writes there. No file of ``content/pages/`` may land on
+one (`generator.pagefiles`). The old addresses of renamed records are the one exception: they
+are checked as the pages they are (`redirects.sources`). `Builder._write` refuses any other
+path, so a new kind of file is declared here before it can be written."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +129,16 @@ def _page_template(name: str) -> bool:
     return name.startswith("partials/") or ("/" not in name and name.endswith(".md.j2"))
 
 
+def _write(out: Path, files: Mapping[str, str | bytes], moved: Set[str] = frozenset()) -> None:
+    """Published files written under ``out``, each on a path declared in `WRITTEN` (or the old
+    address of a renamed record, ``moved``): anything else would be a path no check keeps
+    hand-written files off."""
+    stray = [rel for rel in files if rel not in moved and pagefiles.within(rel, WRITTEN) is None]
+    if stray:
+        raise BriefingError(f"the generator wrote {stray[0]}, which WRITTEN does not declare")
+    output.write_files(out, files)
+
+
 def render_site(site: Site, settings: Settings) -> dict[str, str]:
     """Every generated page: path (relative, ``.md``) -> Markdown text."""
     return render_pages(site, settings).pages
@@ -143,6 +169,8 @@ class Run:
     """The writer made the search index."""
     published: bool = False
     """The open data and feeds are written (by the background child, say)."""
+    staged: Path | None = None
+    """The folder where the background child wrote them, to move into the site (`finish`)."""
     removed: bool = False
     """Pages no longer generated were removed from the site."""
     pages: Sequence[sitemap.Url] | None = None
@@ -201,6 +229,10 @@ class Builder:
         file (`_publish`)."""
         self.unpublished = False
         """Serving: the last build's open data and feeds were left unwritten (see `wait`)."""
+        self.theme = pagefiles.Theme(lambda: None)
+        """The theme, whose files no hand-written file may replace (set by the caller)."""
+        self.refused: set[str] = set()
+        """The hand-written files the last check refused (relative paths)."""
 
     # -- the steps --------------------------------------------------------------------------
 
@@ -216,14 +248,28 @@ class Builder:
         and a collector turned back on after reading the records went over them all three times
         (as they aged through its generations) while the plan was made: 1.2 s of a 4.4 s check
         at 10,000 events. (Under serve the collector is off already: see `tuning.Collector`.)"""
-        with tuning.kept():
-            site = self._site()
-            planned = pages.plan(site, self.settings.page_size, self.hubs)
+        urls = self.settings.directory_urls
+        # (First, so that the files refused are known even when the records have errors.)
+        files = pagefiles.problems(handwritten, self.theme, WRITTEN, urls)
+        self.refused = set()
+        self._refuse(handwritten, files)
+        try:
+            with tuning.kept():
+                site = self._site()
+                planned = pages.plan(site, self.settings.page_size, self.hubs)
+        except ContentErrors as exc:
+            raise ContentErrors([*exc.errors, *files]) from None
         generated = [*pages.paths(planned), *redirects.sources(site)]
-        found = addresses.clashes(generated, handwritten, self.settings.directory_urls)
-        if found:
-            raise ContentErrors(found)
+        found = addresses.clashes(generated, handwritten, urls)
+        self._refuse(handwritten, found)
+        if found or files:
+            raise ContentErrors([*found, *files])
         return site, planned
+
+    def _refuse(self, handwritten: dict[str, str], errors: list[ContentError]) -> None:
+        """Add the hand-written files ``errors`` are about to `refused`."""
+        shown = {error.path for error in errors}
+        self.refused |= {rel for rel, path in handwritten.items() if path in shown}
 
     def prepare(self, site_dir: Path) -> None:
         """A build starts, before MkDocs reads anything: in a build (not serve), the page
@@ -317,17 +363,27 @@ class Builder:
         """Steps 4 and 5 for every page, on the other core while MkDocs reads them.
 
         A build (not serve, which keeps what it exported for the next edit) has the child
-        write the open data and feeds too, into the site folder MkDocs has cleaned; this
-        process then lets its own copy of the records go: the child has everything it needs,
-        and MkDocs' pages take the room instead (about a fifth of the build's peak memory)."""
-        publish = None if self.serving else functools.partial(self._publish, site)
+        write the open data and feeds too, into a folder of their own (`_staged`), moved into
+        the site once MkDocs has written its files (`finish`), so that none of those replaces
+        one of the generator's; this process then lets its own copy of the records go: the
+        child has everything it needs, and MkDocs' pages take the room instead (about a fifth
+        of the build's peak memory)."""
+        staged = self._staged()
+        shutil.rmtree(staged, ignore_errors=True)
+        publish = None if self.serving else functools.partial(self._publish, site, None, staged)
         self.run.background = Background(site, self.settings, publish, planned)
         self.run.published = publish is not None
+        self.run.staged = staged if publish is not None else None
         self.run.written = set(pages.paths(planned))
         if publish is not None:
             self.run.site = None
         else:
             self.run.unwarmed = planned
+
+    def _staged(self) -> Path:
+        """Where the rendering child writes the open data and feeds (beside the cache folder)."""
+        cache = self.settings.cache_dir
+        return cache.with_name(cache.name + "-published")
 
     def _render_here(
         self, site: Site, planned: list[Page], units: set[changes.Unit] | None
@@ -460,6 +516,9 @@ class Builder:
         run, out = self.run, self.run.site_dir
         if self.serving and not run.failed:
             (out / ERRORS).unlink(missing_ok=True)
+        if run.staged is not None:  # (after MkDocs' own files: see _render_in_background)
+            output.move_files(run.staged, out)
+            run.staged = None
         indexer, run.indexer = run.indexer, None
         if indexer is not None:
             indexer.write()  # (while this process exports the data, if it does)
@@ -550,16 +609,19 @@ class Builder:
         self.publishing = None
         self.halt.clear()
 
-    def _publish(self, site: Site, halt: threading.Event | None = None) -> bool:
-        """The open data and the feeds, in the site folder, a kind of file after another;
-        False if ``halt`` was set before the last."""
-        out, settings = self.run.site_dir, self.settings
+    def _publish(
+        self, site: Site, halt: threading.Event | None = None, out: Path | None = None
+    ) -> bool:
+        """The open data and the feeds, in the site folder (or ``out``), a kind of file after
+        another; False if ``halt`` was set before the last."""
+        out, settings = out or self.run.site_dir, self.settings
+        moved = {addresses.destination(p, settings.directory_urls) for p in redirects.sources(site)}
         steps: list[Callable[[], Mapping[str, str | bytes]]] = [
             lambda: exports.files(site, settings.site_url, self.exported),
             lambda: timeline.data(site, self.rows),
             lambda: {
-                "feed.xml": feeds.briefs_feed(site, settings),
-                "updates.xml": feeds.updates_feed(site, settings),
+                feeds.BRIEFS: feeds.briefs_feed(site, settings),
+                feeds.UPDATES: feeds.updates_feed(site, settings),
             },
             lambda: feeds.topic_feeds(site, settings),
             lambda: cards.cards(site, settings.site_name),
@@ -568,7 +630,7 @@ class Builder:
         for step in steps:
             if halt is not None and halt.is_set():
                 return False
-            output.write_files(out, step())
+            _write(out, step(), moved)
         return True
 
     def _sitemap(self, urls: Sequence[sitemap.Url]) -> None:
@@ -576,11 +638,11 @@ class Builder:
         files of pages, from a larger site: the folder is emptied first."""
         made = sitemap.files(urls, self.settings.site_url, self.settings.templates_dir)
         shutil.rmtree(self.run.site_dir / sitemap.FOLDER, ignore_errors=True)
-        output.write_files(self.run.site_dir, made)
+        _write(self.run.site_dir, made)
 
     def _search(self, indexer: search.PartedIndexer | None) -> None:
         """The search index: ``indexer``'s, or made from the site folder."""
-        bundle = self.run.site_dir / "pagefind"
+        bundle = self.run.site_dir / parts.FIRST
         if self.serving and self.search_copy is not None and not self.run.removed:
             # Indexing every page again would cost seconds per edit: serve keeps the index
             # built at start (restart `mkdocs serve` to refresh search), unless pages went away.

@@ -21,6 +21,8 @@ WIDTH, HEIGHT = 1200, 630
 """The size sharing previews expect (1.91:1)."""
 FOLDER = "assets/cards"
 """Where the cards go in the site (templates/overrides/main.html points `og:image` here)."""
+WRITES = (f"{FOLDER}/",)
+"""Where `cards` puts its files in the site (`generator.build.WRITTEN`)."""
 SITE_CARD = "site"
 """The name of the site's own card (event type ids are slugs; `site` is reserved for it)."""
 FONT = Path(__file__).parent / "fonts" / "roboto-latin-700-normal.woff2"

@@ -17,6 +17,7 @@ from generator import (
     editorial,
     github,
     handwritten,
+    pagefiles,
     scaffold,
     schema,
     settings,
@@ -35,7 +36,8 @@ def _check(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     # Drafts are checked like every record (their pages too), though no build publishes them.
     builder = Builder(Settings(content_dir=args.content, timezone=args.timezone), drafts=True)
-    pages = handwritten.check(args.content / "pages", Path("mkdocs.yml"))
+    builder.theme = pagefiles.Theme.of_file(args.config)  # (read only if content/pages/ needs it)
+    pages = handwritten.check(args.content / "pages", args.config)
     with tuning.kept():
         try:
             site = builder.check(addresses.files_in(args.content / "pages"))
@@ -110,6 +112,13 @@ def _check_and_diff(commands: Any) -> None:
     p = commands.add_parser("check", help="validate every record and cross-reference")
     _content(p)
     p.add_argument("--timezone", default=Settings.timezone, help="default time zone of local dates")
+    p.add_argument(
+        "--config",
+        type=Path,
+        default=Path("mkdocs.yml"),
+        help="site settings, for the theme's files no file of content/pages/ may replace "
+        "(default: mkdocs.yml; without it, the theme is not checked)",
+    )
     p.add_argument(
         "--strict", action="store_true", help="fail (exit 1) on editorial warnings as well"
     )

@@ -43,6 +43,9 @@ class Memo(PerRecord):
         self.segments.forget_unused()
 
 
+WRITES = ("data/", "schema/")
+"""Where `files` puts its files in the site (`generator.build.WRITTEN`)."""
+
 DOWNLOADS = ("data/events.json", "data/events.csv", "data/actors.json")
 """Published gzip-compressed only, with ``.gz`` added to their names (nothing on the site reads
 them: they are downloads; the map's GeoJSON and the timeline's JSON are read by its pages)."""

@@ -20,6 +20,13 @@ from generator.memo import ByName
 from generator.render import plain
 from generator.settings import Settings
 
+BRIEFS = "feed.xml"
+UPDATES = "updates.xml"
+FOLDER = "feeds"
+"""Where the topic feeds go in the site."""
+WRITES = (BRIEFS, UPDATES, f"{FOLDER}/")
+"""Every feed's place in the site (`generator.build.WRITTEN`)."""
+
 LIMIT = 50
 """Entries of the site's own feeds (feed.xml, updates.xml): the newest."""
 TOPIC_LIMIT = 20
@@ -114,7 +121,7 @@ def _briefs(
 
 def briefs_feed(site: Site, settings: Settings) -> bytes:
     newest = _newest_first(site.events)[:LIMIT]
-    return _briefs(site, settings, "feed.xml", f"{settings.site_name}: briefs", newest)
+    return _briefs(site, settings, BRIEFS, f"{settings.site_name}: briefs", newest)
 
 
 def topic_feeds(site: Site, settings: Settings) -> dict[str, bytes]:
@@ -124,12 +131,12 @@ def topic_feeds(site: Site, settings: Settings) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     newest = _Newest(site)
     for actor in site.actors:
-        path = f"feeds/actors/{actor.id}.xml"
+        path = f"{FOLDER}/actors/{actor.id}.xml"
         title = f"{settings.site_name}: {actor.record.name}"
         events = newest.of(map(_EVENT, actor.involvement), TOPIC_LIMIT)
         out[path] = _topic(site, settings, path, title, events)
     for tag, events in site.tags.items():
-        path = f"feeds/tags/{tag}.xml"
+        path = f"{FOLDER}/tags/{tag}.xml"
         title = f"{settings.site_name}: briefs tagged {tag}"
         out[path] = _topic(site, settings, path, title, newest.of(events, TOPIC_LIMIT))
     return out
@@ -145,7 +152,7 @@ def updates_feed(site: Site, settings: Settings) -> bytes:
     entries = entries[:LIMIT]
     feed = _feed(
         settings,
-        "updates.xml",
+        UPDATES,
         f"{settings.site_name}: updates",
         entries[0][0] if entries else None,
     )

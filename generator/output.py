@@ -6,6 +6,8 @@ so `mkdocs serve --dirty` skips them.
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -17,6 +19,17 @@ def write_files(out: Path, files: Mapping[str, str | bytes]) -> None:
     file costs far more than reading it (seconds for a thousand files on a busy disk)."""
     for rel, data in files.items():
         write_bytes(out / rel, data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def move_files(staged: Path, out: Path) -> None:
+    """Move every file under ``staged`` to the same path under ``out`` (replacing what is
+    there), then remove ``staged``. A rename each, on one file system."""
+    for top, _, names in os.walk(staged):
+        target = out / Path(top).relative_to(staged)
+        target.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            shutil.move(os.path.join(top, name), target / name)
+    shutil.rmtree(staged)
 
 
 def write_pages(pages: dict[str, str], out: Path, *, complete: bool = True) -> set[str]:

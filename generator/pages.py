@@ -21,6 +21,9 @@ from generator.render import Page
 
 T = TypeVar("T")
 
+MAP = "map.md"
+"""The map page (the one page whose policy allows the map tiles' host: `generator.plugin`)."""
+
 
 @dataclass(frozen=True)
 class Pager:
@@ -115,7 +118,7 @@ def plan(site: Site, page_size: int, hubs: Hubs | None = None) -> list[Page]:
         Page("search.md", "search.md.j2"),
         *_tag_pages(site.tags, page_size),
         Page("data.md", "data.md.j2", context=context(_models)),
-        Page("map.md", "map.md.j2", context=context(hubs.get, "map", _map, site)),
+        Page(MAP, "map.md.j2", context=context(hubs.get, "map", _map, site)),
         Page("index.md", "home.md.j2", context=context(_home, site, newest, hubs)),
     ]
 

@@ -30,7 +30,10 @@ from generator import (
     embed,
     handwritten,
     minify,
+    pagefiles,
+    pages,
     pagewriter,
+    preview,
     safe,
     settings,
     sitemap,
@@ -116,6 +119,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.builder.settings = settings.from_mkdocs(config, self.config)
+        self.builder.theme = pagefiles.Theme.of(config)
         self.shelf = tuning.Shelf()  # (new at each build: a failed one may have left pages)
         self.skipped.handed.clear()
         if self.builder.serving:  # (shows content errors over the page: see Builder._last_good)
@@ -138,6 +142,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         }
         nav = addresses.nav_paths(config.nav) if config.nav is not None else None
         listing = self.builder.start(Path(config.site_dir), handwritten, nav)
+        # (Serving goes on with the last good site when files are refused: not with them.)
+        pagefiles.remove(files, self.builder.refused, config.docs_dir, self.builder.theme)
         where = (str(self.builder.settings.cache_dir), config.site_dir, config.use_directory_urls)
         for rel in listing.paths:
             files.append(File(rel, *where) if rel in listing.built else _link_target(rel, *where))
@@ -154,8 +160,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     ) -> jinja2.Environment:
         self.builder.pages_read(_sitemap_urls(files))
         # The Content-Security-Policy (main.html writes it; on_post_page adds the theme's hashes).
-        # Not under serve: MkDocs' live-reload script is inline and differs on every request.
-        env.globals["briefing_csp"] = "" if self.builder.serving else safe.POLICY
+        # Under serve, the server sends it as a header instead (`on_serve`).
+        env.globals["briefing_csp"] = safe.POLICY
         # `tojson` (a brief's JSON-LD, Material's configuration) without spaces after separators.
         env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
         if self.builder.serving:
@@ -205,12 +211,20 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     @_reported
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        html = safe.with_csp(output, page.content)
+        html = safe.with_csp(output, page.content, self._images(page))
         output = self.builder.page_built("/" + page.url, html, page.file.abs_dest_path)
         if not output:  # (the writer child writes it: see generator.pagewriter)
             self.skipped.handed.add(page.file.src_uri)
         page.content = None  # (written: the rest of the build needs the page's address only)
         return output
+
+    def _images(self, page: Page) -> list[str]:
+        """Origins ``page``'s images come from besides the site: the tiles, on the map page
+        the generator wrote (not a hand-written page: `addresses` keeps them off its path)."""
+        options = self.builder.settings
+        origin = settings.tile_origin(options.map_tiles)
+        generated = page.file.src_dir == str(options.cache_dir)
+        return [origin] if origin and generated and page.file.src_uri == pages.MAP else []
 
     def on_post_template(
         self, output_content: str, /, *, template_name: str, config: MkDocsConfig
@@ -233,4 +247,6 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         options = self.builder.settings
         tuning.watch(server, [options.content_dir, options.templates_dir], poll=options.poll)
         self.builder.collector.serving_starts()
+        # Each page's policy as a header, with a nonce for MkDocs' live-reload script.
+        server.set_app(preview.Policy(server.get_app()))
         return server

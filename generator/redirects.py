@@ -21,9 +21,9 @@ PAGE = """\
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'">
 <title>{title}</title>
 <meta name="robots" content="noindex">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'">
 <link rel="canonical" href="{canonical}">
 <meta http-equiv="refresh" content="0; url={href}">
 </head>

@@ -52,6 +52,10 @@ class Settings:
     """Bytes the built site may take, search bundle and data included: the build warns at 80%
     and fails above it (`generator.budget`). GitHub Pages refuses a site over 1 GB, the default;
     another host may allow more."""
+    map_tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    """The map's tiles: an https address with ``{z}``, ``{x}`` and ``{y}`` (Leaflet's tile
+    template), or nothing for a map without tiles (markers on a blank ground). The map page's
+    Content-Security-Policy allows images from this host, and no other page's does."""
     poll: bool = False
     """Under `mkdocs serve`, notice edits by polling every watched file twice a second (MkDocs'
     own way) instead of through the system's file notifications: for folders where
@@ -85,6 +89,34 @@ class Counted(c.Type[int]):
         return number
 
 
+class TileAddress(c.Type[str]):
+    """The map's tile template: https, with {z}, {x} and {y}; or empty (no tiles)."""
+
+    def __init__(self, default: str) -> None:
+        super().__init__(str, default=default)
+
+    def run_validation(self, value: object) -> str:
+        url = super().run_validation(value)
+        if url and not (
+            re.fullmatch(r"https://(?:\{s\}\.)?[A-Za-z0-9.-]+(?::\d+)?/[^\s'\";,]*", url)
+            and all(part in url for part in ("{z}", "{x}", "{y}"))
+        ):
+            raise ValidationError(
+                "Expected an https address with {z}, {x} and {y} (or nothing, for no tiles), "
+                f"but received: {value!r}"
+            )
+        return url
+
+
+def tile_origin(url: str) -> str | None:
+    """The origin the tiles of ``url`` (`Settings.map_tiles`) come from, as the
+    Content-Security-Policy names it (Leaflet's ``{s}`` subdomains: any one); None: no tiles."""
+    if not url:
+        return None
+    host = url.split("/")[2]
+    return "https://" + host.replace("{s}", "*")
+
+
 class BriefingConfig(base.Config):
     """The plugin's options in mkdocs.yml (folders relative to mkdocs.yml): see `Settings`."""
 
@@ -97,6 +129,7 @@ class BriefingConfig(base.Config):
     pagefind = c.Type(bool, default=_DEFAULT.pagefind)
     search_part_pages = Counted(_DEFAULT.search_part_pages)
     edit_branch = c.Type(str, default=_DEFAULT.edit_branch)
+    map_tiles = TileAddress(_DEFAULT.map_tiles)
     poll = c.Type(bool, default=_DEFAULT.poll)
     size_budget = Counted(_DEFAULT.size_budget)
 
@@ -115,6 +148,7 @@ def from_mkdocs(config: MkDocsConfig, options: BriefingConfig) -> Settings:
         pagefind=options.pagefind,
         search_part_pages=options.search_part_pages,
         edit_branch=options.edit_branch,
+        map_tiles=options.map_tiles,
         poll=options.poll,
         size_budget=options.size_budget,
         site_name=config.site_name,

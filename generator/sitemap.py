@@ -33,6 +33,8 @@ near 100 bytes a page)."""
 INDEX = "sitemap.xml"
 FOLDER = "sitemaps"
 """The files of pages, in the site folder; nothing else is written there."""
+WRITES = (INDEX, f"{FOLDER}/")
+"""Where `files` puts its files in the site (`generator.build.WRITTEN`)."""
 
 
 @dataclass(frozen=True)

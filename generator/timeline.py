@@ -343,6 +343,10 @@ class Rows(PerRecord):
             self.lists, self.version, self.years = lists, self.version + 1, ByName()
 
 
+WRITES = ("data/timeline/",)
+"""Where `data` puts its files in the site (`generator.build.WRITTEN`)."""
+
+
 def data(site: Site, rows: Rows | None = None) -> dict[str, str]:
     """Path under the site root -> text: ``data/timeline/index.json`` and one file a year."""
     if not site.events:

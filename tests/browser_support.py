@@ -203,6 +203,19 @@ def page(browser: Browser, site_url: str, context_options: dict[str, Any]) -> It
         yield opened
 
 
+def no_transitions(page: Page) -> None:
+    """Colours measured as they end, not halfway through one of Material's transitions: a style
+    sheet made in the page's script (the pages' policy refuses a `<style>` element, which is
+    what Playwright's ``add_style_tag`` adds)."""
+    page.evaluate(
+        """() => {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync("*, *::before, *::after { transition: none !important; }");
+        document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    }"""
+    )
+
+
 def _serious_violations(page: Page) -> list[str]:
     results = Axe().run(page)
     violations: list[dict[str, Any]] = results.response["violations"]
@@ -234,6 +247,8 @@ PAGE_TYPES = {
     "tag": ("/tags/balloons/", ".entry"),
     "search": ("/search/?q=launch", ".briefing-search__result"),
     "map": ("/map/", ".leaflet-marker-icon, .marker-cluster"),
+    "data": ("/data/", "article h1"),
+    "page": ("/about/", "article h1"),  # (hand-written, from content/pages/)
     # (The test server answers unknown addresses with its own page; a host serves this one.)
     "404": ("/404.html", "form.briefing-404-search"),
 }

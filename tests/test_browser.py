@@ -29,6 +29,7 @@ from tests.browser_support import (
     _read_yaml,
     _screenshot,
     _serious_violations,
+    no_transitions,
 )
 from tests.sitebuild import ROOT
 
@@ -311,7 +312,7 @@ def test_accessibility(
     if name in A11Y_READY:
         page.locator(A11Y_READY[name]).first.wait_for()
     # Colours are measured as they end, not halfway through one of Material's transitions.
-    page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+    no_transitions(page)
     violations = _serious_violations(page)
     # The viewport only: the scenarios above keep full-page shots, and those cost a second each.
     _screenshot(page, f"a11y-{name}-{context_options['color_scheme']}", full_page=False)

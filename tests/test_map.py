@@ -36,6 +36,7 @@ from tests.browser_support import (
     _heading,
     _QuietHandler,
     _serious_violations,
+    no_transitions,
     open_page,
 )
 from tests.conftest import EVENT, write_tree
@@ -429,7 +430,7 @@ def test_accessibility(browser: Browser, shipped: ServedSite, scheme: str) -> No
         _reveal(page, event_id)
         page.get_by_role("button", name=title, exact=True).click()
         expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")
-        page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+        no_transitions(page)
         violations = _serious_violations(page)
         _screenshot(page, f"a11y-{scheme}", full_page=False)
     assert not violations, "\n".join(violations)

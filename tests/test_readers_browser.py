@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Request, Response, Route, expect
 
-from tests.browser_support import BRIEF_PATH, PAGE_TYPES, _screenshot, open_page
+from tests.browser_support import BRIEF_PATH, PAGE_TYPES, _screenshot, no_transitions, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -130,5 +130,5 @@ def test_changed_views_screenshots(
             ).to_be_visible()
         sizes = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert sizes[0] <= sizes[1] + 1, f"{sizes[0]}px wide in a {sizes[1]}px viewport"
-        page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+        no_transitions(page)
         _screenshot(page, f"readers-{view}-{width}-{scheme}")

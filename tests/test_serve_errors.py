@@ -87,8 +87,8 @@ def test_serve_shows_content_errors_over_the_last_good_site(
             # A good save: the errors go, the page reloads with the edit.
             fixed = good.replace("Exercise over several days", "Exercise, fixed")
             record.write_text(fixed, encoding="utf-8")
-            tab.wait_for_function(
-                "document.querySelector('h1') && document.querySelector('h1')"
+            tab.wait_for_function(  # (a function: the preview's policy refuses eval)
+                "() => document.querySelector('h1') && document.querySelector('h1')"
                 ".textContent.includes('Exercise, fixed')",
                 timeout=60_000,
             )

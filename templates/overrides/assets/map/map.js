@@ -21,7 +21,6 @@ const LEAFLET = new URL("../vendor/leaflet/leaflet.js", import.meta.url).href;
 const CLUSTER = new URL("../vendor/leaflet.markercluster/leaflet.markercluster.js", import.meta.url)
   .href;
 const ICONS = new URL("../vendor/leaflet/images/", import.meta.url).href;
-const TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 const ATTRIBUTION =
   '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
 const KOREA = [38.3, 127.5];
@@ -141,7 +140,10 @@ function build(L, canvas, data, parts) {
   const root = new URL("../", parts.dataUrl).href; // /data/events.geojson -> site root
   const entries = entriesFrom(data, root);
   const map = L.map(canvas, { maxZoom: 18, scrollWheelZoom: false });
-  L.tileLayer(TILES, { maxZoom: 18, attribution: ATTRIBUTION }).addTo(map);
+  // The tiles' address is the plugin's map_tiles option; none: no tiles (the page's policy
+  // allows images from that host only).
+  const tiles = canvas.dataset.tiles;
+  if (tiles) L.tileLayer(tiles, { maxZoom: 18, attribution: ATTRIBUTION }).addTo(map);
   const icon = new L.Icon.Default({ imagePath: ICONS });
   const clusters = L.markerClusterGroup({
     maxClusterRadius: 50,
