@@ -15,8 +15,10 @@ enforced here and nowhere else:
 and judges links with the same `url_allowed` the sanitizer applies, so `briefing check` and the
 build cannot disagree. The Content-Security-Policy (`csp`) is the second wall.
 
-Markdown's worst cases are bounded here too: link text is matched in linear time
-(`_LinearBrackets`), and `limits` refuses nesting deep enough to exhaust the parser's recursion.
+Markdown's worst cases are bounded too: the converter's work stays in proportion to the text
+(`generator.bounded`: links found in linear time and at most `MAX_LINKS` of them, blocks and
+inline patterns read once), and `limits` refuses nesting deep enough to exhaust the parser's
+recursion.
 """
 
 from __future__ import annotations
@@ -34,19 +36,11 @@ import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_remainder
-from markdown.inlinepatterns import (
-    IMAGE_LINK_RE,
-    IMAGE_REFERENCE_RE,
-    LINK_RE,
-    REFERENCE_RE,
-    ImageInlineProcessor,
-    ImageReferenceInlineProcessor,
-    LinkInlineProcessor,
-    ReferenceInlineProcessor,
-    ShortImageReferenceInlineProcessor,
-    ShortReferenceInlineProcessor,
-)
 from markdown.treeprocessors import Treeprocessor
+
+from generator import bounded
+from generator.bounded import MAX_LINK as MAX_LINK  # (re-exported: the limits of record text)
+from generator.bounded import MAX_LINKS as MAX_LINKS
 
 # -- the allow-list: what record Markdown may become ---
 
@@ -68,11 +62,6 @@ MAX_NESTING = 20
 Python-Markdown's recursion): at most 20 `>` before a line's text, at most 80 columns of
 indentation."""
 
-MAX_LINK = 2_100
-"""Characters after `](` in which a link's target and title must end (targets are at most 2,000
-characters, like the `url` fields)."""
-MAX_LINKS = 1_000
-"""Inline links and images (`](`) in one field: each may scan `MAX_LINK` characters."""
 
 _ROOT = "./@root@/"
 """Stands for the path from a page to the site root in links to our own pages (`page_html`)."""
@@ -120,67 +109,6 @@ def sanitize(fragment: str) -> str:
 
 
 # -- the restricted converter ---
-
-
-class _LinearBrackets:
-    """Link text found in linear time. Python-Markdown looks for the closing bracket of every `[`
-    by scanning the rest of the paragraph, so a paragraph of unmatched `[` took minutes; here the
-    closing positions of every bracket are computed once per text (`_closers`)."""
-
-    def getText(self, data: str, index: int) -> tuple[str, int, bool]:
-        end = _closers(data).get(index)
-        if end is None:
-            return "", len(data), False
-        return data[index : end - 1], end, True
-
-    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
-        # A target and title are looked for in the next MAX_LINK characters only.
-        link: tuple[str, str | None, int, bool] = super().getLink(  # type: ignore[misc]
-            data[: index + MAX_LINK], index
-        )
-        return link
-
-
-@functools.lru_cache(maxsize=8)
-def _closers(data: str) -> dict[int, int]:
-    """For each position, the index just past the `]` that closes a `[` opened right before it
-    (the balance of `[` over `]` first drops below its value there), as Python-Markdown's
-    `getText` counts them."""
-    balance = [0]
-    for char in data:
-        balance.append(balance[-1] + (char == "[") - (char == "]"))
-    found: dict[int, int] = {}
-    last: dict[int, int] = {}  # balance -> nearest position to the right with that balance
-    for position in range(len(data), -1, -1):
-        level = balance[position]
-        if level - 1 in last:
-            found[position] = last[level - 1]
-        last[level] = position
-    return found
-
-
-class _Link(_LinearBrackets, LinkInlineProcessor):
-    pass
-
-
-class _Image(_LinearBrackets, ImageInlineProcessor):
-    pass
-
-
-class _Reference(_LinearBrackets, ReferenceInlineProcessor):
-    pass
-
-
-class _ImageReference(_LinearBrackets, ImageReferenceInlineProcessor):
-    pass
-
-
-class _ShortReference(_LinearBrackets, ShortReferenceInlineProcessor):
-    pass
-
-
-class _ShortImageReference(_LinearBrackets, ShortImageReferenceInlineProcessor):
-    pass
 
 
 class _AttributeLists(AttrListTreeprocessor):
@@ -247,13 +175,7 @@ def _clip(text: str, size: int = 40) -> str:
 
 class _RecordExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        patterns = md.inlinePatterns
-        patterns.register(_Reference(REFERENCE_RE, md), "reference", 170)
-        patterns.register(_Link(LINK_RE, md), "link", 160)
-        patterns.register(_Image(IMAGE_LINK_RE, md), "image_link", 150)
-        patterns.register(_ImageReference(IMAGE_REFERENCE_RE, md), "image_reference", 140)
-        patterns.register(_ShortReference(REFERENCE_RE, md), "short_reference", 130)
-        patterns.register(_ShortImageReference(IMAGE_REFERENCE_RE, md), "short_image_ref", 125)
+        bounded.install(md)  # (links found in linear time and counted: `MAX_LINKS`)
         md.preprocessors.deregister("html_block")  # raw HTML is only ever inline: see `_Inspect`
         md.treeprocessors.register(_AttributeLists(md), "attr_list", 8)
         md.treeprocessors.register(_Inspect(md), "briefing_inspect", 7)
@@ -276,6 +198,7 @@ def _convert(text: str, shift: int = 0) -> tuple[str, list[str]]:
     md.findings = []
     md.own = []
     md.shift = shift
+    bounded.reset(md)
     out = md.convert(text)
     return out, list(md.findings)
 

@@ -330,6 +330,13 @@ CASES = {
         edit("  text: A failure is likely.", "  text: '" + "[a](b) " * 1001 + "'"),
         f"{P}:23:9: assessment.text: holds 1001 links; a field holds at most 1000 (count of '](')",
     ),
+    "too many links by reference": (
+        edit(
+            "  text: A failure is likely.",
+            "  text: |-\n    [r]: https://x.example/\n\n    " + "[r], " * 1001,
+        ),
+        f"{P}:23:9: assessment.text: holds more than 1000 links and images, inline and by reference; a field holds at most 1000",
+    ),
     "summary two paragraphs": (
         edit(
             "summary: North Korea fired", "summary: |-\n  One.\n\n  Two.\nbody: North Korea fired"
