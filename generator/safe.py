@@ -131,7 +131,7 @@ class _Inspect(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         md: Any = self.md
-        raw = [str(block) for block in md.htmlStash.rawHtmlBlocks]
+        raw = [str(b) for b in md.htmlStash.rawHtmlBlocks if not _REFERENCE.fullmatch(str(b))]
         if raw:
             more = f" (and {len(raw) - 1} more)" if len(raw) > 1 else ""
             md.findings.append(
@@ -157,6 +157,11 @@ class _Inspect(Treeprocessor):
                 element.tag = f"h{min(6, int(tag[1]) + md.shift)}"
             elif tag == "h1":
                 element.tag = "h2"
+
+
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z0-9]+);")
+"""A character reference, which Python-Markdown keeps as it keeps raw HTML: it is published as
+the character (those that are refused are `generator.model`'s to find)."""
 
 
 def _page_url(href: str) -> str:

@@ -486,6 +486,14 @@ def test_tricky_but_valid_record_loads_as_written(make_content: ContentFactory) 
     assert event.facts == {"Missiles": "1.10", "Mode": "0755", "Flag": "off"}
 
 
+def test_character_references_are_text_not_raw_html(make_content: ContentFactory) -> None:
+    # Python-Markdown keeps them as it keeps raw HTML; they are published as the character.
+    text = "summary: Seoul &amp; Tokyo said so ([source](https://x.example/)) &copy;"
+    root = make_content(events={"refs": edit("summary: North Korea", text)})
+    summary = build_site(root).event_by_id["refs"].record.summary
+    assert summary.startswith("Seoul &amp; Tokyo")
+
+
 @pytest.mark.parametrize(
     "odd",
     [
