@@ -183,7 +183,7 @@ def _schema(max_length: int | None = None, **schema: Any) -> WithJsonSchema:
 Slug = Annotated[str, _limited(check_slug, None), _schema(pattern=SLUG_PATTERN)]
 Line = Annotated[str, _limited(check_line, 300), _schema(300)]
 Title = Annotated[str, _limited(check_line, 150), _schema(150)]
-Markdown = Annotated[str, _limited(check_markdown, 100_000), _schema(100_000)]
+Markdown = Annotated[str, _limited(check_markdown, 50_000), _schema(50_000)]
 Paragraph = Annotated[str, _limited(check_paragraph, 2000), _schema(2000)]
 Summary = Annotated[str, _limited(check_paragraph, 600), _schema(600)]
 Url = Annotated[
@@ -270,7 +270,7 @@ class Claim(Record):
     """What they said, in one paragraph (attributed, in the editors' words)."""
     date: Date | None = None
     """When it was said (EDTF)."""
-    sources: list[Slug] = []
+    sources: Annotated[list[Slug], Field(max_length=20)] = []
     """Keys of this record's sources that report the claim."""
 
 
@@ -348,28 +348,28 @@ class Event(Record):
         list[
             Annotated[ActorRef, BeforeValidator(_actor_ref, json_schema_input_type=Slug | ActorRef)]
         ],
-        Field(min_length=1),
+        Field(min_length=1, max_length=50),
     ]
     """Who was involved: actor ids, or mappings with id and role."""
-    claims: list[Claim] = []
+    claims: Annotated[list[Claim], Field(max_length=50)] = []
     """Claims attributed to whoever made them."""
     assessment: Assessment | None = None
     """The editors' judgement and its confidence."""
-    facts: dict[Line, Line] = {}
+    facts: Annotated[dict[Line, Line], Field(max_length=50)] = {}
     """Key facts, in order: label -> value, e.g. "Apogee: about 100 km"."""
-    tags: list[Slug] = []
+    tags: Annotated[list[Slug], Field(max_length=30)] = []
     """Tags (lowercase slugs)."""
-    related: list[Related] = []
+    related: Annotated[list[Related], Field(max_length=50)] = []
     """Links to other events; the site shows each link from both sides."""
-    sources: Annotated[list[Source], Field(min_length=1)]
+    sources: Annotated[list[Source], Field(min_length=1, max_length=100)]
     """At least one source."""
     body: Markdown | None = None
     """Analysis (Markdown)."""
-    updates: list[Update] = []
+    updates: Annotated[list[Update], Field(max_length=100)] = []
     """The public change log."""
     published: Day
     """When the brief first went out (YYYY-MM-DD)."""
-    former_ids: list[Slug] = []
+    former_ids: Annotated[list[Slug], Field(max_length=20)] = []
     """Ids the brief had before it was renamed: its old addresses (`briefs/<old-id>/`) lead to
     it, and links to `briefs/<old-id>.md` in records still work."""
     draft: bool = False
@@ -400,7 +400,7 @@ class Actor(Record):
     """One paragraph, at most 600 characters."""
     native_name: Line | None = None
     """Name in the actor's own script, e.g. 김정은."""
-    aliases: list[Line] = []
+    aliases: Annotated[list[Line], Field(max_length=30)] = []
     """Other names and spellings; all are searchable."""
     country: Country | None = None
     """ISO 3166-1 alpha-2 country code."""
@@ -408,13 +408,13 @@ class Actor(Record):
     """The id of the actor this one belongs to (KCNA -> north-korea)."""
     title: Line | None = None
     """Position or office."""
-    links: list[Link] = []
+    links: Annotated[list[Link], Field(max_length=30)] = []
     """Official sites and references."""
     wikidata: Wikidata | None = None
     """Wikidata item id, e.g. Q56226."""
     body: Markdown | None = None
     """Longer profile (Markdown)."""
-    former_ids: list[Slug] = []
+    former_ids: Annotated[list[Slug], Field(max_length=20)] = []
     """Ids the actor had before it was renamed: its old addresses (`actors/<old-id>/`) lead to
     the profile, and links to `actors/<old-id>.md` in records still work."""
     draft: bool = False

@@ -71,7 +71,7 @@ CASES = {
     ),
     "oversized": (
         "body: " + "a" * 300_000 + "\n",
-        f"{P}:1:1: file is 292 KB; records are limited to 256 KB",
+        f"{P}:1:1: file is 292 KB; records are limited to 64 KB",
     ),
     "syntax error": (
         "title: [unclosed\n",
@@ -350,6 +350,16 @@ CASES = {
             f"{P}:28:10: sources: needs at least 1 item(s)",
         ],
     ),
+    "too many tags": (
+        edit("tags: [missile]", "tags: [" + ", ".join(f"t{n}" for n in range(31)) + "]"),
+        f"{P}:27:7: tags: has 31 items; the limit is 30",
+    ),
+    "too many facts": (
+        edit(
+            'facts:\n  Missiles: "1"', "facts: {" + ", ".join(f"f{n}: x" for n in range(51)) + "}"
+        ),
+        f"{P}:25:8: facts: has 51 items; the limit is 50",
+    ),
     "list expected": (
         edit("tags: [missile]", "tags: missile"),
         f"{P}:27:7: tags: expected a list, found text",
@@ -603,7 +613,7 @@ def test_records_must_be_regular_files_inside_content(
         f"content/events/2024/away.yaml:1:1: is a symbolic link to {out}, outside content/: content files must be inside the content folder",
         "content/events/2024/gone.yaml:1:1: is a symbolic link to "
         f"{tmp_path / 'nowhere.yaml'}, which does not exist",
-        "content/events/2024/huge.yaml:1:1: file is 300 KB; records are limited to 256 KB",
+        "content/events/2024/huge.yaml:1:1: file is 300 KB; records are limited to 64 KB",
         "content/events/2024/pipe.yaml:1:1: is a device, pipe or socket, not a regular file",
         "content/events/2024/zero.yaml:1:1: is a symbolic link to /dev/zero, outside content/: content files must be inside the content folder",
         "content/events/linked:1:1: is a symbolic link to a folder, which is not read: move the files into the content folder",

@@ -1,15 +1,20 @@
 """Safe-output benchmark (`make bench-safe`, also run by `make bench`), measured side by side.
 
-1. The cost of sanitizing: the full `mkdocs build` (with Pagefind) of N synthetic events
+1. Markdown's worst cases: for each construct that was slow to convert (`tests.worst.SHAPES`,
+   and a few more), a field at its size limit, the time `check` spends on it (`safe.problems`)
+   and the time the build spends converting it (`safe.to_html`), in CPU seconds (the machine is
+   shared).
+2. Records at every limit (`tests.worst`: every list at its longest, the file at its largest,
+   its Markdown one shape, or all of them): for each, the time the worst event and actor add to
+   `briefing check` (as a process, against the same content without them: the fixture and the
+   100 records they refer to; target at most 1 s), then the time the mixed ones and the slowest
+   shape's add to a real `mkdocs build` (target at most 2 s). Best of two each, alternated.
+3. The cost of sanitizing: the full `mkdocs build` (with Pagefind) of N synthetic events
    (default 10,000), alternately as shipped and with the nh3 pass switched off in the build's
    process (`generator.safe.sanitize` replaced by the identity: for this measurement only; the
    product has no such switch). Best of two each; the target is at most 5% slower.
-2. Markdown's worst cases: for each pathological construct, a field at its size limit, the time
-   `check` spends on it (`safe.problems`) and the time the build spends converting it
-   (`safe.to_html`); and the fixture site built with and without a record holding the worst of
-   them (target: at most 2 s more).
 
-`python -m tests.benchmarks.bench_safe [EVENTS]`.
+`python -m tests.benchmarks.bench_safe [EVENTS]` (0 leaves out the third part).
 """
 
 from __future__ import annotations
@@ -21,31 +26,29 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator import safe
-from generator.synth import generate
-from tests.benchmarks.bench_scale import ENV
-from tests.conftest import EVENT
-from tests.sitebuild import ROOT, config_for
+import yaml
 
-LIMIT = 100_000
+from generator import safe
+from generator.model import Event
+from generator.synth import generate
+from tests import worst
+from tests.benchmarks.bench_scale import ENV
+from tests.conftest import FIXTURE
+from tests.sitebuild import config_for
+
+LIMIT: int = Event.model_json_schema()["properties"]["body"]["anyOf"][0]["maxLength"]
 """The size limit of a Markdown field (`body`, `assessment.text`)."""
 
 WORST = {
-    "unclosed [": "[" * LIMIT,
+    **{name: shape(LIMIT) for name, shape in worst.SHAPES.items()},
     "unclosed [ then text": "[" * 2_000 + "x" * (LIMIT - 2_000),
     "![ runs": "![" * (LIMIT // 2),
     "[a]( runs, at the link limit": "[a](" * safe.MAX_LINKS + "x" * (LIMIT - 4 * safe.MAX_LINKS),
-    "nested brackets": "[" * (LIMIT // 2) + "]" * (LIMIT // 2),
     "<a runs": "<a" * (LIMIT // 2),
-    "emphasis runs": "*a_" * (LIMIT // 3),
-    "backtick runs": "`a" * (LIMIT // 2),
-    "entity runs": "&#1;" * (LIMIT // 4),
     "block quotes, at the nesting limit": ("> " * safe.MAX_NESTING + "x\n") * 2_000,
     "lists, at the nesting limit": "".join(
         "    " * (i % safe.MAX_NESTING) + "- x\n" for i in range(LIMIT // 50)
     ),
-    "table rows": "a|b\n-|-\n" + "x|y\n" * (LIMIT // 4),
-    "one paragraph of words": "word " * (LIMIT // 5),
 }
 WORST = {name: text[:LIMIT].strip() for name, text in WORST.items()}
 
@@ -85,54 +88,98 @@ def sanitizing(events: int, tmp: Path) -> None:
     print(f"  on / off:       {min(on) / min(off):7.3f}   (target: at most 1.05)")
 
 
-def worst_cases(tmp: Path) -> str:
-    print(f"\nMarkdown's worst cases, one field of {LIMIT:,} characters")
-    print(f"  {'construct':40} {'check s':>8} {'build s':>8}  refused")
-    slowest, slowest_time = "", -1.0
+def worst_cases() -> None:
+    print(f"\nMarkdown's worst cases, one field of {LIMIT:,} characters (CPU seconds)")
+    print(f"  {'construct':40} {'check':>7} {'build':>7}  refused")
     for name, text in WORST.items():
-        started = time.perf_counter()
+        started = time.process_time()
         found = safe.problems(text)
-        checked = time.perf_counter() - started
-        started = time.perf_counter()
+        checked = time.process_time() - started
+        started = time.process_time()
         safe.to_html(text)
-        converted = time.perf_counter() - started
-        print(f"  {name:40} {checked:8.3f} {converted:8.3f}  {'yes' if found else 'no'}")
-        if not found and converted > slowest_time:
-            slowest, slowest_time = name, converted
-    return slowest
+        converted = time.process_time() - started
+        print(f"  {name:40} {checked:7.3f} {converted:7.3f}  {'yes' if found else 'no'}")
 
 
-def with_worst(tmp: Path, name: str) -> None:
-    fixture = ROOT / "tests" / "fixtures" / "content"
-    times = {}
-    for label, extra in (("without", None), ("with", WORST[name])):
-        content = tmp / f"fixture-{label}"
-        shutil.copytree(fixture, content)
-        if extra is not None:
-            record = EVENT.replace(
-                "summary: North Korea", "body: |-\n" + _indent(extra) + "\nsummary: North Korea"
-            )
-            (content / "events" / "2024" / "worst.yaml").write_text(record, encoding="utf-8")
-        times[label] = min(
-            build(config_for(tmp / f"b-{label}", content), tmp / f"s-{label}", True)
-            for _ in range(2)
+def _check(content: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [str(Path(sys.executable).with_name("briefing")), "check", "--content", str(content)],
+        env=ENV,
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - started
+
+
+def _converting(content: Path) -> float:
+    """CPU seconds converting every Markdown field of the worst event, as the build does (to
+    HTML and to plain text)."""
+    record = (content / "events" / "2024" / "worst.yaml").read_text(encoding="utf-8")
+    event = Event.model_validate(yaml.load(record, Loader=yaml.CBaseLoader))
+    fields = [event.summary, event.body, event.assessment.text if event.assessment else None]
+    fields += [claim.said for claim in event.claims] + [update.note for update in event.updates]
+    safe.to_html.cache_clear()
+    safe.to_text.cache_clear()
+    started = time.process_time()
+    for text in filter(None, fields):
+        safe.to_html(text)
+        safe.to_text(text)
+    return time.process_time() - started
+
+
+def _with_worst(tmp: Path, base: Path, markdown: worst.Markdown) -> Path:
+    content = tmp / "records-with"
+    shutil.rmtree(content, ignore_errors=True)
+    shutil.copytree(base, content)
+    worst.write_worst(content, markdown)
+    return content
+
+
+def records(tmp: Path) -> None:
+    base = tmp / "records-base"
+    shutil.copytree(FIXTURE, base)
+    worst.write_fillers(base)
+    shapes: dict[str, worst.Markdown] = {"all shapes (mixed)": worst.mixed, **worst.SHAPES}
+    print("\nthe worst event and actor, one shape of Markdown each: `briefing check` (seconds)")
+    print(f"  {'Markdown':28} {'without':>8} {'with':>7} {'added':>7}   convert, CPU  target 1 s")
+    converting = {}
+    for name, markdown in shapes.items():
+        content = _with_worst(tmp, base, markdown)
+        without, with_them = [], []
+        for _ in range(2):
+            without.append(_check(base))
+            with_them.append(_check(content))
+        converting[name] = _converting(content)
+        added = min(with_them) - min(without)
+        print(
+            f"  {name:28} {min(without):8.2f} {min(with_them):7.2f} {added:7.2f}   "
+            f"{converting[name]:12.2f}  {'ok' if added <= 1 else 'OVER'}"
         )
-    print(f"\nfixture site with a body of {name!r} ({LIMIT:,} characters), best of two")
-    print(f"  without: {times['without']:.2f} s, with: {times['with']:.2f} s, ")
-    print(f"  added: {times['with'] - times['without']:.2f} s (target: at most 2 s)")
-
-
-def _indent(text: str) -> str:
-    return "\n".join("  " + line for line in text.split("\n"))
+    slowest = max(worst.SHAPES, key=lambda name: converting[name])
+    print("\nthe worst event and actor in a real `mkdocs build`, best of two (seconds)")
+    for name in ("all shapes (mixed)", slowest):
+        content = _with_worst(tmp, base, shapes[name])
+        times: dict[str, list[float]] = {"without": [], "with": []}
+        for _ in range(2):
+            for label, tree in (("without", base), ("with", content)):
+                config = config_for(tmp / f"build-{label}", tree)
+                times[label].append(build(config, tmp / f"site-{label}", True))
+        added = min(times["with"]) - min(times["without"])
+        print(
+            f"  {name:28} without {min(times['without']):6.2f}, with {min(times['with']):6.2f}, "
+            f"added {added:5.2f}  {'ok' if added <= 2 else 'OVER'} (target: at most 2 s)"
+        )
 
 
 def main() -> None:
     events = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        slowest = worst_cases(tmp)
-        with_worst(tmp, slowest)
-        sanitizing(events, tmp)
+        worst_cases()
+        records(tmp)
+        if events:
+            sanitizing(events, tmp)
 
 
 if __name__ == "__main__":
