@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator.bounded import MAX_LINKS
 from generator.load import MAX_BYTES
+from generator.model import MARKDOWN_LIMIT
 
 
 def _repeat(piece: str, size: int) -> str:
@@ -103,7 +104,8 @@ def event(markdown: Markdown, actors: list[str], related: list[str]) -> str:
 
     def make(room: int) -> str:
         said, note = min(2_000, room // 200), min(2_000, room // 400)
-        text, body = room // 8, room - room // 8 - 50 * said - 100 * note
+        text = room // 8
+        body = min(MARKDOWN_LIMIT, room - text - 50 * said - 100 * note)
         lines = [
             f"title: {_quoted('Worst ' + 'x' * 144)}",
             'date: "2024-06-01"',
@@ -170,7 +172,7 @@ def actor(markdown: Markdown) -> str:
             "links:",
             *[f"  - label: Link {n}\n    url: https://l.example/{n}" for n in range(30)],
             "wikidata: Q1",
-            f"body: {_block(markdown(room).strip() or 'x', 2)}",
+            f"body: {_block(markdown(min(room, MARKDOWN_LIMIT)).strip() or 'x', 2)}",
             f"former_ids: [{', '.join(f'old-worst-actor-{n}' for n in range(20))}]",
         ]
         return "\n".join(lines) + "\n"
