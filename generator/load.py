@@ -204,9 +204,8 @@ def load_file(path: Path, display: str | None = None, *, root: Path | None = Non
     except yaml.reader.ReaderError as exc:  # characters YAML does not allow carry no mark
         line, col = _line_col(text, exc.position)
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        raise fail(
-            line, col, f"the control character U+{code:04X} is not allowed in YAML files"
-        ) from None
+        what = "noncharacter" if code in (0xFFFE, 0xFFFF) else "control character"
+        raise fail(line, col, f"the {what} U+{code:04X} is not allowed in YAML files") from None
     except yaml.YAMLError as exc:
         raise fail(1, 1, f"YAML error: {str(exc).splitlines()[0]}") from None
     return doc

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html.entities
 import re
 import urllib.parse
 import zoneinfo
@@ -31,25 +32,53 @@ from generator import edtf, safe
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
-_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 # -- text checks -----------------------------------------------------------------------------
 
+# What no field may hold (`generator.safe`: control characters, bidi controls and marks,
+# noncharacters), tabs and line breaks aside in Markdown: written raw (or as a YAML escape,
+# which the loader has turned into the character), or as a character reference, with or without
+# its semicolon, named or numbered (leading zeros and all), as a browser would read it.
+_REFUSED = safe.CONTROLS | safe.BIDI_CONTROLS | safe.NONCHARACTERS
+_REFUSED_IN_TEXT = _REFUSED - {0x09, 0x0A}
 
-# Control characters (Unicode category Cc) and the bidi embedding/override/isolate controls.
-_BAD_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_BAD_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+def _class(codes: frozenset[int]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(codes)) + "]")
+
+
+_BAD_LINE, _BAD_TEXT = _class(_REFUSED), _class(_REFUSED_IN_TEXT)
+_REFERENCE = re.compile(
+    r"&#(?:[xX]0*([0-9A-Fa-f]{1,8})|0*([0-9]{1,10}));?|&([A-Za-z][A-Za-z0-9]*;)"
+)
 
 
 def _bad_char(text: str, multiline: bool = False) -> str | None:
     found = (_BAD_TEXT if multiline else _BAD_LINE).search(text)
-    if found is None:
+    if found is not None:
+        return _refusal(ord(found[0]))
+    if "&" not in text:
         return None
-    code = ord(found[0])
-    if found[0] in _BIDI:
-        return f"contains the invisible bidi control U+{code:04X}, which can disguise text"
-    return f"contains the control character U+{code:04X}"
+    refused = _REFUSED_IN_TEXT if multiline else _REFUSED
+    for reference in _REFERENCE.finditer(text):
+        hexadecimal, decimal, name = reference.groups()
+        if name is not None:
+            codes = [ord(c) for c in html.entities.html5.get(name, "")]
+        else:
+            codes = [int(hexadecimal, 16) if hexadecimal else int(decimal)]
+        for code in codes:
+            if code in refused:
+                return _refusal(code, f" (written as {reference[0]})")
+    return None
+
+
+def _refusal(code: int, written: str = "") -> str:
+    if code in safe.BIDI_CONTROLS:
+        return f"contains the invisible bidi control U+{code:04X}{written}, which can disguise text"
+    if code in safe.NONCHARACTERS:
+        return f"contains the noncharacter U+{code:04X}{written}, which is not text"
+    return f"contains the control character U+{code:04X}{written}"
 
 
 def check_slug(value: str) -> str:

@@ -216,15 +216,41 @@ def own_links(text: str) -> list[str]:
     return list(_MD.own)
 
 
+# -- characters no record text may hold ---
+
+CONTROLS = frozenset({*range(0x20), *range(0x7F, 0xA0)})
+"""The C0 controls, DEL and the C1 controls (tabs and line breaks are text in Markdown)."""
+BIDI_CONTROLS = frozenset({*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x61C})
+"""The bidi embeddings, overrides and isolates, and the marks (LRM, RLM, ALM): invisible, they
+make text read as other text (the marks too: strict, as nothing the site shows needs them)."""
+NONCHARACTERS = frozenset(
+    {
+        *range(0xFDD0, 0xFDF0),
+        *(plane | last for plane in range(0, 0x110000, 0x10000) for last in (0xFFFE, 0xFFFF)),
+    }
+)
+"""Code points Unicode keeps out of text (U+FFFE breaks YAML readers and XML writers)."""
+_DROP = dict.fromkeys(CONTROLS - {0x09, 0x0A} | BIDI_CONTROLS | NONCHARACTERS)
+"""For `str.translate`: every character above, deleted (`generator.model` refuses them, in every
+field, written raw, as a YAML escape or as a character reference; output drops any anyway)."""
+
+
+def text(value: object) -> str:
+    """Plain text as it is, less the characters no record text may hold: for feeds and open
+    data, which print record text themselves."""
+    return str(value).translate(_DROP)
+
+
 # -- embedding in pages ---
 
 # Characters that Markdown, MkDocs' extensions or HTML could act on, as character references.
-_TEXT = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_{}[]<>#|"} | {"&": "&amp;"})
+_TEXT = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_{}[]<>#|"} | {"&": "&amp;"} | _DROP)
 _INLINE = str.maketrans({"\n": "&#10;"})
 
 
 def escape(value: object) -> str:
-    """Plain text for a Markdown page: shown as written, whatever it holds."""
+    """Plain text for a Markdown page: shown as written, whatever it holds (less what no record
+    text may hold)."""
     return str(value).translate(_TEXT)
 
 
@@ -234,7 +260,7 @@ def _armour(fragment: str, inline: bool) -> str:
     values, so every ``<`` starts a tag)."""
     parts = re.split(r"(<[^>]*>)", fragment)
     parts[::2] = [html.unescape(text).translate(_TEXT) for text in parts[::2]]
-    out = "".join(parts)
+    out = "".join(parts).translate(_DROP)  # (in attribute values too)
     return out.translate(_INLINE) if inline else out
 
 
@@ -264,7 +290,7 @@ def to_text(text: str) -> str:
     """Record Markdown as one line of plain text (descriptions, feeds, search summaries)."""
     converted, _ = _convert(text)
     text = re.sub(r"<[^>]*>", "", _BLOCK_END.sub(" ", sanitize(converted)))
-    return " ".join(html.unescape(text).split())
+    return " ".join(html.unescape(text).translate(_DROP).split())
 
 
 _BLOCK_END = re.compile(r"</(?:p|li|h\d|pre|blockquote|td|th|tr)>|<br>|<hr>")

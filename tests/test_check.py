@@ -153,6 +153,58 @@ CASES = {
         edit("title: Suspected ballistic missile launch", "title: launch \u202eevil"),
         f"{P}:1:8: title: contains the invisible bidi control U+202E, which can disguise text",
     ),
+    # characters no field may hold: raw, as a YAML escape, or as a character reference
+    "bidi mark": (
+        edit("  name: Pyongyang area", "  name: Pyongyang \u200farea"),
+        f"{P}:8:9: location.name: contains the invisible bidi control U+200F, which can disguise text",
+    ),
+    "noncharacter as a YAML escape": (
+        edit("title: Suspected ballistic missile launch", 'title: "launch \\uFFFE evil"'),
+        f"{P}:1:8: title: contains the noncharacter U+FFFE, which is not text",
+    ),
+    "noncharacter written raw": (
+        edit("title: Suspected ballistic missile launch", "title: launch \ufffe evil"),
+        f"{P}:1:15: the noncharacter U+FFFE is not allowed in YAML files",
+    ),
+    "noncharacter of another plane written raw": (
+        edit("  role: launched the missile", "  role: launched \U0010fffe the missile"),
+        f"{P}:15:11: actors[0].role: contains the noncharacter U+10FFFE, which is not text",
+    ),
+    "noncharacter in Arabic presentation forms": (
+        edit("said: The launch", "said: The \ufdd0launch"),
+        f"{P}:19:11: claims[0].said: contains the noncharacter U+FDD0, which is not text",
+    ),
+    "C1 control as a YAML escape": (
+        edit(
+            "summary: North Korea fired what appeared to be a ballistic missile.",
+            'summary: "North Korea\\x9b fired."',
+        ),
+        f"{P}:6:10: summary: contains the control character U+009B",
+    ),
+    "bidi override as a character reference": (
+        edit("  text: A failure is likely.", "  text: A &#x202E;failure is likely."),
+        f"{P}:23:9: assessment.text: contains the invisible bidi control U+202E (written as &#x202E;), which can disguise text",
+    ),
+    "bidi isolate as a decimal reference without its semicolon": (
+        edit("said: The launch", "said: The &#8294launch"),
+        f"{P}:19:11: claims[0].said: contains the invisible bidi control U+2066 (written as &#8294), which can disguise text",
+    ),
+    "bidi mark as a named reference in a fact's label": (
+        edit('facts:\n  Missiles: "1"', 'facts:\n  "Miss&rlm;iles": "1"'),
+        f"{P}:26:20: facts.Miss&rlm;iles: contains the invisible bidi control U+200F (written as &rlm;), which can disguise text",
+    ),
+    "noncharacter as a reference in a plain-text field": (
+        edit("    publisher: Korea Herald", "    publisher: Korea Herald &#xFFFF;"),
+        f"{P}:30:16: sources[0].publisher: contains the noncharacter U+FFFF (written as &#xFFFF;), which is not text",
+    ),
+    "C1 control as a reference, leading zeros and all": (
+        edit("  text: A failure is likely.", "  text: A &#x0000085; failure."),
+        f"{P}:23:9: assessment.text: contains the control character U+0085 (written as &#x0000085;)",
+    ),
+    "line break as a reference in a one-line field": (
+        edit("title: Suspected ballistic missile launch", "title: two&#10;lines"),
+        f"{P}:1:8: title: contains the control character U+000A (written as &#10;)",
+    ),
     "impossible date": (
         edit('date: "2024-06-26"', 'date: "2024-02-30"'),
         f"{P}:2:7: date: '2024-02-30' is not a real calendar date",
