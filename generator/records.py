@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,9 @@ def _walk_folder(folder: Path, root: Path, errors: list[ContentError]) -> list[t
     names = []  # os.walk rather than Path.rglob: this runs on every `mkdocs serve` rebuild
     for top, dirs, files in os.walk(folder, onerror=unreadable):
         shown = os.path.normpath(os.path.join(base, os.path.relpath(top, folder)))
+        if not (top.isascii() and all(map(str.isascii, dirs)) and all(map(str.isascii, files))):
+            dirs[:] = _named_well(shown, dirs, "folder", errors)  # (not walked into)
+            files = _named_well(shown, files, "file", errors)
         for name in dirs:
             if not name.startswith(".") and os.path.islink(os.path.join(top, name)):
                 errors.append(
@@ -127,6 +131,33 @@ def _walk_folder(folder: Path, root: Path, errors: list[ContentError]) -> list[t
             if not name.startswith(".") or name.lower().endswith((".yaml", ".yml"))
         ]
     return sorted(names)
+
+
+def _named_well(shown: str, names: list[str], kind: str, errors: list[ContentError]) -> list[str]:
+    """``names`` (in the folder shown as ``shown``) less those that are not UTF-8 or not in
+    Unicode's composed form (NFC), each reported: the site's addresses, edit links and search
+    are made from them, and a name that is not UTF-8 cannot be printed or put in an address;
+    a decomposed accent makes a second name that looks the same as the first."""
+    kept = []
+    for name in names:
+        where = os.path.join(shown, name)
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:  # (bytes that are not UTF-8, as os.fsdecode keeps them)
+            readable = os.fsencode(where).decode("utf-8", "backslashreplace")
+            message = f"{kind} name is not UTF-8 text: rename it"
+            errors.append(ContentError(readable, 1, 1, "", message))
+            continue
+        if not unicodedata.is_normalized("NFC", name):
+            composed = unicodedata.normalize("NFC", name)
+            message = (
+                f"{kind} name is not in Unicode's composed form (NFC): its accents are "
+                f"characters of their own; rename it {composed!r}, as typed"
+            )
+            errors.append(ContentError(where, 1, 1, "", message))
+            continue
+        kept.append(name)
+    return kept
 
 
 def _record_files(
