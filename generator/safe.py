@@ -70,18 +70,73 @@ _RECORD_PAGE = re.compile(re.escape(_ROOT) + r"((?:briefs|actors)/[a-z0-9-]+)/")
 
 
 def url_allowed(url: str) -> bool:
-    """Whether a link target may be published: http(s) and mailto, or a relative link to our own
-    pages (not `//host`, not `/path`). Judged as a browser reads it: entities decoded, tabs and
-    newlines dropped, leading spaces and control characters ignored."""
-    target = re.sub(r"[\t\n\r]", "", html.unescape(url)).lstrip("".join(map(chr, range(33))))
-    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", target)
-    if scheme:
-        return scheme[1].lower() in URL_SCHEMES
-    return _OWN_PAGE.fullmatch(target) is not None
+    """Whether a link target may be published (`url_problem`)."""
+    return url_problem(url) is None
 
 
-# A path inside the site (no `//host`, no `/root`, no `..`) and an optional fragment, or a fragment.
-_OWN_PAGE = re.compile(r"(?!\.\./)(?:[A-Za-z0-9_~-][A-Za-z0-9._~/-]*)?(?:#[A-Za-z0-9._~-]*)?")
+def url_problem(url: str) -> str | None:
+    """Why a link target may not be published, or None: http(s); mailto with one address and
+    nothing else (no ``?subject=``, ``cc=``, ``bcc=``, ``body=``: they fill in a reader's mail);
+    or a link to a page of this site (`own_page`). Judged as a browser reads it: entities
+    decoded, tabs and newlines dropped, leading spaces and control characters ignored."""
+    target = _as_read(url)
+    scheme = _SCHEME.match(target)
+    if scheme is None:
+        if own_page(target) is not None:
+            return None
+        if target.startswith(("/", "\\")) or _OWN_PAGE.fullmatch(target) is None:
+            return _SCHEMES_ALLOWED
+        return _OWN_PATHS
+    name = scheme[1].lower()
+    if name == "mailto" and not _MAILTO.fullmatch(target, scheme.end()):
+        return "a mailto link holds one address and nothing else (no ?subject=, cc=, bcc= or body=)"
+    return None if name in URL_SCHEMES else _SCHEMES_ALLOWED
+
+
+def own_page(target: str) -> str | None:
+    """A link to a page of this site, as the one path from the site root it names (`./`, empty
+    and `.` parts dropped: `./briefs/x.md`, `briefs//x.md` and `briefs/./x.md` are all
+    `briefs/x.md`), with its fragment; None when it is not a plain path inside the site (`..`,
+    %-escapes, `//host`, `/root`, backslashes)."""
+    if _OWN_PAGE.fullmatch(target) is None:
+        return None
+    path, hash_, fragment = target.partition("#")
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    if ".." in parts:
+        return None
+    normal = "/".join(parts) + ("/" if parts and path.endswith("/") else "")
+    return normal + hash_ + fragment
+
+
+def _as_read(url: str) -> str:
+    return re.sub(r"[\t\n\r]", "", html.unescape(_written(url))).lstrip(
+        "".join(map(chr, range(33)))
+    )
+
+
+def _written(url: str) -> str:
+    """A link target as written, from the converter's tree: the placeholders Python-Markdown
+    keeps there until its last steps (backslash escapes, the `&` of an e-mail autolink's
+    character references) put back."""
+    url = url.replace(markdown.util.AMP_SUBSTITUTE, "&")
+    return _ESCAPED.sub(lambda m: chr(int(m[1])), url) if "\x02" in url else url
+
+
+_ESCAPED = re.compile("\x02([0-9]+)\x03")
+_ALL_REFERENCES = re.compile("(?:&#[0-9]+;)+")
+
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_OWN_PAGE = re.compile(r"(?!/)[A-Za-z0-9._~/-]*(?:#[A-Za-z0-9._~-]*)?")
+"""What a link to a page of this site may be written with (its parts are judged by `own_page`)."""
+_MAILTO = re.compile(r"[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_SCHEMES_ALLOWED = (
+    "links must be http(s), mailto or to a page of this site (briefs/<id>.md, actors/<id>.md)"
+)
+_OWN_PATHS = (
+    "a link to a page of this site is its path from the site root, without '..' "
+    "(briefs/<id>.md, actors/<id>.md)"
+)
 
 
 def _attribute(tag: str, name: str, value: str) -> str | None:
@@ -145,14 +200,15 @@ class _Inspect(Treeprocessor):
                 )
             elif tag == "a":
                 href = element.get("href", "")
-                if not url_allowed(href):
-                    md.findings.append(
-                        f"the link to {_clip(href)!r} is removed: links must be http(s), mailto "
-                        "or to a page of this site (briefs/<id>.md, actors/<id>.md)"
-                    )
-                elif not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|#", href):
-                    md.own.append(href)
-                    element.set("href", _ROOT + _page_url(href))
+                problem = url_problem(href)
+                if problem is not None:
+                    shown = _written(href)  # (an e-mail autolink: all character references)
+                    shown = html.unescape(shown) if _ALL_REFERENCES.fullmatch(shown) else shown
+                    md.findings.append(f"the link to {_clip(shown)!r} is removed: {problem}")
+                elif not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|#", _as_read(href)):
+                    own = own_page(_as_read(href)) or ""  # (the one form of the path)
+                    md.own.append(own)
+                    element.set("href", _ROOT + _page_url(own))
             elif md.shift and len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
                 element.tag = f"h{min(6, int(tag[1]) + md.shift)}"
             elif tag == "h1":
@@ -209,7 +265,8 @@ def _convert(text: str, shift: int = 0) -> tuple[str, list[str]]:
 
 
 def own_links(text: str) -> list[str]:
-    """The links ``text`` makes to pages of this site, as written (``briefs/x.md#y``)."""
+    """The links ``text`` makes to pages of this site (``briefs/x.md#y``), each in its one form
+    (`own_page`)."""
     if "](" not in text and "]:" not in text:
         return []
     _convert(text)

@@ -362,6 +362,25 @@ CASES = {
         edit("  text: A failure is likely.", "  text: 'See [the claim](briefs/clam.md#claims).'"),
         f"{P}:23:9: assessment.text: links to 'briefs/clam.md#claims': no event 'clam' (did you mean 'claim'?)",
     ),
+    "mailto with a query": (
+        edit(
+            "  text: A failure is likely.",
+            "  text: '[Tell us](mailto:tips@example.org?bcc=all@example.org&subject=Hi)'",
+        ),
+        f"{P}:23:9: assessment.text: the link to 'mailto:tips@example.org?bcc=all@example…' is removed: a mailto link holds one address and nothing else (no ?subject=, cc=, bcc= or body=)",
+    ),
+    "link climbing out of the site": (
+        edit("  text: A failure is likely.", "  text: 'See [it](briefs/../../../../x).'"),
+        f"{P}:23:9: assessment.text: the link to 'briefs/../../../../x' is removed: a link to a page of this site is its path from the site root, without '..' (briefs/<id>.md, actors/<id>.md)",
+    ),
+    "link climbing out with percent-encoded dots": (
+        edit("  text: A failure is likely.", "  text: 'See [it](%2e%2e/%2e%2e/x).'"),
+        f"{P}:23:9: assessment.text: {LINK % '%2e%2e/%2e%2e/x'}",
+    ),
+    "link to a missing brief, written another way": (
+        edit("  text: A failure is likely.", "  text: 'See [the claim](./briefs//clam.md).'"),
+        f"{P}:23:9: assessment.text: links to 'briefs/clam.md': no event 'clam' (did you mean 'claim'?)",
+    ),
     "image": (
         edit("  text: A failure is likely.", "  text: '![x](https://tracker.example/p.png)'"),
         f"{P}:23:9: assessment.text: the image 'https://tracker.example/p.png' is removed: link to it instead",
