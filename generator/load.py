@@ -28,10 +28,12 @@ import yaml
 
 from generator.errors import ContentError, ContentErrors, Loc, display_path, field_path
 
-MAX_BYTES = 64 * 1024
-"""The largest record file. It bounds the work one record can ask of a build: 64 KB of the
-Markdown that is slowest to convert checks in about 0.3 s and converts in 0.4 s
-(tests/benchmarks/bench_safe.py); the largest shipped record is under 10 KB."""
+MAX_BYTES = 32 * 1024
+"""The largest record file (the largest shipped record is 9.6 KB). It bounds the work one record
+can ask of a check and a build: a record of this size at every list's limit, its Markdown the
+slowest to convert, adds well under 1 s to a check and about 2 s of CPU to a build
+(tests/benchmarks/bench_safe.py; at 64 KB, 0.7-1.2 s and 3.7 s). Pages in content/pages/ have
+their own limit (`generator.records.MAX_PAGE_BYTES`)."""
 MAX_DEPTH = 20
 """How deep values may nest (a record needs 4 levels: sources -> [0] -> date)."""
 Position = tuple[int, int]

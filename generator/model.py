@@ -227,8 +227,8 @@ def _schema(max_length: int | None = None, **schema: Any) -> WithJsonSchema:
 Slug = Annotated[str, _limited(check_slug, None), _schema(pattern=SLUG_PATTERN)]
 Line = Annotated[str, _limited(check_line, 300), _schema(300)]
 Title = Annotated[str, _limited(check_line, 150), _schema(150)]
-MARKDOWN_LIMIT = 50_000
-"""Characters of a Markdown field (`body`, `assessment.text`); a record file holds 64 KB at most
+MARKDOWN_LIMIT = 30_000
+"""Characters of a Markdown field (`body`, `assessment.text`); a record file holds 32 KB at most
 (`generator.load.MAX_BYTES`)."""
 Markdown = Annotated[str, _limited(check_markdown, MARKDOWN_LIMIT), _schema(MARKDOWN_LIMIT)]
 Paragraph = Annotated[str, _limited(check_paragraph, 2000), _schema(2000)]

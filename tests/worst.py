@@ -1,8 +1,8 @@
 """Records at every limit: the worst a contributor can send within the rules.
 
-Every list at its longest (`generator.model`), the file at its largest (`generator.load.MAX_BYTES`),
-and what room is left filled with record Markdown of one of the shapes that cost Python-Markdown
-the most (`SHAPES`), or of all of them in turn (`mixed`). Used by the slow test that builds them
+Every list at its longest (`generator.model`), or none, the file at its largest
+(`generator.load.MAX_BYTES`), and what room is left filled with record Markdown of one of the
+shapes that cost Python-Markdown the most (`SHAPES`), or of all of them in turn (`mixed`). Used by the slow test that builds them
 (tests/test_limits.py) and by the benchmark that times them (tests/benchmarks/bench_safe.py).
 """
 
@@ -98,14 +98,20 @@ Markdown = Callable[..., str]
 (`mixed`, or a shape of `SHAPES`)."""
 
 
-def event(markdown: Markdown, actors: list[str], related: list[str]) -> str:
-    """An event with every list at its limit (``actors``: 50 actor ids, ``related``: 50 event
-    ids), its Markdown fields of ``markdown``, as large as a record file may be."""
+def event(markdown: Markdown, actors: list[str], related: list[str], lists: bool = True) -> str:
+    """An event as large as a record file may be, its Markdown fields of ``markdown``: with every
+    list at its limit (``actors``: 50 actor ids, ``related``: 50 event ids), the Markdown in what
+    room they leave; or, ``lists`` false, with one actor and one source, and Markdown only."""
+
+    def count(limit: int) -> int:
+        return limit if lists else min(limit, 1)
+
+    claims, updates = (50, 100) if lists else (0, 0)
 
     def make(room: int) -> str:
         said, note = min(2_000, room // 200), min(2_000, room // 400)
-        text = room // 8
-        body = min(MARKDOWN_LIMIT, room - text - 50 * said - 100 * note)
+        text = room // 8 if lists else max(0, room - MARKDOWN_LIMIT)
+        body = min(MARKDOWN_LIMIT, room - text - claims * said - updates * note)
         lines = [
             f"title: {_quoted('Worst ' + 'x' * 144)}",
             'date: "2024-06-01"',
@@ -121,34 +127,35 @@ def event(markdown: Markdown, actors: list[str], related: list[str]) -> str:
             "  precision: region",
             "  source: s0",
             "actors:",
-            *[f"  - id: {a}\n    role: role {n}" for n, a in enumerate(actors)],
-            "claims:",
+            *[f"  - id: {a}\n    role: role {n}" for n, a in enumerate(actors[: count(50)])],
+            f"claims:{'' if claims else ' []'}",
             *[
-                f"  - by: {actors[n]}\n    said: {_block(_paragraph(_one(markdown, said, n + 2), said), 6)}\n"
+                f"  - by: {actors[n]}\n"
+                f"    said: {_block(_paragraph(_one(markdown, said, n + 2), said), 6)}\n"
                 f'    date: "2024-06-01"\n    sources: [{", ".join(f"s{k}" for k in range(20))}]'
-                for n in range(50)
+                for n in range(claims)
             ],
             f"assessment:\n  text: {_block(markdown(text).strip() or 'x', 4)}\n  confidence: high",
-            "facts:",
-            *[f"  Fact {n}: value {n}" for n in range(50)],
-            f"tags: [{', '.join(f'tag-{n}' for n in range(30))}]",
-            "related:",
-            *[f"  - id: {r}\n    relation: context" for r in related],
+            f"facts:{'' if lists else ' {}'}",
+            *[f"  Fact {n}: value {n}" for n in range(50 if lists else 0)],
+            f"tags: [{', '.join(f'tag-{n}' for n in range(30 if lists else 0))}]",
+            f"related:{'' if lists else ' []'}",
+            *[f"  - id: {r}\n    relation: context" for r in related[: 50 if lists else 0]],
             "sources:",
             *[
                 f"  - key: s{n}\n    publisher: P{n}\n    title: T{n}\n"
                 f"    url: https://s.example/{n}"
-                for n in range(100)
+                for n in range(count(100))
             ],
             f"body: {_block(markdown(body).strip() or 'x', 2)}",
-            "updates:",
+            f"updates:{'' if updates else ' []'}",
             *[
                 f'  - date: "2024-06-{n % 28 + 2:02d}"\n'
                 f"    note: {_block(_paragraph(_one(markdown, note, n + 52), note), 6)}"
-                for n in range(100)
+                for n in range(updates)
             ],
             'published: "2024-06-01"',
-            f"former_ids: [{', '.join(f'old-worst-{n}' for n in range(20))}]",
+            f"former_ids: [{', '.join(f'old-worst-{n}' for n in range(20 if lists else 0))}]",
         ]
         return "\n".join(lines) + "\n"
 
@@ -213,11 +220,16 @@ def _one(markdown: Markdown, size: int, paragraph: int) -> str:
     return markdown(size, paragraph) if markdown is mixed else markdown(size)
 
 
-def write_worst(content: Path, markdown: Markdown) -> None:
-    """The worst event and actor (`event`, `actor`) in ``content``, which holds the fillers."""
+def write_worst(content: Path, markdown: Markdown, lists: bool = True, text: bool = True) -> None:
+    """The worst records (`event`, `actor`) in ``content``, which holds the fillers: the event
+    with every list at its limit (``worst``), the event that is Markdown only (``worst-text``),
+    and the actor (``worst-actor``)."""
     events = sorted(p.stem for p in (content / "events" / "fillers").glob("*.yaml"))
     actors = sorted(p.stem for p in (content / "actors").glob("filler-actor-*.yaml"))
-    (content / "events" / "2024" / "worst.yaml").write_text(
-        event(markdown, actors, events), encoding="utf-8"
-    )
+    folder = content / "events" / "2024"
+    if lists:
+        (folder / "worst.yaml").write_text(event(markdown, actors, events), encoding="utf-8")
+    if text:
+        record = event(markdown, actors, events, lists=False)
+        (folder / "worst-text.yaml").write_text(record, encoding="utf-8")
     (content / "actors" / "worst-actor.yaml").write_text(actor(markdown), encoding="utf-8")
