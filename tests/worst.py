@@ -220,7 +220,9 @@ def _one(markdown: Markdown, size: int, paragraph: int) -> str:
     return markdown(size, paragraph) if markdown is mixed else markdown(size)
 
 
-def write_worst(content: Path, markdown: Markdown, lists: bool = True, text: bool = True) -> None:
+def write_worst(
+    content: Path, markdown: Markdown, lists: bool = True, text: bool = True, actor_too: bool = True
+) -> None:
     """The worst records (`event`, `actor`) in ``content``, which holds the fillers: the event
     with every list at its limit (``worst``), the event that is Markdown only (``worst-text``),
     and the actor (``worst-actor``)."""
@@ -232,4 +234,5 @@ def write_worst(content: Path, markdown: Markdown, lists: bool = True, text: boo
     if text:
         record = event(markdown, actors, events, lists=False)
         (folder / "worst-text.yaml").write_text(record, encoding="utf-8")
-    (content / "actors" / "worst-actor.yaml").write_text(actor(markdown), encoding="utf-8")
+    if actor_too:
+        (content / "actors" / "worst-actor.yaml").write_text(actor(markdown), encoding="utf-8")
