@@ -51,6 +51,7 @@ def read(content_dir: Path, errors: list[ContentError], cache: RecordCache | Non
     events, bad_events = _load_all(event_files, Event, content_dir, errors, cache)
     actors, bad_actors = _load_all(actor_files, Actor, content_dir, errors, cache)
     _check_pages(content_dir / "pages", content_dir, errors)
+    _check_top_names(content_dir, errors)
     return Records(
         vocabulary,
         vocabulary_doc,
@@ -158,6 +159,21 @@ def _named_well(shown: str, names: list[str], kind: str, errors: list[ContentErr
             continue
         kept.append(name)
     return kept
+
+
+def _check_top_names(content_dir: Path, errors: list[ContentError]) -> None:
+    """The names in the content folder itself, as those below it (`_named_well`): what the walks
+    of events/, actors/ and pages/ do not see."""
+    try:
+        entries = list(os.scandir(content_dir))
+    except OSError:
+        return  # (the folders' own reading says why)
+    if all(entry.name.isascii() for entry in entries):
+        return
+    shown = display_path(content_dir)
+    folders = [entry.name for entry in entries if entry.is_dir(follow_symlinks=False)]
+    _named_well(shown, folders, "folder", errors)
+    _named_well(shown, [e.name for e in entries if e.name not in folders], "file", errors)
 
 
 def _record_files(

@@ -20,6 +20,8 @@ DECOMPOSED = "cafe\u0301"
 NOT_NFC = [
     f"content/actors/{DECOMPOSED}.yaml:1:1: file name is not in Unicode's composed form (NFC): "
     "its accents are characters of their own; rename it 'café.yaml', as typed",
+    "content/notes\u0301.txt:1:1: file name is not in Unicode's composed form (NFC): its "
+    "accents are characters of their own; rename it 'note\u015b.txt', as typed",
     f"content/pages/{DECOMPOSED}:1:1: folder name is not in Unicode's composed form (NFC): "
     "its accents are characters of their own; rename it 'café', as typed",
 ]
@@ -35,6 +37,7 @@ def _badly_named(root: Path) -> None:
     (root / "actors" / f"{DECOMPOSED}.yaml").write_text("name: x\n", encoding="utf-8")
     (root / "pages" / DECOMPOSED).mkdir()
     (root / "pages" / DECOMPOSED / "index.md").write_text("# Café\n", encoding="utf-8")
+    (root / "notes\u0301.txt").write_text("in the content folder itself\n", encoding="utf-8")
 
 
 def test_check_names_the_paths(make_content: ContentFactory, tmp_path: Path) -> None:
@@ -45,8 +48,8 @@ def test_check_names_the_paths(make_content: ContentFactory, tmp_path: Path) -> 
     assert result.stderr.splitlines() == [
         NOT_NFC[0],
         NOT_UTF8,
-        NOT_NFC[1],
-        "3 error(s) in 3 file(s)",
+        *NOT_NFC[1:],
+        "4 error(s) in 4 file(s)",
     ]
 
 
@@ -74,5 +77,5 @@ def test_the_build_stops_with_the_same_messages(
     result = mkdocs_build(config, tmp_path / "site")
     assert result.returncode != 0
     assert "Traceback" not in result.stderr and "UnicodeEncodeError" not in result.stderr
-    for line in [NOT_NFC[0], NOT_UTF8, NOT_NFC[1]]:
+    for line in [*NOT_NFC, NOT_UTF8]:
         assert line in result.stderr.splitlines(), result.stderr
