@@ -44,6 +44,19 @@ END = "<!-- reference:end -->"
 
 
 def _kind(prop: dict[str, Any]) -> str:
+    """The type of a field, as the reference shows it, with its limits (the JSON Schema's)."""
+    kind = _type(prop)
+    if "maxLength" in prop:
+        return f"{kind} (at most {prop['maxLength']:,} characters)"
+    if "maxItems" in prop:
+        least, most = prop.get("minItems", 0), prop["maxItems"]
+        return f"{kind}, {least} to {most} items" if least else f"{kind}, at most {most} items"
+    if "maxProperties" in prop:
+        return f"{kind}, at most {prop['maxProperties']} entries"
+    return kind
+
+
+def _type(prop: dict[str, Any]) -> str:
     if "anyOf" in prop:
         kinds = [_kind(p) for p in prop["anyOf"] if p.get("type") != "null"]
         return " or ".join(kinds)

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from generator import gzipped, schema
+from generator import gzipped, safe, schema
 from generator.link import ActorEntry, EventEntry, Site
 from generator.memo import PerRecord
 from generator.model import ActorRef, Event, Slug
@@ -175,7 +175,7 @@ def _cell(data: dict[str, Any], column: Column) -> str:
 def _csv_line(cells: list[str]) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow(cells)
-    return out.getvalue()
+    return safe.text(out.getvalue())
 
 
 def event_row(event: EventEntry, site_url: str, columns: list[Column]) -> list[str]:
@@ -240,7 +240,7 @@ def feature(event: EventEntry, site_url: str, type_label: str) -> dict[str, Any]
 def _json(data: Any) -> str:
     """``data`` as JSON without spaces after separators (9% of the GeoJSON's bytes, which the map
     page fetches as it is)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return safe.text(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
 def _related_ids(event: EventEntry) -> tuple[tuple[str, ...], ...]:

@@ -1,8 +1,9 @@
 """Atom feeds: /feed.xml (newest briefs), /updates.xml (newest change-log entries), and one feed
 of briefs per actor (/feeds/actors/<id>.xml) and per tag (/feeds/tags/<tag>.xml).
 
-Record text in a feed is plain text (titles, names; `plain` for Markdown fields), which feedgen
-escapes as XML: never the records' HTML.
+Record text in a feed is plain text (titles, names through `safe.text`; `plain` for Markdown
+fields), which feedgen escapes as XML: never the records' HTML, and never a character XML cannot
+hold.
 
 Every date comes from the records, never from the clock, so the same content gives the same feed.
 """
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 
 from feedgen.feed import FeedGenerator
 
+from generator import safe
 from generator.link import EventEntry, Site
 from generator.memo import ByName
 from generator.render import plain
@@ -42,7 +44,7 @@ def _moment(day: dt.date) -> dt.datetime:
 def _feed(settings: Settings, path: str, title: str, updated: dt.date | None) -> FeedGenerator:
     feed = FeedGenerator()
     feed.id(f"{settings.site_url}{path}")
-    feed.title(title)
+    feed.title(safe.text(title))
     feed.link(href=f"{settings.site_url}{path}", rel="self")
     feed.link(href=settings.site_url, rel="alternate")
     feed.language("en")
@@ -61,7 +63,7 @@ def _entry_common(
     entry.link(href=f"{url}#{anchor}" if anchor else url)
     entry.summary(plain(event.record.summary))
     for label in (site.term("event_types", event.record.type).label, *event.record.tags):
-        entry.category(term=label)
+        entry.category(term=safe.text(label))
     return entry
 
 
@@ -113,7 +115,7 @@ def _briefs(
     for event in events:
         entry = _entry_common(feed, event, settings, site)
         entry.id(f"{settings.site_url}briefs/{event.id}/")  # type: ignore[attr-defined]
-        entry.title(event.record.title)  # type: ignore[attr-defined]
+        entry.title(safe.text(event.record.title))  # type: ignore[attr-defined]
         entry.published(_moment(event.record.published))  # type: ignore[attr-defined]
         entry.updated(_moment(event.last_updated))  # type: ignore[attr-defined]
     return bytes(feed.atom_str(pretty=False))
@@ -161,7 +163,7 @@ def updates_feed(site: Site, settings: Settings) -> bytes:
         anchor = f"update-{index}"
         entry = _entry_common(feed, event, settings, site, anchor)
         entry.id(f"{settings.site_url}briefs/{event.id}/#{anchor}")  # type: ignore[attr-defined]
-        entry.title(f"Updated: {event.record.title}")  # type: ignore[attr-defined]
+        entry.title(safe.text(f"Updated: {event.record.title}"))  # type: ignore[attr-defined]
         entry.summary(plain(update.note))  # type: ignore[attr-defined]
         entry.published(_moment(day))  # type: ignore[attr-defined]
         entry.updated(_moment(day))  # type: ignore[attr-defined]

@@ -28,7 +28,12 @@ import yaml
 
 from generator.errors import ContentError, ContentErrors, Loc, display_path, field_path
 
-MAX_BYTES = 256 * 1024
+MAX_BYTES = 32 * 1024
+"""The largest record file (the largest shipped record is 9.6 KB). It bounds the work one record
+can ask of a check and a build: a record of this size at every list's limit, its Markdown the
+slowest to convert, adds well under 1 s to a check and about 2 s of CPU to a build
+(tests/benchmarks/bench_safe.py; at 64 KB, 0.7-1.2 s and 3.7 s). Pages in content/pages/ have
+their own limit (`generator.records.MAX_PAGE_BYTES`)."""
 MAX_DEPTH = 20
 """How deep values may nest (a record needs 4 levels: sources -> [0] -> date)."""
 Position = tuple[int, int]
@@ -201,9 +206,8 @@ def load_file(path: Path, display: str | None = None, *, root: Path | None = Non
     except yaml.reader.ReaderError as exc:  # characters YAML does not allow carry no mark
         line, col = _line_col(text, exc.position)
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        raise fail(
-            line, col, f"the control character U+{code:04X} is not allowed in YAML files"
-        ) from None
+        what = "noncharacter" if code in (0xFFFE, 0xFFFF) else "control character"
+        raise fail(line, col, f"the {what} U+{code:04X} is not allowed in YAML files") from None
     except yaml.YAMLError as exc:
         raise fail(1, 1, f"YAML error: {str(exc).splitlines()[0]}") from None
     return doc

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html.entities
 import re
 import urllib.parse
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any, Literal
 
 import pycountry
@@ -31,25 +32,68 @@ from generator import edtf, safe
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
-_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 # -- text checks -----------------------------------------------------------------------------
 
+# What no field may hold (`generator.safe`: control characters, bidi controls and marks,
+# noncharacters), tabs and line breaks aside in Markdown: written raw (or as a YAML escape,
+# which the loader has turned into the character), or as a character reference, with or without
+# its semicolon, named or numbered (leading zeros and all), as a browser would read it.
+_REFUSED = safe.CONTROLS | safe.BIDI_CONTROLS | safe.NONCHARACTERS
+_REFUSED_IN_TEXT = _REFUSED - {0x09, 0x0A}
 
-# Control characters (Unicode category Cc) and the bidi embedding/override/isolate controls.
-_BAD_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_BAD_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+def _class(codes: Iterable[int]) -> re.Pattern[str]:
+    """A character class of ``codes``, written as ranges (a class of 200 single characters, or of
+    characters outside the Basic Multilingual Plane, made every search ten times slower)."""
+    ranges: list[list[int]] = []
+    for code in sorted(codes):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return re.compile(
+        "[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]"
+    )
+
+
+_BAD_LINE = _class(c for c in _REFUSED if c <= 0xFFFF)
+_BAD_TEXT = _class(c for c in _REFUSED_IN_TEXT if c <= 0xFFFF)
+_BAD_ASTRAL = _class(c for c in _REFUSED if c > 0xFFFF)
+"""Searched only in the rare text with characters beyond the Basic Multilingual Plane."""
+_REFERENCE = re.compile(
+    r"&#(?:[xX]0*([0-9A-Fa-f]{1,8})|0*([0-9]{1,10}));?|&([A-Za-z][A-Za-z0-9]*;)"
+)
 
 
 def _bad_char(text: str, multiline: bool = False) -> str | None:
     found = (_BAD_TEXT if multiline else _BAD_LINE).search(text)
-    if found is None:
+    if found is None and not text.isascii() and max(text) > "\uffff":
+        found = _BAD_ASTRAL.search(text)
+    if found is not None:
+        return _refusal(ord(found[0]))
+    if "&" not in text:
         return None
-    code = ord(found[0])
-    if found[0] in _BIDI:
-        return f"contains the invisible bidi control U+{code:04X}, which can disguise text"
-    return f"contains the control character U+{code:04X}"
+    refused = _REFUSED_IN_TEXT if multiline else _REFUSED
+    for reference in _REFERENCE.finditer(text):
+        hexadecimal, decimal, name = reference.groups()
+        if name is not None:
+            codes = [ord(c) for c in html.entities.html5.get(name, "")]
+        else:
+            codes = [int(hexadecimal, 16) if hexadecimal else int(decimal)]
+        for code in codes:
+            if code in refused:
+                return _refusal(code, f" (written as {reference[0]})")
+    return None
+
+
+def _refusal(code: int, written: str = "") -> str:
+    if code in safe.BIDI_CONTROLS:
+        return f"contains the invisible bidi control U+{code:04X}{written}, which can disguise text"
+    if code in safe.NONCHARACTERS:
+        return f"contains the noncharacter U+{code:04X}{written}, which is not text"
+    return f"contains the control character U+{code:04X}{written}"
 
 
 def check_slug(value: str) -> str:
@@ -183,7 +227,10 @@ def _schema(max_length: int | None = None, **schema: Any) -> WithJsonSchema:
 Slug = Annotated[str, _limited(check_slug, None), _schema(pattern=SLUG_PATTERN)]
 Line = Annotated[str, _limited(check_line, 300), _schema(300)]
 Title = Annotated[str, _limited(check_line, 150), _schema(150)]
-Markdown = Annotated[str, _limited(check_markdown, 100_000), _schema(100_000)]
+MARKDOWN_LIMIT = 30_000
+"""Characters of a Markdown field (`body`, `assessment.text`); a record file holds 32 KB at most
+(`generator.load.MAX_BYTES`)."""
+Markdown = Annotated[str, _limited(check_markdown, MARKDOWN_LIMIT), _schema(MARKDOWN_LIMIT)]
 Paragraph = Annotated[str, _limited(check_paragraph, 2000), _schema(2000)]
 Summary = Annotated[str, _limited(check_paragraph, 600), _schema(600)]
 Url = Annotated[
@@ -270,7 +317,7 @@ class Claim(Record):
     """What they said, in one paragraph (attributed, in the editors' words)."""
     date: Date | None = None
     """When it was said (EDTF)."""
-    sources: list[Slug] = []
+    sources: Annotated[list[Slug], Field(max_length=20)] = []
     """Keys of this record's sources that report the claim."""
 
 
@@ -348,28 +395,28 @@ class Event(Record):
         list[
             Annotated[ActorRef, BeforeValidator(_actor_ref, json_schema_input_type=Slug | ActorRef)]
         ],
-        Field(min_length=1),
+        Field(min_length=1, max_length=50),
     ]
     """Who was involved: actor ids, or mappings with id and role."""
-    claims: list[Claim] = []
+    claims: Annotated[list[Claim], Field(max_length=50)] = []
     """Claims attributed to whoever made them."""
     assessment: Assessment | None = None
     """The editors' judgement and its confidence."""
-    facts: dict[Line, Line] = {}
+    facts: Annotated[dict[Line, Line], Field(max_length=50)] = {}
     """Key facts, in order: label -> value, e.g. "Apogee: about 100 km"."""
-    tags: list[Slug] = []
+    tags: Annotated[list[Slug], Field(max_length=30)] = []
     """Tags (lowercase slugs)."""
-    related: list[Related] = []
+    related: Annotated[list[Related], Field(max_length=50)] = []
     """Links to other events; the site shows each link from both sides."""
-    sources: Annotated[list[Source], Field(min_length=1)]
+    sources: Annotated[list[Source], Field(min_length=1, max_length=100)]
     """At least one source."""
     body: Markdown | None = None
     """Analysis (Markdown)."""
-    updates: list[Update] = []
+    updates: Annotated[list[Update], Field(max_length=100)] = []
     """The public change log."""
     published: Day
     """When the brief first went out (YYYY-MM-DD)."""
-    former_ids: list[Slug] = []
+    former_ids: Annotated[list[Slug], Field(max_length=20)] = []
     """Ids the brief had before it was renamed: its old addresses (`briefs/<old-id>/`) lead to
     it, and links to `briefs/<old-id>.md` in records still work."""
     draft: bool = False
@@ -400,7 +447,7 @@ class Actor(Record):
     """One paragraph, at most 600 characters."""
     native_name: Line | None = None
     """Name in the actor's own script, e.g. 김정은."""
-    aliases: list[Line] = []
+    aliases: Annotated[list[Line], Field(max_length=30)] = []
     """Other names and spellings; all are searchable."""
     country: Country | None = None
     """ISO 3166-1 alpha-2 country code."""
@@ -408,13 +455,13 @@ class Actor(Record):
     """The id of the actor this one belongs to (KCNA -> north-korea)."""
     title: Line | None = None
     """Position or office."""
-    links: list[Link] = []
+    links: Annotated[list[Link], Field(max_length=30)] = []
     """Official sites and references."""
     wikidata: Wikidata | None = None
     """Wikidata item id, e.g. Q56226."""
     body: Markdown | None = None
     """Longer profile (Markdown)."""
-    former_ids: list[Slug] = []
+    former_ids: Annotated[list[Slug], Field(max_length=20)] = []
     """Ids the actor had before it was renamed: its old addresses (`actors/<old-id>/`) lead to
     the profile, and links to `actors/<old-id>.md` in records still work."""
     draft: bool = False

@@ -7,8 +7,9 @@ instead of 430 ms (see the README's Performance section). So the binary comes fr
 registry, where Pagefind's own installer takes it from: the platform's tarball, checked
 against the SHA-512 digest pinned below (the registry's `integrity` for that exact file), and
 kept inside the virtual environment. `make install` fetches it; a build fetches it when it is
-missing. ``PAGEFIND_BINARY_PATH`` names another binary instead (an offline machine, a platform
-not listed here); it must be release 1.6.0, since the site's search scripts are written for it.
+missing. The download is read a chunk at a time, and stops with a message past `MAX_DOWNLOAD`.
+``PAGEFIND_BINARY_PATH`` names another binary instead (an offline machine, a platform not listed
+here); it must be release 1.6.0, since the site's search scripts are written for it.
 """
 
 from __future__ import annotations
@@ -53,7 +54,12 @@ DIGESTS = {
     ),
 }
 REGISTRY = "https://registry.npmjs.org/"
-TIMEOUT = 120  # seconds, for the download (about 13 MB)
+TIMEOUT = 120  # seconds, for the download
+MAX_DOWNLOAD = 16 * 1024 * 1024
+"""Bytes read of a download at most: the largest of the release's tarballs is 7.5 MB
+(linux-x64: 7,542,388 bytes; the others 7.1 to 7.3 MB). A registry or a proxy that sends more
+is not sending the release, and the download stops there, before it fills the memory."""
+_CHUNK = 64 * 1024
 
 
 def platform_name() -> str:
@@ -93,8 +99,7 @@ def fetch(name: str, path: Path) -> None:
     registry = os.environ.get("NPM_CONFIG_REGISTRY") or REGISTRY
     url = f"{registry.rstrip('/')}/@pagefind/{name}/-/{name}-{VERSION}.tgz"
     try:
-        with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
-            data = response.read()
+        data = _download(url)
     except OSError as exc:
         raise BriefingError(
             f"could not download Pagefind {VERSION} from {url}: {exc}; "
@@ -114,6 +119,26 @@ def fetch(name: str, path: Path) -> None:
         out.write(binary)
     os.chmod(out.name, 0o755)
     os.replace(out.name, path)
+
+
+def _download(url: str) -> bytes:
+    """The body at ``url``, read a chunk at a time and never past `MAX_DOWNLOAD` bytes: a body
+    that says or turns out to be longer stops the download with a message."""
+    too_large = BriefingError(
+        f"{url} sends more than {MAX_DOWNLOAD // (1024 * 1024)} MB, far more than the Pagefind "
+        f"{VERSION} release is (7.5 MB): the download stopped; set PAGEFIND_BINARY_PATH to a "
+        "Pagefind binary of that release"
+    )
+    with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > MAX_DOWNLOAD:
+            raise too_large
+        data = bytearray()
+        while chunk := response.read(_CHUNK):
+            data += chunk
+            if len(data) > MAX_DOWNLOAD:
+                raise too_large
+    return bytes(data)
 
 
 if __name__ == "__main__":  # `make install`: fetch it now rather than in the first build

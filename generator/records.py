@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator import model
 from generator.errors import ContentError, ContentErrors, display_path
-from generator.load import MAX_BYTES, Document, file_problem, load_file
+from generator.load import Document, file_problem, load_file
 from generator.model import Actor, Event, Vocabulary
 from generator.validate import to_record
 
 ID_PATTERN = re.compile(model.SLUG_PATTERN)
 RESERVED_IDS = frozenset({"index"})
+MAX_PAGE_BYTES = 256 * 1024
+"""The largest hand-written page in content/pages/ (maintainers' pages, reviewed as such)."""
 
 
 @dataclass(eq=False)
@@ -48,6 +51,7 @@ def read(content_dir: Path, errors: list[ContentError], cache: RecordCache | Non
     events, bad_events = _load_all(event_files, Event, content_dir, errors, cache)
     actors, bad_actors = _load_all(actor_files, Actor, content_dir, errors, cache)
     _check_pages(content_dir / "pages", content_dir, errors)
+    _check_top_names(content_dir, errors)
     return Records(
         vocabulary,
         vocabulary_doc,
@@ -105,6 +109,9 @@ def _walk_folder(folder: Path, root: Path, errors: list[ContentError]) -> list[t
     names = []  # os.walk rather than Path.rglob: this runs on every `mkdocs serve` rebuild
     for top, dirs, files in os.walk(folder, onerror=unreadable):
         shown = os.path.normpath(os.path.join(base, os.path.relpath(top, folder)))
+        if not (top.isascii() and all(map(str.isascii, dirs)) and all(map(str.isascii, files))):
+            dirs[:] = _named_well(shown, dirs, "folder", errors)  # (not walked into)
+            files = _named_well(shown, files, "file", errors)
         for name in dirs:
             if not name.startswith(".") and os.path.islink(os.path.join(top, name)):
                 errors.append(
@@ -125,6 +132,48 @@ def _walk_folder(folder: Path, root: Path, errors: list[ContentError]) -> list[t
             if not name.startswith(".") or name.lower().endswith((".yaml", ".yml"))
         ]
     return sorted(names)
+
+
+def _named_well(shown: str, names: list[str], kind: str, errors: list[ContentError]) -> list[str]:
+    """``names`` (in the folder shown as ``shown``) less those that are not UTF-8 or not in
+    Unicode's composed form (NFC), each reported: the site's addresses, edit links and search
+    are made from them, and a name that is not UTF-8 cannot be printed or put in an address;
+    a decomposed accent makes a second name that looks the same as the first."""
+    kept = []
+    for name in names:
+        where = os.path.join(shown, name)
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:  # (bytes that are not UTF-8, as os.fsdecode keeps them)
+            readable = os.fsencode(where).decode("utf-8", "backslashreplace")
+            message = f"{kind} name is not UTF-8 text: rename it"
+            errors.append(ContentError(readable, 1, 1, "", message))
+            continue
+        if not unicodedata.is_normalized("NFC", name):
+            composed = unicodedata.normalize("NFC", name)
+            message = (
+                f"{kind} name is not in Unicode's composed form (NFC): its accents are "
+                f"characters of their own; rename it {composed!r}, as typed"
+            )
+            errors.append(ContentError(where, 1, 1, "", message))
+            continue
+        kept.append(name)
+    return kept
+
+
+def _check_top_names(content_dir: Path, errors: list[ContentError]) -> None:
+    """The names in the content folder itself, as those below it (`_named_well`): what the walks
+    of events/, actors/ and pages/ do not see."""
+    try:
+        entries = list(os.scandir(content_dir))
+    except OSError:
+        return  # (the folders' own reading says why)
+    if all(entry.name.isascii() for entry in entries):
+        return
+    shown = display_path(content_dir)
+    folders = [entry.name for entry in entries if entry.is_dir(follow_symlinks=False)]
+    _named_well(shown, folders, "folder", errors)
+    _named_well(shown, [e.name for e in entries if e.name not in folders], "file", errors)
 
 
 def _record_files(
@@ -172,9 +221,9 @@ def _check_pages(folder: Path, root: Path, errors: list[ContentError]) -> None:
     folder, and Markdown pages within the size limit."""
     for name, where in _walk_folder(folder, root, errors):
         problem = file_problem(Path(name), root)
-        if problem is None and name.endswith(".md") and os.stat(name).st_size > MAX_BYTES:
+        if problem is None and name.endswith(".md") and os.stat(name).st_size > MAX_PAGE_BYTES:
             size = os.stat(name).st_size // 1024
-            problem = f"file is {size} KB; pages are limited to {MAX_BYTES // 1024} KB"
+            problem = f"file is {size} KB; pages are limited to {MAX_PAGE_BYTES // 1024} KB"
         if problem is not None:
             errors.append(ContentError(where, 1, 1, "", problem))
 

@@ -153,7 +153,7 @@ def html_escape(value: Any) -> Md:
 
 def html_escape_marked(value: Any) -> Md:
     """`html_escape` for the site's pages: marked for the audit, as `_finalize_marked` does."""
-    return Md(embed.mark(html.escape(safe.unmarked(value))))
+    return Md(embed.mark(html.escape(safe.text(value))))
 
 
 def source_number(sources: Sequence[Any], key: str) -> int:

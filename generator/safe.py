@@ -15,8 +15,10 @@ enforced here and nowhere else:
 and judges links with the same `url_allowed` the sanitizer applies, so `briefing check` and the
 build cannot disagree. The Content-Security-Policy (`csp`) is the second wall.
 
-Markdown's worst cases are bounded here too: link text is matched in linear time
-(`_LinearBrackets`), and `limits` refuses nesting deep enough to exhaust the parser's recursion.
+Markdown's worst cases are bounded too: the converter's work stays in proportion to the text
+(`generator.bounded`: links found in linear time and at most `MAX_LINKS` of them, blocks and
+inline patterns read once), and `limits` refuses nesting deep enough to exhaust the parser's
+recursion.
 """
 
 from __future__ import annotations
@@ -34,21 +36,11 @@ import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_remainder
-from markdown.inlinepatterns import (
-    IMAGE_LINK_RE,
-    IMAGE_REFERENCE_RE,
-    LINK_RE,
-    REFERENCE_RE,
-    ImageInlineProcessor,
-    ImageReferenceInlineProcessor,
-    LinkInlineProcessor,
-    ReferenceInlineProcessor,
-    ShortImageReferenceInlineProcessor,
-    ShortReferenceInlineProcessor,
-)
 from markdown.treeprocessors import Treeprocessor
 
-from generator import embed
+from generator import bounded
+from generator.bounded import MAX_LINK as MAX_LINK  # (re-exported: the limits of record text)
+from generator.bounded import MAX_LINKS as MAX_LINKS
 
 # -- the allow-list: what record Markdown may become ---
 
@@ -70,11 +62,6 @@ MAX_NESTING = 20
 Python-Markdown's recursion): at most 20 `>` before a line's text, at most 80 columns of
 indentation."""
 
-MAX_LINK = 2_100
-"""Characters after `](` in which a link's target and title must end (targets are at most 2,000
-characters, like the `url` fields)."""
-MAX_LINKS = 1_000
-"""Inline links and images (`](`) in one field: each may scan `MAX_LINK` characters."""
 
 _ROOT = "./@root@/"
 """Stands for the path from a page to the site root in links to our own pages (`page_html`)."""
@@ -83,18 +70,73 @@ _RECORD_PAGE = re.compile(re.escape(_ROOT) + r"((?:briefs|actors)/[a-z0-9-]+)/")
 
 
 def url_allowed(url: str) -> bool:
-    """Whether a link target may be published: http(s) and mailto, or a relative link to our own
-    pages (not `//host`, not `/path`). Judged as a browser reads it: entities decoded, tabs and
-    newlines dropped, leading spaces and control characters ignored."""
-    target = re.sub(r"[\t\n\r]", "", html.unescape(url)).lstrip("".join(map(chr, range(33))))
-    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", target)
-    if scheme:
-        return scheme[1].lower() in URL_SCHEMES
-    return _OWN_PAGE.fullmatch(target) is not None
+    """Whether a link target may be published (`url_problem`)."""
+    return url_problem(url) is None
 
 
-# A path inside the site (no `//host`, no `/root`, no `..`) and an optional fragment, or a fragment.
-_OWN_PAGE = re.compile(r"(?!\.\./)(?:[A-Za-z0-9_~-][A-Za-z0-9._~/-]*)?(?:#[A-Za-z0-9._~-]*)?")
+def url_problem(url: str) -> str | None:
+    """Why a link target may not be published, or None: http(s); mailto with one address and
+    nothing else (no ``?subject=``, ``cc=``, ``bcc=``, ``body=``: they fill in a reader's mail);
+    or a link to a page of this site (`own_page`). Judged as a browser reads it: entities
+    decoded, tabs and newlines dropped, leading spaces and control characters ignored."""
+    target = _as_read(url)
+    scheme = _SCHEME.match(target)
+    if scheme is None:
+        if own_page(target) is not None:
+            return None
+        if target.startswith(("/", "\\")) or _OWN_PAGE.fullmatch(target) is None:
+            return _SCHEMES_ALLOWED
+        return _OWN_PATHS
+    name = scheme[1].lower()
+    if name == "mailto" and not _MAILTO.fullmatch(target, scheme.end()):
+        return "a mailto link holds one address and nothing else (no ?subject=, cc=, bcc= or body=)"
+    return None if name in URL_SCHEMES else _SCHEMES_ALLOWED
+
+
+def own_page(target: str) -> str | None:
+    """A link to a page of this site, as the one path from the site root it names (`./`, empty
+    and `.` parts dropped: `./briefs/x.md`, `briefs//x.md` and `briefs/./x.md` are all
+    `briefs/x.md`), with its fragment; None when it is not a plain path inside the site (`..`,
+    %-escapes, `//host`, `/root`, backslashes)."""
+    if _OWN_PAGE.fullmatch(target) is None:
+        return None
+    path, hash_, fragment = target.partition("#")
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    if ".." in parts:
+        return None
+    normal = "/".join(parts) + ("/" if parts and path.endswith("/") else "")
+    return normal + hash_ + fragment
+
+
+def _as_read(url: str) -> str:
+    return re.sub(r"[\t\n\r]", "", html.unescape(_written(url))).lstrip(
+        "".join(map(chr, range(33)))
+    )
+
+
+def _written(url: str) -> str:
+    """A link target as written, from the converter's tree: the placeholders Python-Markdown
+    keeps there until its last steps (backslash escapes, the `&` of an e-mail autolink's
+    character references) put back."""
+    url = url.replace(markdown.util.AMP_SUBSTITUTE, "&")
+    return _ESCAPED.sub(lambda m: chr(int(m[1])), url) if "\x02" in url else url
+
+
+_ESCAPED = re.compile("\x02([0-9]+)\x03")
+_ALL_REFERENCES = re.compile("(?:&#[0-9]+;)+")
+
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_OWN_PAGE = re.compile(r"(?!/)[A-Za-z0-9._~/-]*(?:#[A-Za-z0-9._~-]*)?")
+"""What a link to a page of this site may be written with (its parts are judged by `own_page`)."""
+_MAILTO = re.compile(r"[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_SCHEMES_ALLOWED = (
+    "links must be http(s), mailto or to a page of this site (briefs/<id>.md, actors/<id>.md)"
+)
+_OWN_PATHS = (
+    "a link to a page of this site is its path from the site root, without '..' "
+    "(briefs/<id>.md, actors/<id>.md)"
+)
 
 
 def _attribute(tag: str, name: str, value: str) -> str | None:
@@ -125,67 +167,6 @@ def sanitize(fragment: str) -> str:
 # -- the restricted converter ---
 
 
-class _LinearBrackets:
-    """Link text found in linear time. Python-Markdown looks for the closing bracket of every `[`
-    by scanning the rest of the paragraph, so a paragraph of unmatched `[` took minutes; here the
-    closing positions of every bracket are computed once per text (`_closers`)."""
-
-    def getText(self, data: str, index: int) -> tuple[str, int, bool]:
-        end = _closers(data).get(index)
-        if end is None:
-            return "", len(data), False
-        return data[index : end - 1], end, True
-
-    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
-        # A target and title are looked for in the next MAX_LINK characters only.
-        link: tuple[str, str | None, int, bool] = super().getLink(  # type: ignore[misc]
-            data[: index + MAX_LINK], index
-        )
-        return link
-
-
-@functools.lru_cache(maxsize=8)
-def _closers(data: str) -> dict[int, int]:
-    """For each position, the index just past the `]` that closes a `[` opened right before it
-    (the balance of `[` over `]` first drops below its value there), as Python-Markdown's
-    `getText` counts them."""
-    balance = [0]
-    for char in data:
-        balance.append(balance[-1] + (char == "[") - (char == "]"))
-    found: dict[int, int] = {}
-    last: dict[int, int] = {}  # balance -> nearest position to the right with that balance
-    for position in range(len(data), -1, -1):
-        level = balance[position]
-        if level - 1 in last:
-            found[position] = last[level - 1]
-        last[level] = position
-    return found
-
-
-class _Link(_LinearBrackets, LinkInlineProcessor):
-    pass
-
-
-class _Image(_LinearBrackets, ImageInlineProcessor):
-    pass
-
-
-class _Reference(_LinearBrackets, ReferenceInlineProcessor):
-    pass
-
-
-class _ImageReference(_LinearBrackets, ImageReferenceInlineProcessor):
-    pass
-
-
-class _ShortReference(_LinearBrackets, ShortReferenceInlineProcessor):
-    pass
-
-
-class _ShortImageReference(_LinearBrackets, ShortImageReferenceInlineProcessor):
-    pass
-
-
 class _AttributeLists(AttrListTreeprocessor):
     """Attribute lists (`{: .class onclick=…}`) are recognised as MkDocs would, then dropped."""
 
@@ -206,7 +187,7 @@ class _Inspect(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         md: Any = self.md
-        raw = [str(block) for block in md.htmlStash.rawHtmlBlocks]
+        raw = [str(b) for b in md.htmlStash.rawHtmlBlocks if not _REFERENCE.fullmatch(str(b))]
         if raw:
             more = f" (and {len(raw) - 1} more)" if len(raw) > 1 else ""
             md.findings.append(
@@ -220,18 +201,24 @@ class _Inspect(Treeprocessor):
                 )
             elif tag == "a":
                 href = element.get("href", "")
-                if not url_allowed(href):
-                    md.findings.append(
-                        f"the link to {_clip(href)!r} is removed: links must be http(s), mailto "
-                        "or to a page of this site (briefs/<id>.md, actors/<id>.md)"
-                    )
-                elif not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|#", href):
-                    md.own.append(href)
-                    element.set("href", _ROOT + _page_url(href))
+                problem = url_problem(href)
+                if problem is not None:
+                    shown = _written(href)  # (an e-mail autolink: all character references)
+                    shown = html.unescape(shown) if _ALL_REFERENCES.fullmatch(shown) else shown
+                    md.findings.append(f"the link to {_clip(shown)!r} is removed: {problem}")
+                elif not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|#", _as_read(href)):
+                    own = own_page(_as_read(href)) or ""  # (the one form of the path)
+                    md.own.append(own)
+                    element.set("href", _ROOT + _page_url(own))
             elif md.shift and len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
                 element.tag = f"h{min(6, int(tag[1]) + md.shift)}"
             elif tag == "h1":
                 element.tag = "h2"
+
+
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z0-9]+);")
+"""A character reference, which Python-Markdown keeps as it keeps raw HTML: it is published as
+the character (those that are refused are `generator.model`'s to find)."""
 
 
 def _page_url(href: str) -> str:
@@ -250,13 +237,7 @@ def _clip(text: str, size: int = 40) -> str:
 
 class _RecordExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        patterns = md.inlinePatterns
-        patterns.register(_Reference(REFERENCE_RE, md), "reference", 170)
-        patterns.register(_Link(LINK_RE, md), "link", 160)
-        patterns.register(_Image(IMAGE_LINK_RE, md), "image_link", 150)
-        patterns.register(_ImageReference(IMAGE_REFERENCE_RE, md), "image_reference", 140)
-        patterns.register(_ShortReference(REFERENCE_RE, md), "short_reference", 130)
-        patterns.register(_ShortImageReference(IMAGE_REFERENCE_RE, md), "short_image_ref", 125)
+        bounded.install(md)  # (links found in linear time and counted: `MAX_LINKS`)
         md.preprocessors.deregister("html_block")  # raw HTML is only ever inline: see `_Inspect`
         md.treeprocessors.register(_AttributeLists(md), "attr_list", 8)
         md.treeprocessors.register(_Inspect(md), "briefing_inspect", 7)
@@ -279,36 +260,57 @@ def _convert(text: str, shift: int = 0) -> tuple[str, list[str]]:
     md.findings = []
     md.own = []
     md.shift = shift
+    bounded.reset(md)
     out = md.convert(text)
     return out, list(md.findings)
 
 
 def own_links(text: str) -> list[str]:
-    """The links ``text`` makes to pages of this site, as written (``briefs/x.md#y``)."""
+    """The links ``text`` makes to pages of this site (``briefs/x.md#y``), each in its one form
+    (`own_page`)."""
     if "](" not in text and "]:" not in text:
         return []
     _convert(text)
     return list(_MD.own)
 
 
+# -- characters no record text may hold ---
+
+CONTROLS = frozenset({*range(0x20), *range(0x7F, 0xA0)})
+"""The C0 controls, DEL and the C1 controls (tabs and line breaks are text in Markdown)."""
+BIDI_CONTROLS = frozenset({*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x61C})
+"""The bidi embeddings, overrides and isolates, and the marks (LRM, RLM, ALM): invisible, they
+make text read as other text (the marks too: strict, as nothing the site shows needs them)."""
+NONCHARACTERS = frozenset(
+    {
+        *range(0xFDD0, 0xFDF0),
+        *(plane | last for plane in range(0, 0x110000, 0x10000) for last in (0xFFFE, 0xFFFF)),
+    }
+)
+"""Code points Unicode keeps out of text (U+FFFE breaks YAML readers and XML writers)."""
+_DROP = dict.fromkeys(CONTROLS - {0x09, 0x0A} | BIDI_CONTROLS | NONCHARACTERS)
+"""For `str.translate`: every character above, deleted (`generator.model` refuses them, in every
+field, written raw, as a YAML escape or as a character reference; output drops any anyway)."""
+
+
+def text(value: object) -> str:
+    """Plain text as it is, less the characters no record text may hold: for feeds and open
+    data, which print record text themselves."""
+    return str(value).translate(_DROP)
+
+
 # -- embedding in pages ---
 
 # Characters that Markdown, MkDocs' extensions or HTML could act on, as character references;
-# the noncharacters `generator.embed` writes into pages, removed.
-_TEXT = str.maketrans(
-    {c: f"&#{ord(c)};" for c in "\\`*_{}[]<>#|"} | {"&": "&amp;"} | dict.fromkeys(embed.MARKS)
-)
-_DROP = str.maketrans(dict.fromkeys(embed.MARKS))
+# the refused characters (`_DROP`, which holds the noncharacters `generator.embed` writes into
+# pages), removed.
+_TEXT = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_{}[]<>#|"} | {"&": "&amp;"} | _DROP)
 
 
 def escape(value: object) -> str:
-    """Plain text for a Markdown page: shown as written, whatever it holds."""
+    """Plain text for a Markdown page: shown as written, whatever it holds (less what no record
+    text may hold)."""
     return str(value).translate(_TEXT)
-
-
-def unmarked(value: object) -> str:
-    """Plain text without the characters `generator.embed` writes into pages."""
-    return str(value).translate(_DROP)
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -369,7 +371,7 @@ def to_text(text: str) -> str:
     """Record Markdown as one line of plain text (descriptions, feeds, search summaries)."""
     converted, _ = _convert(text)
     text = re.sub(r"<[^>]*>", "", _BLOCK_END.sub(" ", sanitize(converted)))
-    return " ".join(html.unescape(text).split())
+    return " ".join(html.unescape(text).translate(_DROP).split())
 
 
 _BLOCK_END = re.compile(r"</(?:p|li|h\d|pre|blockquote|td|th|tr)>|<br>|<hr>")

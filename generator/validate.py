@@ -58,6 +58,9 @@ def _translate(doc: Document, model: type[BaseModel], err: Any) -> ContentError:
         message = str(ctx.get("error", err["msg"]))
     elif kind == "too_short":
         message = f"needs at least {ctx.get('min_length', 1)} item(s)"
+    elif kind == "too_long":  # (pydantic counts a list's items, not a mapping's)
+        count = ctx.get("actual_length") or len(value)
+        message = f"has {count} items; the limit is {ctx.get('max_length')}"
     elif kind == "literal_error":
         message = f"'{value}' is not one of {ctx.get('expected')}"
     elif kind == "float_parsing":

@@ -71,7 +71,7 @@ CASES = {
     ),
     "oversized": (
         "body: " + "a" * 300_000 + "\n",
-        f"{P}:1:1: file is 292 KB; records are limited to 256 KB",
+        f"{P}:1:1: file is 292 KB; records are limited to 32 KB",
     ),
     "syntax error": (
         "title: [unclosed\n",
@@ -100,7 +100,7 @@ CASES = {
         ],
     ),
     "nesting beyond the YAML parser's limit": (
-        EVENT + "body: " + "[" * 20_000 + "]" * 20_000 + "\n",
+        EVENT + "body: " + "[" * 2_000 + "]" * 2_000 + "\n",
         f"{P}:35:1006: YAML syntax error: exceeded maximum nesting depth",
     ),
     "duplicate key does not stop the checks": (
@@ -152,6 +152,58 @@ CASES = {
     "bidi override": (
         edit("title: Suspected ballistic missile launch", "title: launch \u202eevil"),
         f"{P}:1:8: title: contains the invisible bidi control U+202E, which can disguise text",
+    ),
+    # characters no field may hold: raw, as a YAML escape, or as a character reference
+    "bidi mark": (
+        edit("  name: Pyongyang area", "  name: Pyongyang \u200farea"),
+        f"{P}:8:9: location.name: contains the invisible bidi control U+200F, which can disguise text",
+    ),
+    "noncharacter as a YAML escape": (
+        edit("title: Suspected ballistic missile launch", 'title: "launch \\uFFFE evil"'),
+        f"{P}:1:8: title: contains the noncharacter U+FFFE, which is not text",
+    ),
+    "noncharacter written raw": (
+        edit("title: Suspected ballistic missile launch", "title: launch \ufffe evil"),
+        f"{P}:1:15: the noncharacter U+FFFE is not allowed in YAML files",
+    ),
+    "noncharacter of another plane written raw": (
+        edit("  role: launched the missile", "  role: launched \U0010fffe the missile"),
+        f"{P}:15:11: actors[0].role: contains the noncharacter U+10FFFE, which is not text",
+    ),
+    "noncharacter in Arabic presentation forms": (
+        edit("said: The launch", "said: The \ufdd0launch"),
+        f"{P}:19:11: claims[0].said: contains the noncharacter U+FDD0, which is not text",
+    ),
+    "C1 control as a YAML escape": (
+        edit(
+            "summary: North Korea fired what appeared to be a ballistic missile.",
+            'summary: "North Korea\\x9b fired."',
+        ),
+        f"{P}:6:10: summary: contains the control character U+009B",
+    ),
+    "bidi override as a character reference": (
+        edit("  text: A failure is likely.", "  text: A &#x202E;failure is likely."),
+        f"{P}:23:9: assessment.text: contains the invisible bidi control U+202E (written as &#x202E;), which can disguise text",
+    ),
+    "bidi isolate as a decimal reference without its semicolon": (
+        edit("said: The launch", "said: The &#8294launch"),
+        f"{P}:19:11: claims[0].said: contains the invisible bidi control U+2066 (written as &#8294), which can disguise text",
+    ),
+    "bidi mark as a named reference in a fact's label": (
+        edit('facts:\n  Missiles: "1"', 'facts:\n  "Miss&rlm;iles": "1"'),
+        f"{P}:26:20: facts.Miss&rlm;iles: contains the invisible bidi control U+200F (written as &rlm;), which can disguise text",
+    ),
+    "noncharacter as a reference in a plain-text field": (
+        edit("    publisher: Korea Herald", "    publisher: Korea Herald &#xFFFF;"),
+        f"{P}:30:16: sources[0].publisher: contains the noncharacter U+FFFF (written as &#xFFFF;), which is not text",
+    ),
+    "C1 control as a reference, leading zeros and all": (
+        edit("  text: A failure is likely.", "  text: A &#x0000085; failure."),
+        f"{P}:23:9: assessment.text: contains the control character U+0085 (written as &#x0000085;)",
+    ),
+    "line break as a reference in a one-line field": (
+        edit("title: Suspected ballistic missile launch", "title: two&#10;lines"),
+        f"{P}:1:8: title: contains the control character U+000A (written as &#10;)",
     ),
     "impossible date": (
         edit('date: "2024-06-26"', 'date: "2024-02-30"'),
@@ -310,6 +362,25 @@ CASES = {
         edit("  text: A failure is likely.", "  text: 'See [the claim](briefs/clam.md#claims).'"),
         f"{P}:23:9: assessment.text: links to 'briefs/clam.md#claims': no event 'clam' (did you mean 'claim'?)",
     ),
+    "mailto with a query": (
+        edit(
+            "  text: A failure is likely.",
+            "  text: '[Tell us](mailto:tips@example.org?bcc=all@example.org&subject=Hi)'",
+        ),
+        f"{P}:23:9: assessment.text: the link to 'mailto:tips@example.org?bcc=all@example…' is removed: a mailto link holds one address and nothing else (no ?subject=, cc=, bcc= or body=)",
+    ),
+    "link climbing out of the site": (
+        edit("  text: A failure is likely.", "  text: 'See [it](briefs/../../../../x).'"),
+        f"{P}:23:9: assessment.text: the link to 'briefs/../../../../x' is removed: a link to a page of this site is its path from the site root, without '..' (briefs/<id>.md, actors/<id>.md)",
+    ),
+    "link climbing out with percent-encoded dots": (
+        edit("  text: A failure is likely.", "  text: 'See [it](%2e%2e/%2e%2e/x).'"),
+        f"{P}:23:9: assessment.text: {LINK % '%2e%2e/%2e%2e/x'}",
+    ),
+    "link to a missing brief, written another way": (
+        edit("  text: A failure is likely.", "  text: 'See [the claim](./briefs//clam.md).'"),
+        f"{P}:23:9: assessment.text: links to 'briefs/clam.md': no event 'clam' (did you mean 'claim'?)",
+    ),
     "image": (
         edit("  text: A failure is likely.", "  text: '![x](https://tracker.example/p.png)'"),
         f"{P}:23:9: assessment.text: the image 'https://tracker.example/p.png' is removed: link to it instead",
@@ -330,6 +401,13 @@ CASES = {
         edit("  text: A failure is likely.", "  text: '" + "[a](b) " * 1001 + "'"),
         f"{P}:23:9: assessment.text: holds 1001 links; a field holds at most 1000 (count of '](')",
     ),
+    "too many links by reference": (
+        edit(
+            "  text: A failure is likely.",
+            "  text: |-\n    [r]: https://x.example/\n\n    " + "[r], " * 1001,
+        ),
+        f"{P}:23:9: assessment.text: holds more than 1000 links and images, inline and by reference; a field holds at most 1000",
+    ),
     "summary two paragraphs": (
         edit(
             "summary: North Korea fired", "summary: |-\n  One.\n\n  Two.\nbody: North Korea fired"
@@ -342,6 +420,16 @@ CASES = {
             f"{P}:21:15: claims[0].sources[0]: unknown source key 'jcs'",
             f"{P}:28:10: sources: needs at least 1 item(s)",
         ],
+    ),
+    "too many tags": (
+        edit("tags: [missile]", "tags: [" + ", ".join(f"t{n}" for n in range(31)) + "]"),
+        f"{P}:27:7: tags: has 31 items; the limit is 30",
+    ),
+    "too many facts": (
+        edit(
+            'facts:\n  Missiles: "1"', "facts: {" + ", ".join(f"f{n}: x" for n in range(51)) + "}"
+        ),
+        f"{P}:25:8: facts: has 51 items; the limit is 50",
     ),
     "list expected": (
         edit("tags: [missile]", "tags: missile"),
@@ -479,6 +567,14 @@ def test_tricky_but_valid_record_loads_as_written(make_content: ContentFactory) 
     assert event.facts == {"Missiles": "1.10", "Mode": "0755", "Flag": "off"}
 
 
+def test_character_references_are_text_not_raw_html(make_content: ContentFactory) -> None:
+    # Python-Markdown keeps them as it keeps raw HTML; they are published as the character.
+    text = "summary: Seoul &amp; Tokyo said so ([source](https://x.example/)) &copy;"
+    root = make_content(events={"refs": edit("summary: North Korea", text)})
+    summary = build_site(root).event_by_id["refs"].record.summary
+    assert summary.startswith("Seoul &amp; Tokyo")
+
+
 @pytest.mark.parametrize(
     "odd",
     [
@@ -588,7 +684,7 @@ def test_records_must_be_regular_files_inside_content(
         f"content/events/2024/away.yaml:1:1: is a symbolic link to {out}, outside content/: content files must be inside the content folder",
         "content/events/2024/gone.yaml:1:1: is a symbolic link to "
         f"{tmp_path / 'nowhere.yaml'}, which does not exist",
-        "content/events/2024/huge.yaml:1:1: file is 300 KB; records are limited to 256 KB",
+        "content/events/2024/huge.yaml:1:1: file is 300 KB; records are limited to 32 KB",
         "content/events/2024/pipe.yaml:1:1: is a device, pipe or socket, not a regular file",
         "content/events/2024/zero.yaml:1:1: is a symbolic link to /dev/zero, outside content/: content files must be inside the content folder",
         "content/events/linked:1:1: is a symbolic link to a folder, which is not read: move the files into the content folder",

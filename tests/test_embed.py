@@ -61,7 +61,7 @@ def test_record_text_cannot_forge_a_placeholder_or_a_mark() -> None:
     forged = "\ufdd3" + "0" + "\ufdd4 \ufdd0<b>\ufdd1 " + embed.BLOCK
     assert not embed.MARKS & set(safe.escape(forged))
     assert not embed.MARKS & set(safe.to_html(forged))
-    assert not embed.MARKS & set(safe.unmarked(forged))
+    assert not embed.MARKS & set(safe.text(forged))
 
 
 # -- the audit ---

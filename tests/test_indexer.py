@@ -10,9 +10,9 @@ import os
 import subprocess
 import tarfile
 import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -160,6 +160,56 @@ def test_a_tarball_that_is_not_the_pinned_one_is_refused(
 class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+class Endless(BaseHTTPRequestHandler):
+    """Sends far more than any release, in chunks, with its length said (``/said``) or not,
+    and counts what it got to send before the client hung up (``sent``)."""
+
+    sent: ClassVar[dict[str, int]] = {}
+    TOTAL = 4 * pagefind_binary.MAX_DOWNLOAD
+
+    def do_GET(self) -> None:
+        said = self.path.startswith("/said/")
+        self.send_response(200)
+        if said:
+            self.send_header("Content-Length", str(self.TOTAL))
+        self.end_headers()
+        chunk, sent = b"\0" * 65_536, 0
+        try:
+            while sent < self.TOTAL:
+                self.wfile.write(chunk)
+                sent += len(chunk)
+        except OSError:
+            pass  # (the client stopped reading)
+        self.sent["said" if said else "unsaid"] = sent
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_a_download_past_the_limit_stops_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A registry (a real local server) that sends more than the release's size: stopped at
+    once when it says so, after `MAX_DOWNLOAD` bytes when it does not, and nothing written."""
+    Endless.protocol_version = "HTTP/1.0"  # (no length said: the body ends when it closes)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Endless)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    target = tmp_path / "bin" / "pagefind_extended"
+    try:
+        for kind in ("said", "unsaid"):
+            address = f"http://127.0.0.1:{server.server_address[1]}/{kind}/"
+            monkeypatch.setenv("NPM_CONFIG_REGISTRY", address)
+            with pytest.raises(BriefingError, match=r"sends more than 16 MB, far more than the"):
+                pagefind_binary.fetch("linux-x64", target)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not target.parent.exists()
+    # Stopped early: what the server got to send is what the client read, and the buffers.
+    assert Endless.sent["said"] < Endless.TOTAL / 2, Endless.sent
+    assert Endless.sent["unsaid"] < Endless.TOTAL / 2, Endless.sent
 
 
 def test_a_binary_named_that_is_not_there_is_one_message(
