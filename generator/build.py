@@ -69,7 +69,9 @@ from generator.tuning import Collector
 log = logging.getLogger("mkdocs.plugins.briefing.build")  # (MkDocs shows its loggers only)
 
 ERRORS = "briefing-errors.json"
-"""Under `mkdocs serve`, while the content has errors: the errors, a JSON list of lines."""
+"""Under `mkdocs serve`: the content's errors, a JSON list of lines, empty when there are none
+(the script on every page asks for it: a missing file was a 404 in the browser's console and a
+warning in the server's terminal on each page load)."""
 
 
 @dataclass(frozen=True)
@@ -365,7 +367,7 @@ class Builder:
         ``path:line:col: field: message`` each, to `ERRORS` in the site folder. A script on
         every page under serve (see `generator.plugin`) shows them over the page, as text;
         MkDocs' livereload reloads the pages after each rebuild, and the next good build
-        removes the file. Nothing of MkDocs' is patched.
+        empties the list. Nothing of MkDocs' is patched.
         """
         assert self.last is not None
         problems = exc.errors if isinstance(exc, ContentErrors) else [exc]
@@ -425,7 +427,7 @@ class Builder:
         feeds, unless the rendering child wrote them; the sitemap."""
         run, out = self.run, self.run.site_dir
         if self.serving and not run.failed:
-            (out / ERRORS).unlink(missing_ok=True)
+            (out / ERRORS).write_text("[]", encoding="utf-8")
         indexer, run.indexer = run.indexer, None
         if indexer is not None:
             indexer.write()  # (while this process exports the data, if it does)
@@ -540,7 +542,10 @@ class Builder:
     def _sitemap(self, urls: Sequence[sitemap.Url]) -> None:
         """The sitemap of the pages MkDocs built. A dirty build's site folder may hold more
         files of pages, from a larger site: the folder is emptied first."""
-        made = sitemap.files(urls, self.settings.site_url, self.settings.templates_dir)
+        settings = self.settings
+        made = sitemap.files(
+            urls, settings.site_url, settings.templates_dir, beside=feeds.TOPIC_FOLDERS
+        )
         shutil.rmtree(self.run.site_dir / sitemap.FOLDER, ignore_errors=True)
         output.write_files(self.run.site_dir, made)
 

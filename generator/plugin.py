@@ -154,7 +154,11 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     ) -> str:
         # MkDocs keeps every page's Markdown and HTML until the build ends (it converts all
         # pages before it renders any). The Markdown is no longer needed once converted; the
-        # HTML waits compressed until the page is built (`on_page_context`).
+        # HTML waits compressed until the page is built (`on_page_context`). MkDocs' `title`
+        # answers None for a page without Markdown, and every other page's navigation, drawer
+        # and header print it: it is kept first (from the front matter or the first heading,
+        # HTML-escaped either way: `on_page_markdown`, and MkDocs keeps a heading's entities).
+        page.title = page.title
         page.markdown = None
         return self.shelf.put(page.file.src_uri, html)
 
