@@ -58,7 +58,7 @@ from generator import (
     tuning,
 )
 from generator.background import Background, can_fork
-from generator.errors import BriefingError, ContentErrors
+from generator.errors import BriefingError, ContentErrors, warn
 from generator.link import Site, build_site
 from generator.pagewriter import PageWriter
 from generator.records import RecordCache
@@ -454,7 +454,7 @@ class Builder:
             )
             self.publishing.start()
         if not self.serving and (warning := budget.check(out, self.settings.size_budget)):
-            budget.warn(warning)
+            warn(warning)
         if run.unwarmed is not None and run.site is not None:
             self._warm(run.site, run.unwarmed)
 

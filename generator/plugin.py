@@ -26,7 +26,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from generator import addresses, minify, pagewriter, safe, settings, sitemap, trim, tuning
 from generator.build import Builder
-from generator.errors import BriefingError, ContentErrors, display_path
+from generator.errors import BriefingError, ContentErrors, display_path, warn
 from generator.settings import BriefingConfig
 
 SERVE_SCRIPT = "assets/briefing-serve.js"
@@ -94,6 +94,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.builder.settings = settings.from_mkdocs(config, self.config)
+        # (Not under serve, a preview, whose address MkDocs sets to its own, local, one.)
+        address = settings.address_warning(self.builder.settings.site_url)
+        if address and not self.builder.serving:
+            warn(address)
         self.shelf = tuning.Shelf()  # (new at each build: a failed one may have left pages)
         self.skipped.handed.clear()
         if self.builder.serving:  # (shows content errors over the page: see Builder._last_good)

@@ -6,10 +6,10 @@ Browsers fetch the sitemap too: Material's bundle asks for ``sitemap.xml`` besid
 stays a few hundred bytes however large the site grows, so no reader downloads the list of
 pages. The topic feeds are in folders of their own (``feeds/actors/``, ``feeds/tags/``): each
 gets a copy of the index (`files`' ``beside``), or every actor's and tag's page would log a 404
-in the reader's console. Crawlers read the index that robots.txt names, then each file it lists. The sitemap
-protocol allows 50,000 URLs per file: a site of 50,000 events has more pages, so the pages are
-cut, in the order MkDocs builds them, into numbered files. (One file per section would not do:
-the briefs alone reach the limit at that size.)
+in the reader's console. Crawlers read the index that robots.txt names, then each file it
+lists. The sitemap protocol allows 50,000 URLs per file: a site of 50,000 events has more
+pages, so the pages are cut, in the order MkDocs builds them, into numbered files. (One file per
+section would not do: the briefs alone reach the limit at that size.)
 
 Each page is at its canonical address, with its record's date as ``lastmod`` (``lastmod`` in the
 generated front matter: a brief's last update, a profile's newest brief, a list's newest entry);
