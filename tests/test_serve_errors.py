@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Dialog, expect
 
-from tests.browser_support import _screenshot, open_page
+from tests.browser_support import PHONE, _screenshot, open_page
 from tests.test_site import _fetch, serving
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -93,9 +93,6 @@ def test_serve_shows_content_errors_over_the_last_good_site(
             assert tab.locator("#briefing-errors").count() == 0
             assert dialogs == []
         assert _errors(url) is None
-
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 def _check_panel_on_a_phone(browser: Browser, url: str, count: int) -> None:
