@@ -282,7 +282,8 @@ def test_pages_the_nav_does_not_title_keep_their_titles(tmp_path: Path) -> None:
     assert drawer is not None
     about = [link.get_text(" ", strip=True) for link in drawer.select("[data-md-level='1'] a")]
     assert about[:1] == ["About this briefing"] and "Data" in about, about
-    assert "Methodology" in page.select_one(".md-header__topic[data-md-component]").get_text()
+    topic = page.select_one(".md-header__topic[data-md-component]")
+    assert topic is not None and "Methodology" in topic.get_text()
     assert "None" not in [t.get_text(strip=True) for t in page.select(".md-ellipsis")]
 
 
