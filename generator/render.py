@@ -154,6 +154,12 @@ def month_name(number: int) -> str:
     return calendar.month_name[number]
 
 
+def month_anchor(year: int, month: int) -> str:
+    """The id of a month's heading on its year's page (``june-2024``), which the home page's
+    chart links to."""
+    return f"{month_name(month).lower()}-{year}"
+
+
 def meta(value: str) -> Md:
     """A front-matter value (title, description): a quoted YAML string. (Themes print titles
     and descriptions into HTML unescaped: the plugin escapes them for every page.)"""
@@ -196,6 +202,7 @@ def environment(
         number=number,
     )
     env.globals.update(when=when, source_number=source_number, month_name=month_name, link=link)
+    env.globals.update(month_anchor=month_anchor)
     env.globals.update(search_parts=parts.of_site)  # (the search page: see generator.parts)
     return env
 

@@ -21,11 +21,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from generator.chart import colours
 from generator.link import EventEntry, Site
 from generator.memo import ByName, PerRecord
 
-PALETTE = 10
-"""Number of series colours in briefing.css (.chart-type-0 … 9)."""
 MARKS = 400
 """Above this many events the overview shows counts, not single events."""
 WIDTH, LABELS, LANE, AXIS = 1000, 150, 26, 26
@@ -129,8 +128,9 @@ def _months(first: dt.date, last: dt.date) -> Iterator[dt.date]:
 
 def _lanes(site: Site) -> list[Lane]:
     used = {e.record.type for e in site.events}
-    types = [(i, t) for i, t in enumerate(site.vocabulary.event_types) if t.id in used]
-    return [Lane(t.id, t.label, index % PALETTE, n * LANE) for n, (index, t) in enumerate(types)]
+    colour = colours(site.vocabulary)
+    types = [t for t in site.vocabulary.event_types if t.id in used]
+    return [Lane(t.id, t.label, colour[t.id], n * LANE) for n, t in enumerate(types)]
 
 
 def _ticks(scale: Scale, first: dt.date, last: dt.date) -> list[Tick]:
@@ -314,7 +314,7 @@ def strip(site: Site, event: EventEntry) -> Strip:
     first = max(first - margin, dt.date.min)
     last = min(last + margin, dt.date.max)
     scale = Scale(first, last, STRIP_LEFT, STRIP_RIGHT)
-    colours = {t.id: i % PALETTE for i, t in enumerate(site.vocabulary.event_types)}
+    colour = colours(site.vocabulary)
     point = STRIP_POINT * 100 / STRIP_NARROWEST  # (a day's mark, in percent at its narrowest)
     ends: list[float] = []  # (where each row's last mark ends, in percent at the narrowest)
     marks = []
@@ -327,7 +327,7 @@ def strip(site: Site, event: EventEntry) -> Strip:
         row = next((n for n, taken in enumerate(ends) if taken <= x), len(ends))
         ends[row : row + 1] = [end]
         role = "self" if other is event else "related" if other.id in related else "neighbour"
-        marks.append(StripMark(other, x, width, row, colours[other.record.type], role))
+        marks.append(StripMark(other, x, width, row, colour[other.record.type], role))
     at = event.record.date.first.isoformat()
     return Strip(marks, _strip_ticks(scale, first, last), len(ends), at)
 
@@ -431,6 +431,7 @@ def data(site: Site, rows: Rows | None = None) -> dict[str, str]:
     rows = rows or Rows()
     origin = dt.date(site.events[0].record.date.first.year, 1, 1)
     vocab = site.vocabulary
+    colour = colours(vocab)
     type_ids = tuple(t.id for t in vocab.event_types)
     status_ids = tuple(s.id for s in vocab.statuses)
     actor_ids = tuple(a.id for a in site.actors)
@@ -466,7 +467,7 @@ def data(site: Site, rows: Rows | None = None) -> dict[str, str]:
     first, days, type_, status, actor, tag, *_ = zip(*table, strict=True)
     index = {
         "origin": origin.isoformat(),
-        "types": [[t.id, t.label, i % PALETTE] for i, t in enumerate(vocab.event_types)],
+        "types": [[t.id, t.label, colour[t.id]] for t in vocab.event_types],
         "statuses": [[s.id, s.label] for s in vocab.statuses],
         "actors": [[a.id, a.record.name] for a in site.actors],
         "tags": list(site.tags),

@@ -259,7 +259,7 @@ def test_no_page_over_budget_and_nav_holds_hubs_only(shipped: Path) -> None:
     home = soup(shipped / "index.html")
     tabs = [a.get_text(strip=True) for a in home.select("nav.md-tabs a")]
     assert tabs == ["Home", "Briefs", "Timeline", "Actors", "Tags", "Map", "Search", "About"]
-    assert home.select_one("figure.chart svg[role=img]") is not None
+    assert home.select_one("figure.chart svg[role=group] a.chart-month") is not None
 
 
 def test_pages_the_nav_does_not_title_keep_their_titles(tmp_path: Path) -> None:
