@@ -56,10 +56,12 @@ from generator import (
     sitemap,
     timeline,
     tuning,
+    words,
 )
 from generator.background import Background, can_fork
 from generator.errors import BriefingError, ContentErrors, warn
 from generator.link import Site, build_site
+from generator.memo import PerRecord
 from generator.pagewriter import PageWriter
 from generator.records import RecordCache
 from generator.render import Compiled, Page, Renderer, environment
@@ -176,6 +178,8 @@ class Builder:
         """Serving: what the hubs show of every event, kept while it is unchanged."""
         self.exported = exports.Memo()
         self.rows = timeline.Rows()
+        self.words = PerRecord()
+        """The words of each record, for the search page's suggestions (`generator.words`)."""
         self.collector = Collector(serving)
         self.last: changes.Generated | None = None
         """Serving: the last good build (what the cache folder holds)."""
@@ -525,6 +529,7 @@ class Builder:
         steps: list[Callable[[], Mapping[str, str | bytes]]] = [
             lambda: exports.files(site, settings.site_url, self.exported),
             lambda: timeline.data(site, self.rows),
+            lambda: words.files(site, self.words),
             lambda: {
                 "feed.xml": feeds.briefs_feed(site, settings),
                 "updates.xml": feeds.updates_feed(site, settings),

@@ -232,4 +232,3 @@ def _month_pages(years: dict[int, list[EventEntry]], size: int) -> dict[tuple[in
                 if key[1] and key not in found:
                     found[key] = pager.path(pager.number)
     return found
-

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import html
 import json
 import traceback
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import babel
 import jinja2
 from markupsafe import Markup
 
@@ -150,6 +152,18 @@ def countries(event: EventEntry) -> list[str]:
     return sorted(found)
 
 
+@functools.cache
+def country_name(code: str) -> str:
+    """A country as readers know it (``KP``: North Korea, ``US``: United States): its name in
+    English among the Unicode CLDR's territory names, through Babel, a maintained source that
+    pycountry's official names (``Korea, Democratic People's Republic of``) are not meant to
+    be; the code itself if CLDR has no name for it."""
+    return str(_ENGLISH.territories.get(code.upper(), code))
+
+
+_ENGLISH = babel.Locale("en")
+
+
 def month_name(number: int) -> str:
     return calendar.month_name[number]
 
@@ -193,6 +207,7 @@ def environment(
         markdown=markdown,
         trusted=trusted,
         countries=countries,
+        country_name=country_name,
         cell=cell,
         url=url,
         meta=meta,

@@ -19,8 +19,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from generator import settings
+from generator import settings, words
 from generator.link import build_site
+from generator.render import country_name
 from tests.conftest import FIXTURE
 from tests.sitebuild import (
     ROOT,
@@ -180,6 +181,12 @@ def test_search_indexes_a_briefs_own_words_not_its_links_and_apparatus(shipped: 
             + [record.assessment.text if record.assessment else ""]
             + [claim.said for claim in record.claims]
             + ([record.location.name] if record.location else [])
+            # (Where it happened is the brief's own: the key facts name the country.)
+            + (
+                [country_name(record.location.country)]
+                if record.location and record.location.country
+                else []
+            )
         )
         named = {i.actor.record.name for i in event.actors}
         named |= {model.actor_by_id[claim.by].record.name for claim in record.claims}
@@ -480,3 +487,11 @@ def test_a_count_below_one_in_the_plugin_options_is_one_message(
     assert f"Expected a whole number of at least 1, but received: {value!r}" in result.stderr
     assert option in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_the_search_page_has_its_word_list(shipped: Path) -> None:
+    """search/words.json, beside the search page, holds the records' words (for suggestions
+    when a search finds nothing: generator/words.py)."""
+    listed = json.loads((shipped / "search" / "words.json").read_text(encoding="utf-8"))
+    assert {"missile", "balloons", "treaty", "korea"} <= set(listed)
+    assert listed == words.word_list(build_site(ROOT / "content"))
