@@ -501,8 +501,9 @@ def test_home_chart_reads_as_the_records_say(shipped: Path, model: Site) -> None
     # and the table say them).
     assert svg.get("role") == "group"
     named = {el.get("id"): el.text or "" for el in svg if el.get("id")}
-    title, description = named[svg.get("aria-labelledby")], named[svg.get("aria-describedby")]
-    assert title == f"Events per month by type, {months[0]} to {months[-1]}"
+    name = named[svg.get("aria-labelledby")]
+    description = named[svg.get("aria-describedby")]
+    assert name == f"Events per month by type, {months[0]} to {months[-1]}"
     for label in order:
         total = sum(by_type.get(label, 0) for by_type in per_month.values())
         assert f"{label} {total}" in description
@@ -557,7 +558,9 @@ def test_a_month_on_a_later_page_is_linked_there() -> None:
     site = build_site(FIXTURE)
     pages = render_site(site, Settings(templates_dir=ROOT / "templates", page_size=1))
     home = BeautifulSoup(pages["index.md"], "html.parser")
-    links = {a["aria-label"].split(":")[0]: a["xlink:href"] for a in home.select("a.chart-month")}
+    links = {
+        str(a["aria-label"]).split(":")[0]: a["xlink:href"] for a in home.select("a.chart-month")
+    }
     # 2024: balloons (c. May), then launch and claim (26 and 27 June): June starts on page 2.
     assert links["May 2024"] == "timeline/2024/#may-2024"
     assert links["June 2024"] == "timeline/2024/page/2/#june-2024"
@@ -568,7 +571,7 @@ def test_a_month_on_a_later_page_is_linked_there() -> None:
 def test_home_lists_each_brief_once(shipped: Path, model: Site) -> None:
     """The developing stories, then the latest of the other briefs: none twice."""
     home = soup(shipped / "index.html")
-    listed = [a["href"] for a in home.select(".entry p:first-child a[href*='briefs/']")]
+    listed = [str(a["href"]) for a in home.select(".entry p:first-child a[href*='briefs/']")]
     assert len(listed) == len(set(listed)) > 10
     developing = [e for e in reversed(model.events) if e.record.status == "developing"][:10]
     others = [e for e in reversed(model.events) if e not in developing][:10]

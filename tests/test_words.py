@@ -4,6 +4,7 @@ first, written beside the search page, and read again only for records that chan
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,12 @@ def test_an_edit_reads_the_edited_record_alone(
     first = words.word_list(site, memo)
     read: list[object] = []
     original = words.words_of
-    monkeypatch.setattr(words, "words_of", lambda texts: read.append(texts) or original(texts))
+
+    def counted(texts: Iterable[str]) -> frozenset[str]:
+        read.append(texts)
+        return original(texts)
+
+    monkeypatch.setattr(words, "words_of", counted)
     assert words.word_list(site, memo) == first
     assert read == []
     launch = next(Path(content).rglob("launch.yaml"))
