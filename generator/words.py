@@ -61,16 +61,15 @@ def actor_text(actor: ActorEntry) -> Iterator[str]:
 def words_of(texts: Iterable[str]) -> frozenset[str]:
     """The distinct words of ``texts``, lowercased; hyphenated words also as their parts, and
     words with an apostrophe as their parts only."""
+    text = _NOT_TEXT.sub(" ", "\n".join(texts)).lower().replace("’", "'")
     found: set[str] = set()
-    for text in texts:
-        for match in _WORD.finditer(_NOT_TEXT.sub(" ", text)):
-            word = match[0].lower().replace("’", "'")
-            whole = [] if "'" in word else [word]  # ("korea's": korea, and no possessive)
-            parts = re.split(r"['-]", word) if ("-" in word or "'" in word) else []
-            for candidate in (*whole, *parts):
-                if SHORTEST <= len(candidate) <= LONGEST:
-                    found.add(candidate)
-    return frozenset(found)
+    for word in set(_WORD.findall(text)):  # (each distinct word once: most repeat)
+        if "-" in word or "'" in word:
+            found.update(re.split(r"['-]", word))
+            if "'" in word:
+                continue  # ("korea's": korea, and no possessive)
+        found.add(word)
+    return frozenset(w for w in found if SHORTEST <= len(w) <= LONGEST)
 
 
 def word_list(site: Site, memo: PerRecord | None = None) -> list[str]:
