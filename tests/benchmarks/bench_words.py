@@ -11,6 +11,7 @@ kept (`mkdocs serve` after an edit).
 from __future__ import annotations
 
 import argparse
+import gc
 import gzip
 import json
 import tempfile
@@ -25,6 +26,7 @@ from generator.synth import generate
 
 def measure(content: Path) -> dict[str, float]:
     site = build_site(content)
+    gc.freeze()  # (as a build does once it has read the records: `tuning.Collector`)
     memo = PerRecord()
     started, cpu = time.perf_counter(), time.process_time()
     text = words.files(site, memo)[words.PATH]
