@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from generator import settings
+from generator.link import build_site
 from tests.browser_support import (
     ACTOR_ID,
     BRIEF_ID,
@@ -290,6 +291,11 @@ def test_on_a_phone_each_claim_is_a_block_and_nothing_is_wider_than_the_screen(
     )
     assert page.evaluate(WIDER_THAN_THE_SCREEN) == []
     _screenshot(page, f"claims-390-{context_options['color_scheme']}")
+    # Every brief: nothing reaches past the screen or scrolls sideways.
+    for event in build_site(ROOT / "content").events:
+        page.goto(f"{site_url}/briefs/{event.id}/")
+        expect(page.locator("article h1")).to_be_visible()
+        assert page.evaluate(WIDER_THAN_THE_SCREEN) == [], event.id
 
 
 def test_on_a_wide_screen_claims_stay_a_table(page: Page, site_url: str) -> None:
