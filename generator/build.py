@@ -61,7 +61,6 @@ from generator import (
 from generator.background import Background, can_fork
 from generator.errors import BriefingError, ContentErrors, warn
 from generator.link import Site, build_site
-from generator.memo import PerRecord
 from generator.pagewriter import PageWriter
 from generator.records import RecordCache
 from generator.render import Compiled, Page, Renderer, environment
@@ -178,7 +177,7 @@ class Builder:
         """Serving: what the hubs show of every event, kept while it is unchanged."""
         self.exported = exports.Memo()
         self.rows = timeline.Rows()
-        self.words = PerRecord()
+        self.words = words.Tally()
         """The words of each record, for the search page's suggestions (`generator.words`)."""
         self.collector = Collector(serving)
         self.last: changes.Generated | None = None

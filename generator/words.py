@@ -10,20 +10,19 @@ lowercased, the words in more records first, at most `LIMIT` of them. Numbers, l
 and markup are left out. It is fetched only when a search finds nothing.
 
 Under `mkdocs serve` the words of each record are kept while the record object is the same
-(`generator.memo`), so an edit reads one record's text again, not every record's.
+(`Tally`), so an edit reads one record's text again, not every record's.
 """
 
 from __future__ import annotations
 
-import itertools
+import functools
 import json
 import re
 import string
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from generator.link import ActorEntry, EventEntry, Site
-from generator.memo import PerRecord
 
 PATH = "search/words.json"
 """Beside the search page (``search/index.html``)."""
@@ -81,18 +80,44 @@ _SPACES = str.maketrans(dict.fromkeys(string.punctuation.replace("-", "") + "“
 """Every punctuation mark but the hyphen, as a space."""
 
 
-def word_list(site: Site, memo: PerRecord | None = None) -> list[str]:
+class Tally:
+    """How many records hold each word, kept from one build to the next under `mkdocs serve`:
+    a record's words are counted in when its record object is new and out when it goes, so an
+    edit costs the edited record's words, not a pass over every record's (a second at 50,000
+    events, on the thread that an edit's next save waits for)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self._words: dict[int, tuple[object, frozenset[str]]] = {}
+
+    def update(self, site: Site) -> Counter[str]:
+        """The counts for ``site``'s records."""
+        seen: dict[int, tuple[object, frozenset[str]]] = {}
+        texts: list[tuple[object, Callable[[], Iterator[str]]]] = [
+            (e.record, functools.partial(event_text, e)) for e in site.events
+        ]
+        texts += [(a.record, functools.partial(actor_text, a)) for a in site.actors]
+        for record, text in texts:
+            last = self._words.get(id(record))
+            if last is None or last[0] is not record:
+                last = (record, words_of(text()))
+                self.counts.update(last[1])
+            seen[id(record)] = last
+        for key, (held, gone) in self._words.items():
+            if seen.get(key, (None,))[0] is not held:
+                self.counts.subtract(gone)
+        self._words = seen
+        return self.counts
+
+
+def word_list(site: Site, tally: Tally | None = None) -> list[str]:
     """The site's words, those in more records first (then alphabetically), at most `LIMIT`."""
-    memo = memo or PerRecord()
-    found = [memo.get(e.record, "words", None, words_of, event_text(e)) for e in site.events]
-    found += [memo.get(a.record, "words", None, words_of, actor_text(a)) for a in site.actors]
-    memo.forget_unused()
-    counts = Counter(itertools.chain.from_iterable(found))
-    kept = ((w, n) for w, n in counts.items() if SHORTEST <= len(w) <= LONGEST)
+    counts = (tally or Tally()).update(site)
+    kept = ((w, n) for w, n in counts.items() if n > 0 and SHORTEST <= len(w) <= LONGEST)
     ranked = sorted(kept, key=lambda item: (-item[1], item[0]))
     return [word for word, _ in ranked[:LIMIT]]
 
 
-def files(site: Site, memo: PerRecord | None = None) -> dict[str, str]:
+def files(site: Site, tally: Tally | None = None) -> dict[str, str]:
     """The word list, as a site file: a JSON array, without spaces."""
-    return {PATH: json.dumps(word_list(site, memo), ensure_ascii=False, separators=(",", ":"))}
+    return {PATH: json.dumps(word_list(site, tally), ensure_ascii=False, separators=(",", ":"))}

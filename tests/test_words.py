@@ -12,7 +12,7 @@ import yaml
 
 from generator import words
 from generator.link import build_site
-from generator.memo import PerRecord
+from generator.records import RecordCache
 from tests.conftest import ContentFactory
 
 BODY = """\
@@ -67,11 +67,13 @@ def test_at_most_the_limit(make_content: ContentFactory, monkeypatch: pytest.Mon
 def test_an_edit_reads_the_edited_record_alone(
     make_content: ContentFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Under serve the words of unchanged records are kept (their record objects are the same)."""
+    """Under serve unchanged records stay the same objects (`RecordCache`): their words are
+    counted once, and an edit counts the edited record's out and in again."""
     content = make_content()
-    site = build_site(content)
-    memo = PerRecord()
-    first = words.word_list(site, memo)
+    records = RecordCache()
+    site = build_site(content, cache=records)
+    tally = words.Tally()
+    first = words.word_list(site, tally)
     read: list[object] = []
     original = words.words_of
 
@@ -80,9 +82,12 @@ def test_an_edit_reads_the_edited_record_alone(
         return original(texts)
 
     monkeypatch.setattr(words, "words_of", counted)
-    assert words.word_list(site, memo) == first
+    assert words.word_list(site, tally) == first
     assert read == []
     launch = next(Path(content).rglob("launch.yaml"))
-    launch.write_text(launch.read_text().replace("fired", "fired a zxqvlong"), encoding="utf-8")
-    again = build_site(content)
-    assert "zxqvlong" in words.word_list(again, PerRecord())
+    launch.write_text(launch.read_text().replace("fired", "zxqvlong"), encoding="utf-8")
+    edited = build_site(content, cache=records)
+    listed = words.word_list(edited, tally)
+    assert len(read) == 1
+    assert "zxqvlong" in listed and "fired" not in listed
+    assert listed == words.word_list(edited)  # (the same as counted from scratch)

@@ -20,19 +20,18 @@ from pathlib import Path
 
 from generator import words
 from generator.link import build_site
-from generator.memo import PerRecord
 from generator.synth import generate
 
 
 def measure(content: Path) -> dict[str, float]:
     site = build_site(content)
     gc.freeze()  # (as a build does once it has read the records: `tuning.Collector`)
-    memo = PerRecord()
+    tally = words.Tally()
     started, cpu = time.perf_counter(), time.process_time()
-    text = words.files(site, memo)[words.PATH]
+    text = words.files(site, tally)[words.PATH]
     cold, cold_cpu = time.perf_counter() - started, time.process_time() - cpu
     started = time.perf_counter()
-    words.files(site, memo)
+    words.files(site, tally)
     kept = time.perf_counter() - started
     raw = text.encode("utf-8")
     return {
