@@ -430,6 +430,7 @@ class Builder:
         feeds, unless the rendering child wrote them; the sitemap."""
         run, out = self.run, self.run.site_dir
         if self.serving and not run.failed:
+            out.mkdir(parents=True, exist_ok=True)
             (out / ERRORS).write_text("[]", encoding="utf-8")
         indexer, run.indexer = run.indexer, None
         if indexer is not None:

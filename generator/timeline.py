@@ -310,9 +310,9 @@ def strip(site: Site, event: EventEntry) -> Strip:
     related = {other.id for group in event.related for other in group.events}
     first = min(e.record.date.first for e in shown)
     last = max(e.record.date.last for e in shown)
-    margin = dt.timedelta(days=max(2, (last - first).days // 12))
-    first = max(first - margin, dt.date.min)
-    last = min(last + margin, dt.date.max)
+    margin = max(2, (last - first).days // 12)
+    first = dt.date.fromordinal(max(first.toordinal() - margin, 1))
+    last = dt.date.fromordinal(min(last.toordinal() + margin, dt.date.max.toordinal()))
     scale = Scale(first, last, STRIP_LEFT, STRIP_RIGHT)
     colour = colours(site.vocabulary)
     point = STRIP_POINT * 100 / STRIP_NARROWEST  # (a day's mark, in percent at its narrowest)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import venv
 import zipfile
 from pathlib import Path
 
@@ -23,10 +24,12 @@ pytestmark = pytest.mark.slow
 
 
 def _pip(*arguments: str) -> str:
-    """pip's output for ``arguments``, ending with the project's folder."""
-    options = ["--no-deps", "--no-cache-dir", "--quiet"]
+    """pip's output for ``arguments`` (its command's options after the command), ending with
+    the project's folder."""
+    at = 2 if arguments[0] == "--python" else 0
+    command = [*arguments[: at + 1], "--no-deps", "--no-cache-dir", "--quiet", *arguments[at + 1 :]]
     result = subprocess.run(
-        [sys.executable, "-m", "pip", arguments[0], *options, *arguments[1:], str(ROOT)],
+        [sys.executable, "-m", "pip", *command, str(ROOT)],
         capture_output=True,
         text=True,
         check=False,
@@ -53,7 +56,11 @@ def test_a_wheel_builds_quietly_with_the_font(tmp_path: Path) -> None:
 
 
 def test_the_editable_install_builds_quietly(tmp_path: Path) -> None:
-    output = _pip("install", "--prefix", str(tmp_path), "--no-warn-script-location", "--editable")
+    """Into a throwaway environment of its own (pip's ``--python``): installed anywhere pip
+    also sees the test's own environment, pip would first uninstall the project from it."""
+    venv.create(tmp_path / "venv", with_pip=False)
+    python = tmp_path / "venv" / "bin" / "python"
+    output = _pip("--python", str(python), "install", "--no-warn-script-location", "--editable")
     assert _setuptools_said(output) == []
-    (pth,) = tmp_path.glob("lib/python*/site-packages/__editable__.briefing*.pth")
+    (pth,) = (tmp_path / "venv").glob("lib/python*/site-packages/__editable__.briefing*.pth")
     assert pth.read_text(encoding="utf-8").split() == [str(ROOT)]
