@@ -8,17 +8,23 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 BIOME := npx --no-install biome
 JS := templates/overrides/assets
+SITE := site
+# Where `make preview` serves the built site: the address `site_url` names by default.
+PORT ?= 8000
 # Material 9.7+ prints a banner about MkDocs 2.0 on every build; it is not about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install check test lint lint-js format-js site serve bench bench-50k bench-check bench-search bench-parts bench-timeline bench-safe bench-embed golden schema docs clean fuzz
+.PHONY: install check test lint lint-js format-js site serve preview bench bench-50k bench-check bench-search bench-parts bench-timeline bench-safe bench-embed bench-words golden schema docs clean fuzz
 
+# pip prints each package as it goes (the first install takes a minute or two).
 $(STAMP): pyproject.toml
-	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  (echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))" && exit 1)
+	@echo "Installing the generator and its tools into $(VENV)/ (a minute or two the first time)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --progress-bar on -e '.[dev]'
+	@echo "Fetching Pagefind, the search indexer"
 	$(BIN)/python -m generator.pagefind_binary  # Pagefind's pinned binary, from the npm registry
 	touch $(STAMP)
 
@@ -54,6 +60,14 @@ test: lint
 
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict
+	@echo "The site is in $(SITE)/. To look at it: make preview, then open http://127.0.0.1:$(PORT)/"
+
+# The built site, served as a host serves it. Opened from disk (file://), a browser refuses the
+# site's scripts and its shared icons, and folder links open listings: see the README.
+preview:
+	@test -f $(SITE)/index.html || (echo "No site in $(SITE)/ yet: run make site first" && exit 1)
+	@echo "Serving $(SITE)/ at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory $(SITE)
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dirty
@@ -94,6 +108,9 @@ bench-parts: $(STAMP)
 
 bench-timeline: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.bench_timeline
+
+bench-words: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.bench_words
 
 clean:
 	rm -rf site .cache

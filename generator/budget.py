@@ -9,9 +9,7 @@ Pages"), from the build and not from a failed deploy.
 
 from __future__ import annotations
 
-import logging
 import os
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -30,19 +28,6 @@ _NAMED = {
     "feeds": "topic feeds (feeds/)",
     "assets": "theme and site assets (assets/)",
 }
-
-
-def warn(message: str) -> None:
-    """Show ``message`` as MkDocs shows a warning, but not through MkDocs' loggers: under
-    ``--strict`` (`make site`, the Pages workflow) each of their warnings fails the build, and
-    this one is to be read before the site is too large to publish, not to stop it."""
-    log = logging.getLogger("briefing.budget")
-    if not log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("WARNING -  %(message)s"))
-        log.addHandler(handler)
-        log.propagate = False
-    log.warning("briefing: %s", message)
 
 
 def contributor(rel: Path) -> str:

@@ -61,9 +61,10 @@ from generator import (
     sitemap,
     timeline,
     tuning,
+    words,
 )
 from generator.background import Background, can_fork
-from generator.errors import BriefingError, ContentError, ContentErrors, display_path
+from generator.errors import BriefingError, ContentError, ContentErrors, display_path, warn
 from generator.link import Site, build_site
 from generator.pagewriter import PageWriter
 from generator.records import RecordCache
@@ -74,7 +75,9 @@ from generator.tuning import Collector
 log = logging.getLogger("mkdocs.plugins.briefing.build")  # (MkDocs shows its loggers only)
 
 ERRORS = "briefing-errors.json"
-"""Under `mkdocs serve`, while the content has errors: the errors, a JSON list of lines."""
+"""Under `mkdocs serve`: the content's errors, a JSON list of lines, empty when there are none
+(the script on every page asks for it: a missing file was a 404 in the browser's console and a
+warning in the server's terminal on each page load)."""
 
 WRITTEN: tuple[str, ...] = (
     *exports.WRITES,
@@ -82,6 +85,7 @@ WRITTEN: tuple[str, ...] = (
     *feeds.WRITES,
     *cards.WRITES,
     *sitemap.WRITES,
+    *words.WRITES,
     f"{parts.FIRST}/",
     ERRORS,
 )
@@ -206,6 +210,8 @@ class Builder:
         """Serving: what the hubs show of every event, kept while it is unchanged."""
         self.exported = exports.Memo()
         self.rows = timeline.Rows()
+        self.words = words.Tally()
+        """The words of each record, for the search page's suggestions (`generator.words`)."""
         self.collector = Collector(serving)
         self.last: changes.Generated | None = None
         """Serving: the last good build (what the cache folder holds)."""
@@ -425,7 +431,7 @@ class Builder:
         ``path:line:col: field: message`` each, to `ERRORS` in the site folder. A script on
         every page under serve (see `generator.plugin`) shows them over the page, as text;
         MkDocs' livereload reloads the pages after each rebuild, and the next good build
-        removes the file. Nothing of MkDocs' is patched.
+        empties the list. Nothing of MkDocs' is patched.
         """
         assert self.last is not None
         problems = exc.errors if isinstance(exc, ContentErrors) else [exc]
@@ -515,7 +521,8 @@ class Builder:
         feeds, unless the rendering child wrote them; the sitemap."""
         run, out = self.run, self.run.site_dir
         if self.serving and not run.failed:
-            (out / ERRORS).unlink(missing_ok=True)
+            out.mkdir(parents=True, exist_ok=True)
+            (out / ERRORS).write_text("[]", encoding="utf-8")
         if run.staged is not None:  # (after MkDocs' own files: see _render_in_background)
             output.move_files(run.staged, out)
             run.staged = None
@@ -545,7 +552,7 @@ class Builder:
             )
             self.publishing.start()
         if not self.serving and (warning := budget.check(out, self.settings.size_budget)):
-            budget.warn(warning)
+            warn(warning)
         if run.unwarmed is not None and run.site is not None:
             self._warm(run.site, run.unwarmed)
 
@@ -619,6 +626,7 @@ class Builder:
         steps: list[Callable[[], Mapping[str, str | bytes]]] = [
             lambda: exports.files(site, settings.site_url, self.exported),
             lambda: timeline.data(site, self.rows),
+            lambda: words.files(site, self.words),
             lambda: {
                 feeds.BRIEFS: feeds.briefs_feed(site, settings),
                 feeds.UPDATES: feeds.updates_feed(site, settings),
@@ -636,7 +644,10 @@ class Builder:
     def _sitemap(self, urls: Sequence[sitemap.Url]) -> None:
         """The sitemap of the pages MkDocs built. A dirty build's site folder may hold more
         files of pages, from a larger site: the folder is emptied first."""
-        made = sitemap.files(urls, self.settings.site_url, self.settings.templates_dir)
+        settings = self.settings
+        made = sitemap.files(
+            urls, settings.site_url, settings.templates_dir, beside=feeds.TOPIC_FOLDERS
+        )
         shutil.rmtree(self.run.site_dir / sitemap.FOLDER, ignore_errors=True)
         _write(self.run.site_dir, made)
 

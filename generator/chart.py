@@ -1,9 +1,10 @@
 """The home page's chart: events per month by type, laid out for the SVG template.
 
 Everything the template draws is computed here, in the SVG's own units: the bars, the month
-axis (a label every few months, so that labels never overlap), the count axis (round steps from
-0 to the top of the tallest month), the legend (one entry per event type shown, wrapped into
-rows), and the numbers behind the text alternative.
+axis (a label every few months, so that labels never overlap, and fewer on a phone, where they
+are drawn larger), the count axis (round steps from 0 to the top of the tallest month), the
+types shown (the legend, written as HTML below the drawing so that it wraps and reads at any
+width), and the numbers behind the text alternative.
 """
 
 from __future__ import annotations
@@ -14,24 +15,35 @@ from collections import Counter
 from dataclasses import dataclass
 
 from generator.link import Site
+from generator.model import Vocabulary
 
-PALETTE = 10
-"""Number of series colours in briefing.css (.chart-type-0 … 9)."""
+PALETTE = 9
+"""Number of series colours in briefing.css (.chart-type-0 … 8): Paul Tol's colour-blind-safe
+"muted" and "light" schemes, nine colours each."""
 
 WIDTH = 720
 LEFT, RIGHT, TOP = 48, 8, 8
 PLOT = 180
-"""Height of the plotting area; the axes' labels and the legend go below it."""
+"""Height of the plotting area; the month axis goes below it."""
 LABEL_WIDTH = 52
 """Room a month label ("Sep 2024" at 10 px) needs, so labels are spaced at least this far."""
-CHAR_WIDTH = 6.2
-"""Average width of a legend character at 11 px, to wrap legend entries into rows."""
+NARROW_LABEL_WIDTH = 100
+"""The same on a phone, where briefing.css draws the axes' labels at 20 units (the drawing is
+shown at half its size there): only these labels stay."""
+
+
+def colours(vocabulary: Vocabulary) -> dict[str, int]:
+    """Each event type's colour (its place in the vocabulary, through the palette), the same on
+    every page that draws types: the chart, the timeline and a brief's strip."""
+    return {t.id: i % PALETTE for i, t in enumerate(vocabulary.event_types)}
 
 
 @dataclass(frozen=True)
 class Bar:
     """One month: its label, its segments stacked bottom-up and its total."""
 
+    key: tuple[int, int]
+    """(year, month)."""
     month: str
     x: float
     segments: list[tuple[int, str, int, float, float]]
@@ -49,12 +61,10 @@ class Chart:
     bars: list[Bar]
     bar: float
     """Width of a month's slot."""
-    month_ticks: list[tuple[float, str]]
-    """(x of the label's middle, month label)."""
+    month_ticks: list[tuple[float, str, bool]]
+    """(x of the label's middle, month label, whether it stays on a phone)."""
     count_ticks: list[tuple[float, int]]
     """(y, count) from 0 to the top of the axis."""
-    legend: list[tuple[float, float, str, int]]
-    """(x, y, label, palette index) of each legend entry."""
     totals: dict[str, int]
     """Events per type label over the months shown."""
     peak: int
@@ -79,7 +89,7 @@ def chart(site: Site, months: int = 24) -> Chart | None:
             break
         counts[(start.year, start.month)][event.record.type] += 1
     used = [t for t in site.vocabulary.event_types if any(c[t.id] for c in counts.values())]
-    palette = {t.id: i % PALETTE for i, t in enumerate(used)}
+    palette = colours(site.vocabulary)
     peak = max(sum(c.values()) for c in counts.values())
     ticks = _count_ticks(peak)
     scale = PLOT / ticks[-1]
@@ -94,24 +104,25 @@ def chart(site: Site, months: int = 24) -> Chart | None:
                 y -= count * scale
                 stack.append((palette[t.id], t.label, count, round(y, 2), round(count * scale, 2)))
         x = round(LEFT + n * bar, 2)
-        bars.append(Bar(labels[n], x, stack, sum(counts[key].values())))
+        bars.append(Bar(key, labels[n], x, stack, sum(counts[key].values())))
     every = max(1, math.ceil(LABEL_WIDTH / bar))
-    legend, legend_height = _legend([(t.label, palette[t.id]) for t in used])
+    narrow = every * math.ceil(math.ceil(NARROW_LABEL_WIDTH / bar) / every)
     return Chart(
         months=labels,
         types=[(t.id, t.label, palette[t.id]) for t in used],
         bars=bars,
         bar=round(bar, 2),
-        month_ticks=[(round(b.x + bar / 2, 2), b.month) for b in bars[::every]],
+        month_ticks=[
+            (round(b.x + bar / 2, 2), b.month, n % narrow == 0) for n, b in enumerate(bars)
+        ][::every],
         count_ticks=[(round(TOP + PLOT - n * scale, 2), n) for n in ticks],
-        legend=legend,
         totals={t.label: sum(c[t.id] for c in counts.values()) for t in used},
         peak=peak,
         left=LEFT,
         top=TOP,
         plot=PLOT,
         width=WIDTH,
-        height=TOP + PLOT + 44 + legend_height,
+        height=TOP + PLOT + 44,
     )
 
 
@@ -138,17 +149,3 @@ def _count_ticks(peak: int) -> list[int]:
 def _next_step(step: int) -> int:
     """The round step after ``step``: 1, 2, 5, 10, 20, 50…"""
     return step * 5 // 2 if str(step)[0] == "2" else step * 2
-
-
-def _legend(entries: list[tuple[str, int]]) -> tuple[list[tuple[float, float, str, int]], int]:
-    """Legend entries placed left to right below the month axis, wrapped into rows; and the
-    rows' height."""
-    placed = []
-    x, row = float(LEFT), 0
-    for label, index in entries:
-        needed = 18 + len(label) * CHAR_WIDTH + 14
-        if x + needed > WIDTH - RIGHT and x > LEFT:
-            x, row = float(LEFT), row + 1
-        placed.append((round(x, 2), float(TOP + PLOT + 52 + row * 18), label, index))
-        x += needed
-    return placed, (row + 1) * 18 if entries else 0

@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import difflib
+import logging
 import os
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 Loc = tuple[str | int, ...]
+
+
+def warn(message: str) -> None:
+    """Show ``message`` as MkDocs shows a warning, but not through MkDocs' loggers: under
+    ``--strict`` (`make site`, the Pages workflow) each of their warnings fails the build, and
+    these are to be read, not to stop it (a site nearing its size budget, `generator.budget`;
+    a local `site_url`, `generator.settings.address_warning`)."""
+    log = logging.getLogger("briefing.notice")
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("WARNING -  %(message)s"))
+        log.addHandler(handler)
+        log.propagate = False
+    log.warning("briefing: %s", message)
 
 
 def display_path(path: Path) -> str:

@@ -126,6 +126,10 @@ def briefs_feed(site: Site, settings: Settings) -> bytes:
     return _briefs(site, settings, BRIEFS, f"{settings.site_name}: briefs", newest)
 
 
+TOPIC_FOLDERS = (f"{FOLDER}/actors/", f"{FOLDER}/tags/")
+"""Where the topic feeds are (`topic_feeds`)."""
+
+
 def topic_feeds(site: Site, settings: Settings) -> dict[str, bytes]:
     """One feed per actor (the briefs it is involved in) and per tag, by path in the site
     (``feeds/actors/<id>.xml``, ``feeds/tags/<tag>.xml``; actor pages and tag pages link to them).
@@ -133,12 +137,12 @@ def topic_feeds(site: Site, settings: Settings) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     newest = _Newest(site)
     for actor in site.actors:
-        path = f"{FOLDER}/actors/{actor.id}.xml"
+        path = f"{TOPIC_FOLDERS[0]}{actor.id}.xml"
         title = f"{settings.site_name}: {actor.record.name}"
         events = newest.of(map(_EVENT, actor.involvement), TOPIC_LIMIT)
         out[path] = _topic(site, settings, path, title, events)
     for tag, events in site.tags.items():
-        path = f"{FOLDER}/tags/{tag}.xml"
+        path = f"{TOPIC_FOLDERS[1]}{tag}.xml"
         title = f"{settings.site_name}: briefs tagged {tag}"
         out[path] = _topic(site, settings, path, title, newest.of(events, TOPIC_LIMIT))
     return out

@@ -119,7 +119,7 @@ def plan(site: Site, page_size: int, hubs: Hubs | None = None) -> list[Page]:
         *_tag_pages(site.tags, page_size),
         Page("data.md", "data.md.j2", context=context(_models)),
         Page(MAP, "map.md.j2", context=context(hubs.get, "map", _map, site)),
-        Page("index.md", "home.md.j2", context=context(_home, site, newest, hubs)),
+        Page("index.md", "home.md.j2", context=context(_home, site, newest, hubs, page_size)),
     ]
 
 
@@ -210,10 +210,28 @@ def _map(site: Site) -> dict[str, Any]:
     }
 
 
-def _home(site: Site, newest: list[EventEntry], hubs: Hubs) -> dict[str, Any]:
+def _home(site: Site, newest: list[EventEntry], hubs: Hubs, page_size: int) -> dict[str, Any]:
+    """The developing stories, then the latest of the other briefs (each brief once), and the
+    chart, whose bars link to their months on the years' pages."""
     developing = [e for e in newest if e.record.status == "developing"][:10]
+    shown = set(developing)
+    years = hubs.get("years", _years, newest)
     return {
-        "latest": newest[:10],
+        "latest": [e for e in newest[: len(shown) + 10] if e not in shown][:10],
         "developing": developing,
         "chart": hubs.get("chart", chart, site),
+        "months": hubs.get("months", _month_pages, years, page_size),
     }
+
+
+def _month_pages(years: dict[int, list[EventEntry]], size: int) -> dict[tuple[int, int], str]:
+    """(year, month) -> the page of its year's list where the month's briefs start (pages of
+    ``size``, as `_year_pages` cuts them; the month's heading has `month_anchor`'s id)."""
+    found: dict[tuple[int, int], str] = {}
+    for year, events in years.items():
+        for pager in paginate(list(reversed(events)), f"timeline/{year}", size):
+            for event in pager.items:
+                key = (year, event.record.date.month)
+                if key[1] and key not in found:
+                    found[key] = pager.path(pager.number)
+    return found

@@ -41,7 +41,7 @@ from generator import (
     tuning,
 )
 from generator.build import Builder
-from generator.errors import BriefingError, ContentErrors, display_path
+from generator.errors import BriefingError, ContentErrors, display_path, warn
 from generator.settings import BriefingConfig
 
 SERVE_SCRIPT = "assets/briefing-serve.js"
@@ -120,6 +120,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.builder.settings = settings.from_mkdocs(config, self.config)
         self.builder.theme = pagefiles.Theme.of(config)
+        # (Not under serve, a preview, whose address MkDocs sets to its own, local, one.)
+        address = settings.address_warning(self.builder.settings.site_url)
+        if address and not self.builder.serving:
+            warn(address)
         self.shelf = tuning.Shelf()  # (new at each build: a failed one may have left pages)
         self.skipped.handed.clear()
         if self.builder.serving:  # (shows content errors over the page: see Builder._last_good)
@@ -194,7 +198,11 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             html = handwritten.published(Path(page.file.abs_src_path), html)
         # MkDocs keeps every page's Markdown and HTML until the build ends (it converts all
         # pages before it renders any). The Markdown is no longer needed once converted; the
-        # HTML waits compressed until the page is built (`on_page_context`).
+        # HTML waits compressed until the page is built (`on_page_context`). MkDocs' `title`
+        # answers None for a page without Markdown, and every other page's navigation, drawer
+        # and header print it: it is kept first (from the front matter or the first heading,
+        # HTML-escaped either way: `on_page_markdown`, and MkDocs keeps a heading's entities).
+        page.title = page.title
         page.markdown = None
         return self.shelf.put(page.file.src_uri, html)
 

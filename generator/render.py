@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import html
 import traceback
 import zoneinfo
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import babel
 import jinja2
 import yaml
 from markupsafe import Markup
@@ -172,8 +174,26 @@ def countries(event: EventEntry) -> list[str]:
     return sorted(found)
 
 
+@functools.cache
+def country_name(code: str) -> str:
+    """A country as readers know it (``KP``: North Korea, ``US``: United States): its name in
+    English among the Unicode CLDR's territory names, through Babel, a maintained source that
+    pycountry's official names (``Korea, Democratic People's Republic of``) are not meant to
+    be; the code itself if CLDR has no name for it."""
+    return str(_ENGLISH.territories.get(code.upper(), code))
+
+
+_ENGLISH = babel.Locale("en")
+
+
 def month_name(number: int) -> str:
     return calendar.month_name[number]
+
+
+def month_anchor(year: int, month: int) -> str:
+    """The id of a month's heading on its year's page (``june-2024``), which the home page's
+    chart links to."""
+    return f"{month_name(month).lower()}-{year}"
 
 
 class FrontMatterError(BriefingError):
@@ -249,6 +269,7 @@ def environment(
         markdown=markdown,
         trusted=trusted,
         countries=countries,
+        country_name=country_name,
         cell=cell,
         url=url,
         plain=plain,
@@ -258,6 +279,7 @@ def environment(
     )
     env.globals.update(when=when, source_number=source_number, month_name=month_name, link=link)
     env.globals.update(front_matter=front_matter)
+    env.globals.update(month_anchor=month_anchor)
     env.globals.update(search_parts=parts.of_site)  # (the search page: see generator.parts)
     return env
 

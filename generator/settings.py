@@ -9,9 +9,11 @@ through `mkdocs.config.load_config`, exactly as a build would.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import re
 import subprocess
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -175,6 +177,36 @@ def load(config_file: Path, **changes: Any) -> Settings:
         options.load_dict({})
         options.validate()
     return dataclasses.replace(from_mkdocs(config, options), **changes)
+
+
+def address_warning(site_url: str) -> str | None:
+    """What to say of a ``site_url`` no reader can reach: unset, or a local address (the
+    default, ``http://127.0.0.1:8000/``, is `make serve`'s). Citations, feeds, the sitemap and
+    the sharing tags carry the site's address: a site built with this one must not be
+    published. None for any other address."""
+    fix = "set BRIEFING_SITE_URL (or site_url in mkdocs.yml) to the address it is published at"
+    if not site_url:
+        return (
+            'site_url is not set: "Cite this brief" gives no address, and the feeds, the '
+            f"sitemap and the sharing tags carry no full addresses; {fix}"
+        )
+    if not _local(urllib.parse.urlsplit(site_url).hostname or ""):
+        return None
+    return (
+        f'site_url is {site_url}, a local address: "Cite this brief", the feeds, the sitemap '
+        f"and the sharing tags carry it, and readers elsewhere cannot follow it; {fix}"
+    )
+
+
+def _local(host: str) -> bool:
+    """A host name or address of this machine or its local network."""
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified or address.is_private
 
 
 def normal_url(url: str) -> str:

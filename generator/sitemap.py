@@ -4,10 +4,12 @@
 Browsers fetch the sitemap too: Material's bundle asks for ``sitemap.xml`` beside each
 ``<link rel=alternate>`` of a page (the feeds'), meant for language versions. As an index it
 stays a few hundred bytes however large the site grows, so no reader downloads the list of
-pages. Crawlers read the index that robots.txt names, then each file it lists. The sitemap
-protocol allows 50,000 URLs per file: a site of 50,000 events has more pages, so the pages are
-cut, in the order MkDocs builds them, into numbered files. (One file per section would not do:
-the briefs alone reach the limit at that size.)
+pages. The topic feeds are in folders of their own (``feeds/actors/``, ``feeds/tags/``): each
+gets a copy of the index (`files`' ``beside``), or every actor's and tag's page would log a 404
+in the reader's console. Crawlers read the index that robots.txt names, then each file it
+lists. The sitemap protocol allows 50,000 URLs per file: a site of 50,000 events has more
+pages, so the pages are cut, in the order MkDocs builds them, into numbered files. (One file per
+section would not do: the briefs alone reach the limit at that size.)
 
 Each page is at its canonical address, with its record's date as ``lastmod`` (``lastmod`` in the
 generated front matter: a brief's last update, a profile's newest brief, a list's newest entry);
@@ -58,10 +60,15 @@ def _environment(templates: Path) -> jinja2.Environment:
 
 
 def files(
-    urls: Sequence[Url], site_url: str, templates: Path, limit: int = LIMIT
+    urls: Sequence[Url],
+    site_url: str,
+    templates: Path,
+    limit: int = LIMIT,
+    beside: Sequence[str] = (),
 ) -> dict[str, str]:
     """Site file -> text: the index (`INDEX`) and the files of ``urls`` it lists, ``limit``
-    pages each. ``site_url`` is the published address, ending in /."""
+    pages each, and a copy of the index in each folder of ``beside`` (``feeds/tags/``: where a
+    page's `<link rel=alternate>` points). ``site_url`` is the published address, ending in /."""
     env = _environment(templates)
     parts = [urls[start : start + limit] for start in range(0, max(len(urls), 1), limit)]
     out: dict[str, str] = {}
@@ -72,4 +79,6 @@ def files(
         dates = [url.lastmod for url in part if url.lastmod]
         listed.append(Url(site_url + path, max(dates, default=None)))
     out[INDEX] = env.get_template("sitemap/index.xml.j2").render(parts=listed)
+    for folder in beside:
+        out[folder + INDEX] = out[INDEX]
     return out

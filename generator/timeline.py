@@ -18,14 +18,13 @@ import datetime as dt
 import functools
 import json
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from generator.chart import colours
 from generator.link import EventEntry, Site
 from generator.memo import ByName, PerRecord
 
-PALETTE = 10
-"""Number of series colours in briefing.css (.chart-type-0 … 9)."""
 MARKS = 400
 """Above this many events the overview shows counts, not single events."""
 WIDTH, LABELS, LANE, AXIS = 1000, 150, 26, 26
@@ -129,8 +128,9 @@ def _months(first: dt.date, last: dt.date) -> Iterator[dt.date]:
 
 def _lanes(site: Site) -> list[Lane]:
     used = {e.record.type for e in site.events}
-    types = [(i, t) for i, t in enumerate(site.vocabulary.event_types) if t.id in used]
-    return [Lane(t.id, t.label, index % PALETTE, n * LANE) for n, (index, t) in enumerate(types)]
+    colour = colours(site.vocabulary)
+    types = [t for t in site.vocabulary.event_types if t.id in used]
+    return [Lane(t.id, t.label, colour[t.id], n * LANE) for n, t in enumerate(types)]
 
 
 def _ticks(scale: Scale, first: dt.date, last: dt.date) -> list[Tick]:
@@ -146,17 +146,6 @@ def _ticks(scale: Scale, first: dt.date, last: dt.date) -> list[Tick]:
             if day.month != 1 and day.month % 3 == 1:
                 ticks.append(Tick(scale.x(day), f"{day:%b}", day.year))
     return sorted(ticks, key=lambda t: t.x)
-
-
-def _month_ticks(scale: Scale, first: dt.date, last: dt.date) -> list[Tick]:
-    """A tick at each month's start (the first also names the year), or the years' ticks."""
-    if (last.year - first.year) * 12 + last.month - first.month >= 12:
-        return _ticks(scale, first, last)
-    ticks: list[Tick] = []
-    for day in _months(first, last):
-        label = f"{day:%b %Y}" if not ticks or day.month == 1 else f"{day:%b}"
-        ticks.append(Tick(scale.x(day), label, day.year))
-    return ticks
 
 
 def overview(site: Site) -> Overview | None:
@@ -244,26 +233,58 @@ def _bars(
 
 # -- a brief's strip -------------------------------------------------------------------------
 
+STRIP_NARROWEST = 300
+"""The width (CSS px) a brief's strip is laid out for: a phone's column (a 320 px screen less
+the page's margins). The strip is drawn at the width of its column, its marks placed in percent
+of it and its labels at their own size (no viewBox scales them down), so it is laid out for the
+narrowest column: marks that would touch there go on a row of their own, and month labels are
+spaced so that they do not run into each other."""
+STRIP_POINT = 6
+"""A day's mark, in px (a mark narrower than this is drawn as one)."""
+STRIP_ROW = 16
+"""One row of marks, in px (a mark is 12 px tall, this brief's the row's full height)."""
+STRIP_LEFT, STRIP_RIGHT = 1.0, 97.0
+"""The strip's time axis in percent of its width: a day's mark at the last day stays inside."""
+
 
 @dataclass(frozen=True)
 class StripMark:
     event: EventEntry
     x: float
+    """Where the event starts, in percent of the strip's width."""
     width: float
+    """In percent of the strip's width; 0: a day (or shorter than a day's mark), drawn
+    `STRIP_POINT` px wide."""
+    row: int
     colour: int
     role: str
     """``self``, ``related`` or ``neighbour``."""
 
 
 @dataclass(frozen=True)
+class StripTick:
+    x: float
+    """In percent of the strip's width."""
+    label: str
+
+
+@dataclass(frozen=True)
 class Strip:
-    first: dt.date
-    last: dt.date
     marks: list[StripMark]
-    ticks: list[Tick]
-    width: int
+    ticks: list[StripTick]
+    rows: int
     at: str
-    """Where the full timeline opens (``YYYY-MM-DD``)."""
+    """Where the full timeline opens (``YYYY-MM-DD``: the first day the brief's date can mean;
+    readers see the date as the brief gives it)."""
+
+    @property
+    def axis(self) -> int:
+        """The axis line's y, under the rows, in px."""
+        return self.rows * STRIP_ROW + 2
+
+    @property
+    def height(self) -> int:
+        return self.axis + 16
 
 
 def neighbours(event: EventEntry, count: int = NEIGHBOURS) -> list[EventEntry]:
@@ -283,28 +304,88 @@ def neighbours(event: EventEntry, count: int = NEIGHBOURS) -> list[EventEntry]:
 
 def strip(site: Site, event: EventEntry) -> Strip:
     """The strip of the timeline around ``event``: its neighbours, its related events
-    highlighted (those that fall in the strip's range)."""
+    highlighted (those that fall in the strip's range), each on the first row where it touches
+    no other mark at the narrowest width (`STRIP_NARROWEST`)."""
     shown = neighbours(event)
     related = {other.id for group in event.related for other in group.events}
-    first = _month_start(min(e.record.date.first for e in shown))
-    last = _month_end(max(e.record.date.last for e in shown))
-    scale = Scale(first, last, 4, 596)
-    colours = {t.id: i % PALETTE for i, t in enumerate(site.vocabulary.event_types)}
+    first = min(e.record.date.first for e in shown)
+    last = max(e.record.date.last for e in shown)
+    margin = max(2, (last - first).days // 12)
+    first = dt.date.fromordinal(max(first.toordinal() - margin, 1))
+    last = dt.date.fromordinal(min(last.toordinal() + margin, dt.date.max.toordinal()))
+    scale = Scale(first, last, STRIP_LEFT, STRIP_RIGHT)
+    colour = colours(site.vocabulary)
+    point = STRIP_POINT * 100 / STRIP_NARROWEST  # (a day's mark, in percent at its narrowest)
+    ends: list[float] = []  # (where each row's last mark ends, in percent at the narrowest)
     marks = []
-    for other in shown:
+    for other in shown:  # (in the timeline's order: by first day)
         date = other.record.date
+        x = scale.x(date.first)
+        width = 0.0 if date.is_day else scale.width(date.first, date.last)
+        width = 0.0 if width < point else width
+        end = x + (width or point) + 100 / STRIP_NARROWEST  # (a pixel's gap)
+        row = next((n for n, taken in enumerate(ends) if taken <= x), len(ends))
+        ends[row : row + 1] = [end]
         role = "self" if other is event else "related" if other.id in related else "neighbour"
-        width = 6.0 if date.is_day else max(4.0, scale.width(date.first, date.last))
-        x = scale.x(date.first) - (3 if date.is_day else 0)
-        marks.append(StripMark(other, round(x, 2), width, colours[other.record.type], role))
-    return Strip(
-        first,
-        last,
-        marks,
-        _month_ticks(scale, first, last),
-        600,
-        event.record.date.first.isoformat(),
-    )
+        marks.append(StripMark(other, x, width, row, colour[other.record.type], role))
+    at = event.record.date.first.isoformat()
+    return Strip(marks, _strip_ticks(scale, first, last), len(ends), at)
+
+
+def label_width(label: str) -> float:
+    """The room a strip label takes at the narrowest, in px: its text at 0.6rem (12 px, about
+    7 px a character, digits and capitals included) and a gap."""
+    return len(label) * 7 + 8
+
+
+def _strip_ticks(scale: Scale, first: dt.date, last: dt.date) -> list[StripTick]:
+    """Labels along the strip, each where it fits at the narrowest width after the last: for a
+    range of up to two months, days (``24 Jun``: every day, every other day, or Mondays);
+    up to a year, the months' starts (the first label, and the first of each year, naming the
+    year; a range starting well before its first month's start is labelled at its start too);
+    beyond, the years' starts."""
+    days = (last - first).days + 1
+    if days <= 62:
+        width = STRIP_NARROWEST * (STRIP_RIGHT - STRIP_LEFT) / 100
+        return _placed(
+            scale, _days(first, last, width / days), lambda day, _: f"{day.day} {day:%b}"
+        )
+    months = [day for day in _months(first, last) if day >= first]
+    if len(months) > 12:
+        years = [dt.date(year, 1, 1) for year in range(first.year + 1, last.year + 1)]
+        return _placed(scale, years, lambda day, _: str(day.year))
+    if not months or scale.x(months[0]) - scale.x(first) >= label_width("Mmm 0000") / 3:
+        months.insert(0, first)  # (its month's name, at the left edge)
+    return _placed(scale, months, lambda day, new_year: f"{day:%b %Y}" if new_year else f"{day:%b}")
+
+
+def _placed(
+    scale: Scale, days: Sequence[dt.date], name: Callable[[dt.date, bool], str]
+) -> list[StripTick]:
+    """A label at each of ``days`` that has room after the last one and before the right edge,
+    ``name``d (told whether it is the first label of its year)."""
+    ticks: list[StripTick] = []
+    free, year = 0.0, 0
+    for day in days:
+        label = name(day, day.year != year)
+        x = scale.x(day)
+        start = x * STRIP_NARROWEST / 100
+        if start >= free and start + label_width(label) <= STRIP_NARROWEST + 8:
+            ticks.append(StripTick(x, label))
+            free, year = start + label_width(label), day.year
+    return ticks
+
+
+def _days(first: dt.date, last: dt.date, per_day: float) -> list[dt.date]:
+    """The days a short range is labelled at: every day, every other day, or Mondays every one
+    or two weeks, as often as labels fit (``per_day``: px a day takes at the narrowest)."""
+    room = label_width("00 Mmm")
+    step = next((n for n in (1, 2, 7, 14) if n * per_day >= room), 28)
+    every = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    if step < 7:
+        return [day for day in every if day.toordinal() % step == 0]
+    weeks = step // 7
+    return [d for d in every if d.weekday() == 0 and (d.toordinal() // 7) % weeks == 0]
 
 
 # -- the JSON the script reads ---------------------------------------------------------------
@@ -354,6 +435,7 @@ def data(site: Site, rows: Rows | None = None) -> dict[str, str]:
     rows = rows or Rows()
     origin = dt.date(site.events[0].record.date.first.year, 1, 1)
     vocab = site.vocabulary
+    colour = colours(vocab)
     type_ids = tuple(t.id for t in vocab.event_types)
     status_ids = tuple(s.id for s in vocab.statuses)
     actor_ids = tuple(a.id for a in site.actors)
@@ -389,7 +471,7 @@ def data(site: Site, rows: Rows | None = None) -> dict[str, str]:
     first, days, type_, status, actor, tag, *_ = zip(*table, strict=True)
     index = {
         "origin": origin.isoformat(),
-        "types": [[t.id, t.label, i % PALETTE] for i, t in enumerate(vocab.event_types)],
+        "types": [[t.id, t.label, colour[t.id]] for t in vocab.event_types],
         "statuses": [[s.id, s.label] for s in vocab.statuses],
         "actors": [[a.id, a.record.name] for a in site.actors],
         "tags": list(site.tags),

@@ -252,3 +252,27 @@ PAGE_TYPES = {
     # (The test server answers unknown addresses with its own page; a host serves this one.)
     "404": ("/404.html", "form.briefing-404-search"),
 }
+
+
+WIDER_THAN_THE_SCREEN = """() => {
+  const width = innerWidth, found = [];
+  for (const node of document.querySelectorAll(".md-header *, .md-main *")) {
+    const box = node.getBoundingClientRect();
+    if (!box.width || node.closest(".md-sidebar, .briefing-visually-hidden, [hidden]")) continue;
+    const name = `${node.tagName.toLowerCase()}.${String(node.className).trim().replace(/ +/g, ".")}`;
+    if (box.right > width + 1 || box.left < -1) found.push(`${name}: ${box.left}..${box.right}`);
+    const scrolls = ["auto", "scroll"].includes(getComputedStyle(node).overflowX);
+    if (scrolls && node.scrollWidth > node.clientWidth + 1) {
+      found.push(`${name} scrolls sideways: ${node.scrollWidth} > ${node.clientWidth}`);
+    }
+  }
+  return found;
+}"""
+"""Elements of the header and the page (the sidebars and drawer apart, which slide in from off
+screen) that reach past either side of the screen, or scroll sideways inside it."""
+
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+}

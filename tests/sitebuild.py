@@ -109,9 +109,11 @@ def config_for(folder: Path, content: Path, **plugin: object) -> Path:
         else {"briefing": options}
         for p in config["plugins"]
     ]
-    about = ["about.md", "methodology.md", "contributing.md"]
+    # The About section as shipped, when the hand-written pages are there (data.md is generated).
+    about = next(item["About"] for item in config["nav"] if "About" in item)
     config["nav"] = [item for item in config["nav"] if "About" not in item]
-    if all((pages / name).exists() for name in about):
+    written = [page for entry in about for page in entry.values() if page != "data.md"]
+    if all((pages / name).exists() for name in written):
         config["nav"].append({"About": about})
     path = folder / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")

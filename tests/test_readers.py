@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -19,11 +20,11 @@ from bs4 import BeautifulSoup, Tag
 from mkdocs.utils.yaml import yaml_load
 from PIL import Image
 
-from generator import cards, safe
+from generator import cards, chart, safe
 from generator import settings as settings_module
 from generator.link import Site, build_site
 from generator.settings import Settings
-from tests.conftest import ACTORS, EVENT, write_tree
+from tests.conftest import ACTORS, EVENT, FIXTURE, write_tree
 from tests.sitebuild import ROOT, config_for, mkdocs_build, sitemap
 
 pytestmark = pytest.mark.slow
@@ -475,10 +476,17 @@ def test_home_chart_reads_as_the_records_say(shipped: Path, model: Site) -> None
     counts = [int(t) for t in count_axis[:-1]]
     peak = max(sum(t.values()) for t in per_month.values())
     assert counts[0] == 0 and counts == sorted(counts) and counts[-1] >= peak > counts[-2]
-    # The legend: each type shown, in the vocabulary's order, with its colour.
+    # The legend, a list under the drawing: each type shown, in the vocabulary's order, with its
+    # colour (the type's, as on the timeline: chart.colours).
     shown = {label for by_type in per_month.values() for label in by_type}
     order = [t.label for t in model.vocabulary.event_types if t.label in shown]
-    assert _svg_texts(svg, "chart-legend") == order
+    legend = home.select("figure.chart ul.chart-legend li")
+    assert [li.get_text(strip=True) for li in legend] == order
+    colour = chart.colours(model.vocabulary)
+    by_label = {t.label: t.id for t in model.vocabulary.event_types}
+    assert [li.span["class"] for li in legend if li.span] == [
+        [f"chart-type-{colour[by_label[label]]}"] for label in order
+    ]
     # The bars: each segment's count, per month and type.
     segments: dict[str, dict[str, int]] = {}
     for rect in svg.iter(f"{SVG}rect"):
@@ -488,15 +496,19 @@ def test_home_chart_reads_as_the_records_say(shipped: Path, model: Site) -> None
             count, label = what.split(" × ")
             segments.setdefault(month, {})[label] = int(count)
     assert segments == per_month
-    # The text alternative: labelled by its title and description, and a table of every month.
-    assert svg.get("role") == "img"
-    ids = (svg.get("aria-labelledby") or "").split()
+    # The text alternative: a group of the months' links, named by its title and described, and
+    # a table of every month; the axes are hidden from assistive technology (the description
+    # and the table say them).
+    assert svg.get("role") == "group"
     named = {el.get("id"): el.text or "" for el in svg if el.get("id")}
-    assert set(ids) <= set(named) and len(ids) == 2
-    assert named[ids[0]] == f"Events per month by type, {months[0]} to {months[-1]}"
+    name = named[svg.get("aria-labelledby")]
+    description = named[svg.get("aria-describedby")]
+    assert name == f"Events per month by type, {months[0]} to {months[-1]}"
     for label in order:
         total = sum(by_type.get(label, 0) for by_type in per_month.values())
-        assert f"{label} {total}" in named[ids[1]]
+        assert f"{label} {total}" in description
+    for group in svg.iter(f"{SVG}g"):
+        assert group.get("aria-hidden") == "true", group.get("class")
     table = one(home, "table.chart-table")
     header = [th.get_text() for th in table.select("thead th")]
     assert header == ["Month", *order, "All"]
@@ -510,6 +522,126 @@ def test_home_chart_reads_as_the_records_say(shipped: Path, model: Site) -> None
     for month, values in rows.items():
         by_type = per_month.get(month, {})
         assert values == [by_type.get(label, 0) for label in order] + [sum(by_type.values())]
+
+
+def test_each_bar_links_to_its_month(shipped: Path, model: Site) -> None:
+    """Each month's bar links to the month's heading on its year's page, named by the month and
+    its counts; the page it opens lists that month's briefs right after the heading."""
+    home = soup(shipped / "index.html")
+    bars = home.select("figure.chart svg a.chart-month")
+    months = {(e.record.date.first.year, e.record.date.first.month) for e in model.events}
+    assert len(bars) == len(months) >= 3
+    for bar in bars:
+        href = str(bar.get("xlink:href"))
+        path, _, anchor = href.partition("#")
+        assert re.fullmatch(r"timeline/\d{4}/(page/\d+/)?", path), href
+        year = int(path.split("/")[1])
+        heading = one(soup(shipped / path / "index.html"), f"h2#{anchor}")
+        month_name = heading.get_text(strip=True)
+        assert month_name.endswith(str(year)) and anchor == month_name.lower().replace(" ", "-")
+        entry = heading.find_next_sibling("div", class_="entry")
+        assert entry is not None and entry.find("a") is not None
+        count = sum(
+            1
+            for e in model.events
+            if f"{e.record.date.first:%B %Y}" == month_name and e.record.date.precision != "year"
+        )
+        label = str(bar.get("aria-label"))
+        assert label.startswith(f"{month_name}: {count} event"), label
+        assert len(bar.find_all("rect")) >= 1
+
+
+def test_a_month_on_a_later_page_is_linked_there() -> None:
+    """In a paginated year, the bar links to the page where its month's briefs start."""
+    from generator.build import render_site
+
+    site = build_site(FIXTURE)
+    pages = render_site(site, Settings(templates_dir=ROOT / "templates", page_size=1))
+    home = BeautifulSoup(pages["index.md"], "html.parser")
+    links = {
+        str(a["aria-label"]).split(":")[0]: a["xlink:href"] for a in home.select("a.chart-month")
+    }
+    # 2024: balloons (c. May), then launch and claim (26 and 27 June): June starts on page 2.
+    assert links["May 2024"] == "timeline/2024/#may-2024"
+    assert links["June 2024"] == "timeline/2024/page/2/#june-2024"
+    assert "## June 2024 { #june-2024 }" in pages["timeline/2024/page/2.md"]
+    assert "## June 2024 { #june-2024 }" in pages["timeline/2024/page/3.md"]
+
+
+def test_home_lists_each_brief_once(shipped: Path, model: Site) -> None:
+    """The developing stories, then the latest of the other briefs: none twice."""
+    home = soup(shipped / "index.html")
+    listed = [str(a["href"]) for a in home.select(".entry p:first-child a[href*='briefs/']")]
+    assert len(listed) == len(set(listed)) > 10
+    developing = [e for e in reversed(model.events) if e.record.status == "developing"][:10]
+    others = [e for e in reversed(model.events) if e not in developing][:10]
+    assert [href.strip("/").split("/")[-1] for href in listed] == [
+        e.id for e in [*developing, *others]
+    ]
+
+
+# Machado, Oliveira and Fernandes (2009): full protanopia, deuteranopia and tritanopia, on
+# linear RGB.
+DEFICIENCIES = {
+    "protanopia": (
+        (0.152286, 1.052583, -0.204868),
+        (0.114503, 0.786281, 0.099216),
+        (-0.003882, -0.048116, 1.051998),
+    ),
+    "deuteranopia": (
+        (0.367322, 0.860646, -0.227968),
+        (0.280085, 0.672501, 0.047413),
+        (-0.011820, 0.042940, 0.968881),
+    ),
+    "tritanopia": (
+        (1.255528, -0.076749, -0.178779),
+        (-0.078411, 0.930809, 0.147602),
+        (0.004733, 0.691367, 0.303900),
+    ),
+}
+
+
+def _linear(hex_colour: str) -> list[float]:
+    values = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    return [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in values]
+
+
+def _lab(linear: list[float]) -> tuple[float, float, float]:
+    """CIELAB (D65) of a linear RGB colour."""
+    r, g, b = (min(max(v, 0.0), 1.0) for v in linear)
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_the_type_colours_stay_apart_for_colour_blind_readers(scheme: str) -> None:
+    """The event types' colours in briefing.css, one palette per scheme: under each common
+    colour-vision deficiency, simulated, every two colours stay at least 10 apart (CIE76 ΔE;
+    the palette before Paul Tol's had pairs 4.6 apart for protanopes and 5.1 for deuteranopes)."""
+    css = (ROOT / "templates" / "overrides" / "assets" / "briefing.css").read_text(encoding="utf-8")
+    prefix = r'\[data-md-color-scheme="slate"\] ' if scheme == "slate" else r"^"
+    found = re.findall(
+        prefix + r"\.chart-type-(\d) \{ --chart-colour: (#[0-9a-f]{6}); \}", css, re.M
+    )
+    colours = [colour for _, colour in sorted(found)]
+    assert len(colours) == chart.PALETTE == 9
+    for name, matrix in {"normal": ((1, 0, 0), (0, 1, 0), (0, 0, 1)), **DEFICIENCIES}.items():
+        seen = [
+            _lab([sum(row[i] * value[i] for i in range(3)) for row in matrix])
+            for value in map(_linear, colours)
+        ]
+        closest = min(
+            (math.dist(seen[i], seen[j]), colours[i], colours[j])
+            for i in range(len(seen))
+            for j in range(i + 1, len(seen))
+        )
+        assert closest[0] >= 10, f"{scheme}, {name}: {closest}"
 
 
 # --------------------------------------------------------------------------- bytes per event

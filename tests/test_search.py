@@ -22,6 +22,13 @@ def _results(page: Page) -> list[str]:
     ]
 
 
+def _facet(page: Page, legend: str) -> Any:
+    """The filter whose legend is ``legend``, among those shown."""
+    return page.locator(
+        ".briefing-search__facet", has=page.locator("legend", has_text=re.compile(f"^{legend}$"))
+    )
+
+
 def _search(page: Page, site_url: str, query: str) -> None:
     page.goto(f"{site_url}/search/?q={query}")
     expect(page.locator("#briefing-search")).to_have_attribute("data-ready", "true")
@@ -46,9 +53,7 @@ def test_type_facet_narrows_results_and_counts_agree_with_the_records(
     launches = {f"/briefs/{e.id}/" for e in model.events if e.record.type == "missile-launch"}
     _search(page, site_url, "missile")
     before = _results(page)
-    option = page.locator(
-        ".briefing-search__facet", has=page.locator("legend", has_text="Type")
-    ).locator("label", has_text=label)
+    option = _facet(page, "Event type").locator("label", has_text=label)
     count = int(re.search(r"\((\d+)\)", option.inner_text())[1])  # type: ignore[index]
     option.locator("input").check()
     expect(page.locator(".briefing-search__status")).to_have_text(re.compile(rf"^{count} results?"))
@@ -204,11 +209,7 @@ def test_query_and_filters_live_in_the_address(page: Page, site_url: str) -> Non
     _search(page, site_url, "missile")
     everything = page.inner_text(".briefing-search__status")
     _facet_options(page)
-    option = (
-        page.locator(".briefing-search__facet", has=page.locator("legend", has_text="Type"))
-        .locator("input")
-        .first
-    )
+    option = _facet(page, "Event type").locator("input").first
     value = option.get_attribute("value") or ""
     option.check()
     page.wait_for_url(re.compile(r"[?&]type="))
@@ -270,19 +271,23 @@ VIEWPORTS: dict[str, dict[str, Any]] = {
 def test_search_page_layout_palettes_and_accessibility(
     browser: Any, site_url: str, width: str, scheme: str
 ) -> None:
-    """Facets beside the results from 1220 px, below them on a phone; axe finds nothing
-    serious in either palette; screenshots for a human."""
+    """Facets beside the results from 1220 px, on a phone under their switch above the results;
+    axe finds nothing serious in either palette (the filters open); screenshots for a human."""
     with open_page(browser, site_url, **VIEWPORTS[width], color_scheme=scheme) as page:
         _search(page, site_url, "missile")
+        if width == "390":  # (the filters open under their switch, above the results)
+            page.get_by_role("button", name="Filters").click()
         expect(page.locator(".briefing-search__facet").first).to_be_visible()
+        tools = page.locator(".briefing-search__tools").bounding_box()
         results = page.locator(".briefing-search__results").bounding_box()
         facets = page.locator(".briefing-search__facets").bounding_box()
-        assert results and facets
+        assert tools and results and facets
         if width == "1280":
             assert facets["x"] >= results["x"] + results["width"]
-            assert abs(facets["y"] - results["y"]) < 40  # side by side, tops level
+            assert abs(facets["y"] - tools["y"]) < 20  # side by side, tops level
+            assert results["y"] < tools["y"] + tools["height"] + 60
         else:
-            assert facets["y"] >= results["y"] + results["height"]
+            assert tools["y"] + tools["height"] <= facets["y"] < results["y"]
         sizes = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert sizes[0] <= sizes[1] + 1, f"{sizes[0]}px wide in a {sizes[1]}px viewport"
         violations = _serious_violations(page)
@@ -294,7 +299,7 @@ def test_search_page_layout_palettes_and_accessibility(
 def test_home_accessibility_in_both_palettes(browser: Any, site_url: str, scheme: str) -> None:
     with open_page(browser, site_url, color_scheme=scheme) as page:
         page.goto(f"{site_url}/")
-        expect(page.get_by_role("img", name=re.compile(r"^Events per month"))).to_be_visible()
+        expect(page.get_by_role("group", name=re.compile(r"^Events per month"))).to_be_visible()
         violations = _serious_violations(page)
         assert not violations, "\n".join(violations)
         _screenshot(page, f"home-{scheme}")
@@ -321,3 +326,159 @@ def test_header_box_prefetches_the_first_search_only_when_focused(
     with page.expect_request(lambda request: "/pagefind/index/" in request.url):
         page.keyboard.type("missile", delay=30)
     assert not any("/pagefind/fragment/" in url for url in requested)
+
+
+PHONE: dict[str, Any] = VIEWPORTS["390"]
+
+
+def test_on_a_phone_the_filters_open_from_the_first_screen(browser: Any, site_url: str) -> None:
+    """For "north" the filters came after 56 results and "Show more", 1,600 px down. Now a
+    "Filters" switch sits above the results, within the first screen; it opens them under it,
+    counts the ticked ones, and "Show the results" closes them."""
+    with open_page(browser, site_url, **PHONE) as page:
+        _search(page, site_url, "north")
+        toggle = page.get_by_role("button", name="Filters")
+        box = toggle.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 844
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        expect(page.locator(".briefing-search__facets")).to_be_hidden()
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+        facets = page.locator(".briefing-search__facets")
+        expect(facets.locator(".briefing-search__facet").first).to_be_visible()
+        first = page.locator(".briefing-search__result").first.bounding_box()
+        panel = facets.bounding_box()
+        assert panel and first and panel["y"] < first["y"]
+        _screenshot(page, "search-filters-390", full_page=False)
+        _facet(page, "Event type").locator("input").first.check()
+        expect(toggle).to_have_text("Filters (1)")
+        page.wait_for_url(re.compile(r"[?&]type="))
+        page.get_by_role("button", name="Show the results").click()
+        expect(facets).to_be_hidden()
+        expect(toggle).to_be_focused()
+        # The count follows the address too.
+        page.reload()
+        expect(page.get_by_role("button", name="Filters (1)")).to_be_visible()
+
+
+def test_event_types_and_actor_kinds_are_two_filters(page: Page, site_url: str) -> None:
+    model = build_site(ROOT / "content")
+    _search(page, site_url, "north")
+    _facet_options(page)
+    labels = {
+        legend: {
+            re.sub(r"\s*\(\d+\)\s*$", "", text).strip()
+            for text in _facet(page, legend).locator("label").all_inner_texts()
+        }
+        for legend in ("Event type", "Actor kind")
+    }
+    assert labels["Event type"] and labels["Event type"] <= {
+        t.label for t in model.vocabulary.event_types
+    }
+    assert labels["Actor kind"] and labels["Actor kind"] <= {
+        k.label for k in model.vocabulary.actor_kinds
+    }
+    # Ticking an actor kind leaves profiles of that kind only.
+    person = _facet(page, "Actor kind").locator("label", has_text="Person")
+    count = int(re.findall(r"\((\d+)\)", person.inner_text())[-1])
+    person.locator("input").check()
+    expect(page.locator(".briefing-search__status")).to_have_text(re.compile(rf"^{count} results?"))
+    paths = _results(page)
+    people = {f"/actors/{a.id}/" for a in model.actors if a.record.kind == "person"}
+    assert paths and set(paths) <= people
+
+
+def test_countries_are_named(page: Page, site_url: str) -> None:
+    _search(page, site_url, "north")
+    _facet_options(page)
+    names = [
+        re.sub(r"\s*\(\d+\)\s*$", "", text).strip()
+        for text in _facet(page, "Country").locator("label").all_inner_texts()
+    ]
+    assert {"North Korea", "South Korea", "United States", "Japan"} <= set(names), names
+    assert not [name for name in names if re.fullmatch(r"[A-Z]{2}", name)]
+
+
+def test_nothing_found_suggests_the_closest_words_and_the_hubs(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}/search/?q=misile")
+    none = page.locator(".briefing-search__none")
+    expect(none).to_contain_text("Nothing matches “misile”. Did you mean")
+    expect(page.locator(".briefing-search__status")).to_have_text("0 results")
+    suggested = none.get_by_role("link", name="missile", exact=True)
+    expect(suggested).to_be_visible()
+    for name in ("the latest briefs", "the timeline", "the actors", "the tags", "the map"):
+        expect(none.get_by_role("link", name=name, exact=True)).to_be_visible()
+    assert none.get_by_role("link", name="the timeline").evaluate("a => a.pathname") == "/timeline/"
+    expect(page.get_by_role("button", name=re.compile("^Filters"))).to_be_hidden()
+    _screenshot(page, "search-nothing-found")
+    suggested.click()
+    page.wait_for_url(re.compile(r"/search/\?q=missile$"))
+    expect(page.locator(".briefing-search__status")).to_have_text(re.compile(r"^[1-9]\d* results?"))
+    expect(none).to_have_count(0)
+    page.go_back()
+    page.wait_for_url(re.compile(r"/search/\?q=misile$"))
+    expect(page.locator(".briefing-search__none")).to_contain_text("Did you mean")
+
+
+def test_nothing_found_with_filters_offers_the_search_without_them(
+    page: Page, site_url: str
+) -> None:
+    page.goto(f"{site_url}/search/?q=balloons&section=Actor&type=Treaty+or+agreement")
+    none = page.locator(".briefing-search__none")
+    expect(none).to_be_visible()
+    none.get_by_role("button", name="Search without the filters").click()
+    page.wait_for_url(re.compile(r"/search/\?q=balloons$"))
+    expect(page.locator(".briefing-search__status")).to_have_text(re.compile(r"^[1-9]\d* results?"))
+
+
+def test_suggestions_by_edit_distance(page: Page, site_url: str) -> None:
+    """The search page's own functions, in the page: distances (a swap of two neighbouring
+    letters is one edit), and suggestions from a word list, the more common first."""
+    page.goto(f"{site_url}/search/")
+    found = page.evaluate(
+        """async () => {
+            const { distance, suggestions } = await import("/assets/search/search.js");
+            const words = ["north", "korea", "missile", "missiles", "middle", "launch", "sea"];
+            return {
+                swap: distance("msisile", "missile", 2),
+                far: distance("rocket", "missile", 2),
+                misile: suggestions("misile", words),
+                two: suggestions("nroth misile", words),
+                known: suggestions("north korea", words),
+                short: suggestions("sae", words),
+            };
+        }"""
+    )
+    assert found == {
+        "swap": 1,
+        "far": 3,
+        "misile": ["missile", "missiles", "middle"],
+        "two": ["north missile"],
+        "known": [],
+        "short": ["sea"],
+    }
+
+
+def test_newest_first_is_kept_in_the_address(page: Page, site_url: str) -> None:
+    model = build_site(ROOT / "content")
+    first_day = {f"/briefs/{e.id}/": e.record.date.first for e in model.events}
+    _search(page, site_url, "missile")
+    best = _results(page)
+    page.select_option("#briefing-search-sort", "newest")
+    page.wait_for_url(re.compile(r"[?&]sort=newest"))
+    expect(page.locator(".briefing-search__status")).to_have_text(
+        re.compile(r"^\d+ results?, newest first")
+    )
+    total = int(re.match(r"\d+", page.inner_text(".briefing-search__status"))[0])  # type: ignore[index]
+    page.get_by_role("button", name="Show more results").click()
+    expect(page.locator(".briefing-search__result")).to_have_count(min(total, 15))
+    newest = _results(page)
+    days = [first_day[path] for path in newest if path in first_day]
+    assert len(days) >= 5 and days == sorted(days, reverse=True)
+    assert newest[:5] != best[:5]
+    page.reload()
+    expect(page.locator("#briefing-search-sort")).to_have_value("newest")
+    expect(page.locator(".briefing-search__status")).to_have_text(re.compile(r"newest first$"))
+    page.go_back()
+    page.wait_for_url(re.compile(r"/search/\?q=missile$"))
+    expect(page.locator("#briefing-search-sort")).to_have_value("")

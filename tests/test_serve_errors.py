@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Dialog
+from playwright.sync_api import Browser, Dialog, expect
 
-from tests.browser_support import open_page
+from tests.browser_support import PHONE, _screenshot, open_page
 from tests.test_site import _fetch, serving
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -21,13 +20,10 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 
 def _errors(url: str) -> list[str] | None:
-    """The errors the server lists, or None when it lists none (404)."""
-    try:
-        with urllib.request.urlopen(f"{url}/briefing-errors.json", timeout=10) as response:
-            return list(json.loads(response.read().decode("utf-8")))
-    except urllib.error.HTTPError as error:
-        assert error.code == 404
-        return None
+    """The errors the server lists, or None when it lists none (an empty list: the file is
+    always there under serve, so that no page load asks for a missing file)."""
+    with urllib.request.urlopen(f"{url}/briefing-errors.json", timeout=10) as response:
+        return list(json.loads(response.read().decode("utf-8"))) or None
 
 
 def _until(condition: object, what: str, timeout: float = 60) -> None:
@@ -84,6 +80,7 @@ def test_serve_shows_content_errors_over_the_last_good_site(
             assert any(HOSTILE in item for item in items)  # shown as text ...
             assert overlay.locator("img").count() == 0  # ... never as HTML
             assert tab.locator("h1").first.inner_text().startswith("Exercise over several days")
+            _check_panel_on_a_phone(browser, url, len(errors))
             # A good save: the errors go, the page reloads with the edit.
             fixed = good.replace("Exercise over several days", "Exercise, fixed")
             record.write_text(fixed, encoding="utf-8")
@@ -96,3 +93,30 @@ def test_serve_shows_content_errors_over_the_last_good_site(
             assert tab.locator("#briefing-errors").count() == 0
             assert dialogs == []
         assert _errors(url) is None
+
+
+def _check_panel_on_a_phone(browser: Browser, url: str, count: int) -> None:
+    """On a phone the panel takes at most a quarter of the screen; its summary collapses it to
+    one line, and it stays collapsed when the page reloads (as live reload does on each save)."""
+    with open_page(browser, url, **PHONE) as phone:
+        phone.goto(f"{url}/briefs/exercise/")
+        panel = phone.locator("#briefing-errors")
+        panel.wait_for(state="visible")
+        box = panel.bounding_box()
+        assert box is not None and box["height"] <= 844 / 4, box
+        assert box["y"] + box["height"] == pytest.approx(844, abs=1)  # (at the foot)
+        summary = panel.locator("summary")
+        assert summary.inner_text().startswith(f"The content has {count} errors.")
+        expect(panel.locator("li").first).to_be_visible()
+        _screenshot(phone, "serve-errors-390", full_page=False)
+        summary.click()
+        expect(panel.locator("li").first).to_be_hidden()
+        collapsed = panel.bounding_box()
+        assert collapsed is not None and collapsed["height"] < 60, collapsed
+        phone.reload()
+        panel.wait_for(state="visible")
+        expect(panel.locator("details")).not_to_have_attribute("open", "")
+        expect(panel.locator("li").first).to_be_hidden()
+        _screenshot(phone, "serve-errors-390-collapsed", full_page=False)
+        panel.locator("summary").click()
+        expect(panel.locator("li").first).to_be_visible()

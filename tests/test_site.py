@@ -16,9 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
+from generator import settings, words
 from generator.link import build_site
+from generator.render import country_name
 from tests.conftest import FIXTURE
 from tests.sitebuild import (
     ROOT,
@@ -40,8 +43,40 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("shipped")
     result = mkdocs_build(config_for(folder, ROOT / "content"), folder / "site")
     assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr
+    # Built at mkdocs.yml's default address (`make serve`'s): said once, as a warning that
+    # --strict lets through, and the only one.
+    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    assert warnings == [f"WARNING -  briefing: {settings.address_warning(LOCAL)}"], result.stderr
     return folder / "site"
+
+
+LOCAL = "http://127.0.0.1:8000/"
+
+
+@pytest.mark.parametrize(
+    "site_url, said",
+    [
+        ("", "site_url is not set"),
+        (LOCAL, f"site_url is {LOCAL}, a local address"),
+        ("http://localhost:8000/", "a local address"),
+        ("http://[::1]/", "a local address"),
+        ("http://0.0.0.0:8000/", "a local address"),
+        ("http://192.168.1.20/briefing/", "a local address"),
+        ("http://briefing.local/", "a local address"),
+        ("https://example.github.io/briefing/", None),
+        ("https://briefing.example.org/", None),
+        ("http://93.184.216.34/", None),
+    ],
+)
+def test_a_local_or_missing_site_url_is_said(site_url: str, said: str | None) -> None:
+    warning = settings.address_warning(site_url)
+    if said is None:
+        assert warning is None
+    else:
+        assert warning is not None and said in warning
+        assert warning.endswith(
+            "set BRIEFING_SITE_URL (or site_url in mkdocs.yml) to the address it is published at"
+        )
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -146,6 +181,12 @@ def test_search_indexes_a_briefs_own_words_not_its_links_and_apparatus(shipped: 
             + [record.assessment.text if record.assessment else ""]
             + [claim.said for claim in record.claims]
             + ([record.location.name] if record.location else [])
+            # (Where it happened is the brief's own: the key facts name the country.)
+            + (
+                [country_name(record.location.country)]
+                if record.location and record.location.country
+                else []
+            )
         )
         named = {i.actor.record.name for i in event.actors}
         named |= {model.actor_by_id[claim.by].record.name for claim in record.claims}
@@ -225,7 +266,32 @@ def test_no_page_over_budget_and_nav_holds_hubs_only(shipped: Path) -> None:
     home = soup(shipped / "index.html")
     tabs = [a.get_text(strip=True) for a in home.select("nav.md-tabs a")]
     assert tabs == ["Home", "Briefs", "Timeline", "Actors", "Tags", "Map", "Search", "About"]
-    assert home.select_one("figure.chart svg[role=img]") is not None
+    assert home.select_one("figure.chart svg[role=group] a.chart-month") is not None
+
+
+def test_pages_the_nav_does_not_title_keep_their_titles(tmp_path: Path) -> None:
+    """A nav entry without a title takes the page's (its front matter's, or its first
+    heading): the plugin lets a converted page's Markdown go, and MkDocs then answered None for
+    the title, in every other page's navigation and drawer."""
+    config = config_for(tmp_path, ROOT / "content")
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["nav"] = [
+        {"About": ["about.md", "methodology.md", "contributing.md", "data.md"]}
+        if isinstance(item, dict) and "About" in item
+        else item
+        for item in data["nav"]
+    ]
+    config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = mkdocs_build(config, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    page = soup(tmp_path / "site" / "methodology" / "index.html")
+    drawer = page.select_one("nav.md-nav--primary")
+    assert drawer is not None
+    about = [link.get_text(" ", strip=True) for link in drawer.select("[data-md-level='1'] a")]
+    assert about[:1] == ["About this briefing"] and "Data" in about, about
+    topic = page.select_one(".md-header__topic[data-md-component]")
+    assert topic is not None and "Methodology" in topic.get_text()
+    assert "None" not in [t.get_text(strip=True) for t in page.select(".md-ellipsis")]
 
 
 def test_bad_content_aborts_the_build_with_positions(tmp_path: Path) -> None:
@@ -421,3 +487,11 @@ def test_a_count_below_one_in_the_plugin_options_is_one_message(
     assert f"Expected a whole number of at least 1, but received: {value!r}" in result.stderr
     assert option in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_the_search_page_has_its_word_list(shipped: Path) -> None:
+    """search/words.json, beside the search page, holds the records' words (for suggestions
+    when a search finds nothing: generator/words.py)."""
+    listed = json.loads((shipped / "search" / "words.json").read_text(encoding="utf-8"))
+    assert {"missile", "balloons", "treaty", "korea"} <= set(listed)
+    assert listed == words.word_list(build_site(ROOT / "content"))

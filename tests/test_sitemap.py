@@ -62,3 +62,14 @@ def test_addresses_are_escaped() -> None:
     files = sitemap.files([odd], SITE, TEMPLATES)
     assert "&amp;b=&lt;2&gt;" in files["sitemaps/1.xml"]
     assert read_sitemap(lambda rel: files[rel].encode(), SITE) == [(odd.loc, None)]
+
+
+def test_the_topic_feeds_folders_get_the_index_too() -> None:
+    """Material's bundle asks for sitemap.xml beside each <link rel=alternate>: the topic feeds'
+    folders have the index, so an actor's or a tag's page asks for nothing missing."""
+    files = sitemap.files(_urls(4), SITE, TEMPLATES, beside=("feeds/actors/", "feeds/tags/"))
+    assert files["feeds/actors/sitemap.xml"] == files["feeds/tags/sitemap.xml"]
+    assert files["feeds/tags/sitemap.xml"] == files[sitemap.INDEX]
+    assert set(files) == {sitemap.INDEX, "feeds/actors/sitemap.xml", "feeds/tags/sitemap.xml"} | {
+        *_listed(files)
+    }

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import itertools
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from generator.build import render_site
 from generator.link import Site, build_site
 from generator.settings import Settings
 from generator.synth import generate
+from tests.conftest import FIXTURE
 
 ROOT = Path(__file__).parent.parent
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -138,6 +141,77 @@ def test_each_brief_has_a_strip_with_its_neighbours(shipped: tuple[dict[str, str
         assert svg is not None and svg.find("title", recursive=False) is None
         at = event.record.date.first.isoformat()
         assert f'<a href="../../timeline/?at={at}#timeline-lanes">' in markdown
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """400 synthetic events: days, months, years, intervals, approximate and uncertain, often
+    several on one day."""
+    content = tmp_path_factory.mktemp("strips") / "content"
+    generate(content, events=400, actors=40, seed=3)
+    return build_site(content)
+
+
+def test_strips_are_legible_on_a_phone(
+    shipped: tuple[dict[str, str], Site], synthetic: Site
+) -> None:
+    """Laid out for a phone's column (`timeline.STRIP_NARROWEST` px): no two marks of a row
+    touch, no two labels run into each other, and every label ends inside the strip."""
+    _, site = shipped
+    narrow = timeline.STRIP_NARROWEST
+    kinds = Counter[str]()
+    for event in [*site.events, *synthetic.events]:
+        strip = timeline.strip(site if event in site.events else synthetic, event)
+        kinds[event.record.date.precision + ("/" if event.record.date.is_interval else "")] += 1
+        assert [m.event for m in strip.marks] == timeline.neighbours(event)
+        assert sum(m.role == "self" for m in strip.marks) == 1
+        for row in range(strip.rows):
+            spans = sorted(
+                (
+                    m.x * narrow / 100,
+                    (m.x + m.width) * narrow / 100
+                    if m.width
+                    else m.x * narrow / 100 + timeline.STRIP_POINT,
+                )
+                for m in strip.marks
+                if m.row == row
+            )
+            for (_, end), (start, _) in itertools.pairwise(spans):
+                assert end < start, f"{event.id}: marks touch on row {row}: {spans}"
+        assert strip.ticks, event.id
+        places = [(t.x * narrow / 100, timeline.label_width(t.label)) for t in strip.ticks]
+        for (x, width), (next_x, _) in itertools.pairwise(places):
+            assert x + width <= next_x, f"{event.id}: labels overlap: {strip.ticks}"
+        assert places[-1][0] + places[-1][1] - 8 <= narrow, f"{event.id}: {strip.ticks}"
+    assert {"day", "month", "day/"} <= set(kinds), kinds
+
+
+def _shown(markdown: str) -> str:
+    """A generated page's text as readers see it: not its front matter (machine dates: lastmod,
+    JSON-LD) nor its search data (the sort key), nor attributes and addresses."""
+    body = markdown.split("\n---\n", 1)[1] if markdown.startswith("---\n") else markdown
+    page = BeautifulSoup(body, "html.parser")
+    for hidden in page.select(".search-data"):
+        hidden.decompose()
+    return re.sub(r"\]\([^)]*\)", "]", page.get_text(" "))
+
+
+def test_no_date_is_shown_finer_than_it_is() -> None:
+    """A month, a year or an interval is never printed as a day, nor its first day shown (the
+    strip's link opens the timeline at it, in its address only): not on the brief, its
+    neighbours' strips, the lists and hubs."""
+    site = build_site(FIXTURE)
+    pages = render_site(site, Settings(templates_dir=ROOT / "templates"))
+    balloons = site.event_by_id["balloons"].record.date
+    assert balloons.precision == "month"
+    exercise = site.event_by_id["exercise"].record.date
+    assert exercise.is_interval
+    shown = {path: _shown(text) for path, text in pages.items()}
+    for wrong in ("1 May 2024", "2024-05-01", "2023-08-28"):
+        assert [path for path, text in shown.items() if wrong in text] == [], wrong
+    assert "Open the timeline at c. May 2024" in shown["briefs/balloons.md"]
+    assert "Open the timeline at 28 August–1 September 2023" in shown["briefs/exercise.md"]
+    assert "?at=2024-05-01#" in pages["briefs/balloons.md"]
 
 
 def test_strip_links_without_directory_urls(shipped: tuple[dict[str, str], Site]) -> None:

@@ -13,6 +13,7 @@ from generator.link import build_site
 from tests.browser_support import (
     BRIEF_ID,
     BRIEF_PATH,
+    PHONE,
     _screenshot,
     _serious_violations,
     open_page,
@@ -108,9 +109,6 @@ def test_zoom_pan_filter_and_follow_by_keyboard(page: Page, site_url: str) -> No
     page.wait_for_url(f"**/briefs/{focused}/")
 
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-
-
 @pytest.mark.parametrize(
     "path, script",
     [("/timeline/", True), ("/timeline/", False), (BRIEF_PATH, True)],
@@ -173,6 +171,54 @@ def test_a_brief_strip_opens_the_timeline_at_its_date(page: Page, site_url: str)
     page.wait_for_url("**/timeline/?at=2024-06-26*")
     _ready(page)
     expect(page.locator(f".tl-svg a.tl-mark[data-id='{BRIEF_ID}']")).to_have_count(1)
+
+
+STRIP_LAYOUT = """strip => {
+  const boxes = (selector) => [...strip.querySelectorAll(selector)].map((node) => {
+    const box = node.getBoundingClientRect();
+    return { left: box.left, right: box.right, top: box.top, bottom: box.bottom };
+  });
+  return { marks: boxes("svg rect"), labels: boxes("svg text"), figure: boxes("svg")[0] };
+}"""
+
+
+def _apart(boxes: list[dict[str, float]]) -> list[tuple[int, int]]:
+    """The pairs of ``boxes`` that overlap (by more than a rounding error)."""
+    return [
+        (i, j)
+        for i, a in enumerate(boxes)
+        for j, b in enumerate(boxes[i + 1 :], i + 1)
+        if a["left"] < b["right"] - 0.5
+        and b["left"] < a["right"] - 0.5
+        and a["top"] < b["bottom"] - 0.5
+        and b["top"] < a["bottom"] - 0.5
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_brief_strip_is_legible_on_a_phone(browser: Browser, site_url: str, scheme: str) -> None:
+    """At 390 px the strip's labels are at reading size (not a drawing scaled down), no two
+    labels and no two marks overlap, and it fits the screen; its link names the brief's date as
+    the brief gives it."""
+    phone = {**PHONE, "color_scheme": scheme}
+    briefs = [e for e in build_site(ROOT / "content").events]
+    with open_page(browser, site_url, **phone) as page:
+        for event in briefs:
+            page.goto(f"{site_url}/briefs/{event.id}/")
+            strip = page.locator(".tl-strip")
+            layout = strip.evaluate(STRIP_LAYOUT)
+            # (As drawn: a drawing scaled to a phone's width had its 11 px labels 6 px tall.)
+            assert min(b["bottom"] - b["top"] for b in layout["labels"]) >= 11, event.id
+            assert _apart(layout["marks"]) == [], event.id
+            assert _apart(layout["labels"]) == [], event.id
+            assert len(layout["labels"]) >= 2, event.id
+            right = max(box["right"] for box in layout["marks"] + layout["labels"])
+            assert layout["figure"]["left"] >= 0 and right <= 390, event.id
+            link = strip.get_by_role("link", name=re.compile("^Open the timeline at "))
+            expect(link).to_have_text(f"Open the timeline at {event.record.date.display()}")
+            if event.id == BRIEF_ID:
+                strip.scroll_into_view_if_needed()
+                _screenshot(page, f"brief-strip-390-{scheme}", full_page=False)
 
 
 def test_year_filters_cover_every_page_and_stay_in_the_url(page: Page, site_url: str) -> None:

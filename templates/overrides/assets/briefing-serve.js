@@ -1,13 +1,15 @@
 // Under `mkdocs serve` only (the briefing plugin adds this script there). While the records have
 // errors, the server keeps serving the last good site and lists the errors in
-// briefing-errors.json; this shows them over the page, as text (record text is never read as
-// HTML). The next good save removes the file, and MkDocs' live reload reloads the page.
+// briefing-errors.json (an empty list when there are none); this shows them over the page, as
+// text (record text is never read as HTML). The next good save empties the list, and MkDocs'
+// live reload reloads the page.
+//
+// The panel (styled in briefing.css, .briefing-errors) takes at most a quarter of the screen,
+// and is a <details>: its summary collapses it to one line, so the page stays readable while the
+// editor fixes the records. Collapsed stays collapsed across the live reloads of the tab.
 import { el } from "./dom.js";
 
-const BOX_STYLE =
-  "position:fixed;inset:auto 0 0 0;z-index:1000;max-height:60vh;" +
-  "overflow:auto;padding:1em 1.5em;background:#fff3f3;color:#5c0000;" +
-  "border-top:4px solid #c00;font-size:0.8rem;box-shadow:0 -2px 8px rgba(0,0,0,.3)";
+const COLLAPSED = "briefing-errors-collapsed"; // (sessionStorage: this tab only)
 
 async function errors() {
   try {
@@ -16,20 +18,45 @@ async function errors() {
     });
     return response.ok ? await response.json() : [];
   } catch {
-    return []; // no errors file: nothing to show
+    return []; // the server is restarting: nothing to show
+  }
+}
+
+function remembered() {
+  try {
+    return sessionStorage.getItem(COLLAPSED) === "1";
+  } catch {
+    return false; // (storage refused: the panel opens)
+  }
+}
+
+function remember(collapsed) {
+  try {
+    sessionStorage.setItem(COLLAPSED, collapsed ? "1" : "0");
+  } catch {
+    // (storage refused: the choice lasts until the next reload)
   }
 }
 
 const lines = await errors();
 if (Array.isArray(lines) && lines.length > 0) {
-  const heading = el("h2", {
-    textContent:
-      "The content has errors. This preview shows the last good version until they are fixed:",
+  const count = `${lines.length} error${lines.length === 1 ? "" : "s"}`;
+  const summary = el("summary", {
+    className: "briefing-errors__summary",
+    textContent: `The content has ${count}. This preview shows the last good version until they are fixed.`,
   });
-  heading.style.cssText = "margin:0 0 .5em;font-size:1rem;color:inherit";
-  const list = el("ul", {}, ...lines.map((line) => el("li", { textContent: String(line) })));
-  list.style.cssText = "margin:0;font-family:monospace;white-space:pre-wrap";
-  const box = el("section", { id: "briefing-errors", role: "alert" }, heading, list);
-  box.style.cssText = BOX_STYLE;
+  const list = el(
+    "ul",
+    { className: "briefing-errors__list" },
+    ...lines.map((line) => el("li", { textContent: String(line) })),
+  );
+  const panel = el("details", { className: "briefing-errors__details", open: !remembered() });
+  panel.append(summary, list);
+  panel.addEventListener("toggle", () => remember(!panel.open));
+  const box = el(
+    "section",
+    { id: "briefing-errors", className: "briefing-errors", "aria-label": "Content errors" },
+    panel,
+  );
   document.body.appendChild(box);
 }
