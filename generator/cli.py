@@ -37,8 +37,8 @@ def _check(args: argparse.Namespace) -> int:
     # Drafts are checked like every record (their pages too), though no build publishes them.
     builder = Builder(Settings(content_dir=args.content, timezone=args.timezone), drafts=True)
     builder.theme = pagefiles.Theme.of_file(args.config)  # (read only if content/pages/ needs it)
-    pages = handwritten.check(args.content / "pages", args.config)
     with tuning.kept():
+        pages = handwritten.check(args.content / "pages", args.config)
         try:
             site = builder.check(addresses.files_in(args.content / "pages"))
         except ContentErrors as exc:

@@ -246,7 +246,8 @@ def _embed(element: Any) -> str:
     """What an embedding element brings in, the same on every page of the baseline."""
     if element.name in ("link", "meta", "form", "base"):
         kind = element.get("rel") or element.get("http-equiv") or element.get("name") or ""
-        return f"{element.name} {kind} {element.get('action', '')}"
+        action = re.sub(r"^(?:\.\./)+", "", element.get("action", ""))  # (the page's depth)
+        return f"{element.name} {kind} {action}"
     if element.name == "script" and element.get("type") == "application/ld+json":
         # A data block (a brief's JSON-LD), never run: its text is the record's, so only its kind
         # is compared; it must be JSON in which no `<`, `>` or `&` could end the element.
@@ -255,7 +256,8 @@ def _embed(element: Any) -> str:
         assert not re.search("[<>&]", data), data
         return "script application/ld+json (data)"
     text = re.sub(r'"(?:\.\./)*\.\.?"', '"."', element.get_text())  # (the page's depth)
-    return f"{element.name} {element.get('src') or element.get('type') or ''} {text}"
+    src = re.sub(r"^(?:\.\./)+", "", element.get("src") or "")  # (the page's depth, too)
+    return f"{element.name} {src or element.get('type') or ''} {text}"
 
 
 def _scan(site: Path) -> Found:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup, Tag
 from mkdocs.config.base import ValidationError
 from mkdocs.livereload import LiveReloadServer
@@ -34,11 +35,19 @@ TILES = "https://tile.openstreetmap.org"
 HOSTILE_PAGE = """\
 # Inline
 
-<p id="marker">before</p>
-
-<script>window.ran = true; alert(document.domain)</script>
-
-<img src="x" onerror="window.ran = true">
+## before {: #marker }
+"""
+INLINE_SCRIPT = (
+    "<script>window.ran = true; alert(document.domain)</script>"
+    '<img src="x" onerror="window.ran = true">'
+)
+"""What no page can hold any more (hand-written pages are sanitized: `generator.handwritten`),
+added to every page's content by an MkDocs hook after our plugin has run, to stand for whatever
+the next parser disagreement would let in: the policy must refuse it, under serve too."""
+INJECT_HOOK = f"""\
+def on_page_context(context, page, config, nav):
+    page.content += {INLINE_SCRIPT!r}
+    return context
 """
 
 
@@ -253,6 +262,19 @@ def test_the_preview_gives_no_nonce_to_the_page_and_keeps_the_policy(page: str) 
     assert preview.with_nonce(data, "abc") == data
 
 
+def _hostile_config(folder: Path, content: Path) -> Path:
+    """A mkdocs.yml like `config_for`'s with a hook that adds `INLINE_SCRIPT` to every page's
+    content once our plugin has handed it back (hooks run after the configured plugins): the
+    script is in the part made from Markdown, where record text lands, so it gets no hash."""
+    hook = folder / "inject.py"
+    hook.write_text(INJECT_HOOK, encoding="utf-8")
+    config = config_for(folder, content)
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["hooks"] = [str(hook)]
+    config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return config
+
+
 def _hostile_content(folder: Path) -> Path:
     content = folder / "content"
     shutil.copytree(FIXTURE, content)
@@ -267,7 +289,7 @@ def preview_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     content = _hostile_content(tmp_path)
     port = free_port()
     with (tmp_path / "serve.log").open("w", encoding="utf-8") as log:
-        server = mkdocs_serve(config_for(tmp_path, content), port, log)
+        server = mkdocs_serve(_hostile_config(tmp_path, content), port, log)
         try:
             url = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 90
