@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --progress-bar on -e '.[dev]'
 	@echo "Fetching Pagefind, the search indexer"
-	$(BIN)/python -m generator.pagefind_binary  # Pagefind's pinned binary, from the npm registry
+	$(BIN)/python -m generator.publish.pagefind_binary  # Pagefind's pinned binary, from the npm registry
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -76,8 +76,7 @@ schema: $(STAMP)
 	$(BIN)/briefing schema
 
 docs: $(STAMP)
-	$(BIN)/python -m generator.docs
-	$(BIN)/python -m generator.editorial
+	$(BIN)/python -m generator.render.docs
 
 golden: $(STAMP)
 	$(BIN)/pytest tests/test_golden.py --update-golden

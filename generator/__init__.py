@@ -1,16 +1,18 @@
 """Briefing: a static briefing-site generator.
 
-The pipeline reads top-down in `generator.build`; one module per stage::
+One subpackage per stage of the pipeline, each importing only from the stages before it
+(`tests/test_structure.py` holds them to it); `generator.session.build` runs them in order::
 
-    load     content/*.yaml -> plain data with source positions
-    model    plain data -> typed records (pydantic)
-    records  the content tree -> every record read and typed
-    link     typed records -> one cross-referenced Site
-    pages    Site -> the page plan (each page's template and context)
-    changes  which pages an edit can change
-    render   one page -> Markdown through templates/
-    output   Markdown pages -> the cache folder
-    plugin   MkDocs adapter: MkDocs' events -> `build.Builder` calls
+    content   content/*.yaml -> positioned data -> typed records (pydantic)
+    site      typed records -> one cross-referenced Site; what an edit changes
+    render    Site -> the page plan -> Markdown through templates/
+    publish   built pages -> feeds, open data, cards, sitemap, search index, policy
+    speed     forks, the page writer, the garbage collector's switches
+    session   the build, top to bottom, and what `mkdocs serve` keeps between rebuilds
+    adapter   MkDocs' events -> session calls; `mkdocs serve` under the policy
+    commands  the ``briefing`` command line
+
+`generator.settings` stands below them all.
 """
 
 __all__ = ["__version__"]

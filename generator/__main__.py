@@ -1,3 +1,3 @@
-from generator.cli import console
+from generator.commands.cli import console
 
 raise SystemExit(console())

@@ -44,7 +44,7 @@ class Settings:
     """Build the Pagefind search index after the site (off only for benchmark baselines)."""
     search_part_pages: int = 11_000
     """Pages a part of the search index may hold: a site with more searchable pages (briefs and
-    actor profiles) is indexed in parts (`generator.parts`), the first holding every actor
+    actor profiles) is indexed in parts (`generator.site.parts`), the first holding every actor
     profile and the newest briefs, each older part whole years of briefs. A reader's first
     search downloads the metadata of every page of the first part (about 9 bytes a page,
     compressed): at 11,000 pages, a first search for a common word downloads 269 KB."""
@@ -52,8 +52,8 @@ class Settings:
     """Branch that "edit this record" links open."""
     size_budget: int = 1_000_000_000
     """Bytes the built site may take, search bundle and data included: the build warns at 80%
-    and fails above it (`generator.budget`). GitHub Pages refuses a site over 1 GB, the default;
-    another host may allow more."""
+    and fails above it (`generator.publish.budget`). GitHub Pages refuses a site over 1 GB, the
+    default; another host may allow more."""
     map_tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     """The map's tiles: an https address with ``{z}``, ``{x}`` and ``{y}`` (Leaflet's tile
     template), or nothing for a map without tiles (markers on a blank ground). The map page's

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import addresses, pages, timeline
-from generator.build import Builder
-from generator.errors import ContentError, ContentErrors
-from generator.link import build_site
+from generator.content.errors import ContentError, ContentErrors
+from generator.render import pages, timeline
+from generator.session.build import Builder
 from generator.settings import Settings
+from generator.site import addresses
+from generator.site.link import build_site
 from tests.conftest import EVENT, FIXTURE, ContentFactory
 from tests.sitebuild import config_for, mkdocs_build
 from tests.test_cli import briefing

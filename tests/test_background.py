@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 
-from generator import timeline
-from generator.background import Background, can_fork
-from generator.build import Builder
-from generator.errors import BriefingError
-from generator.link import EventEntry, Site, build_site
-from generator.synth import generate
+from generator.commands.synth import generate
+from generator.content.errors import BriefingError
+from generator.render import timeline
+from generator.session.build import Builder
+from generator.site.entries import EventEntry, Site
+from generator.site.link import build_site
+from generator.speed.background import Background, can_fork
 from tests.conftest import FIXTURE
 from tests.sitebuild import failing_templates
 from tests.test_golden import SETTINGS, rendered, settings_with

@@ -1,4 +1,4 @@
-"""The converter's work stays in proportion to the text (`generator.bounded`), and its output
+"""The converter's work stays in proportion to the text (`generator.content.bounded`), and its output
 stays Python-Markdown's own."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from markdown.inlinepatterns import (
 )
 from markdown.treeprocessors import InlineProcessor
 
-from generator import bounded, safe
+from generator.content import bounded, safe
 
 
 def _stock() -> Any:

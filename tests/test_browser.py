@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from generator import settings
-from generator.link import build_site
+from generator.site.link import build_site
 from tests.browser_support import (
     ACTOR_ID,
     BRIEF_ID,

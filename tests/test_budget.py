@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import budget
-from generator.errors import BriefingError
+from generator.content.errors import BriefingError
+from generator.publish import budget
 from tests.sitebuild import ROOT, config_for, mkdocs_build
 
 

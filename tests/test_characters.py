@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import exports, feeds, safe
-from generator.errors import ContentErrors
-from generator.link import Site, build_site
+from generator.content import safe
+from generator.content.errors import ContentErrors
+from generator.publish import exports, feeds
 from generator.settings import Settings
+from generator.site.entries import Site
+from generator.site.link import build_site
 from tests.conftest import ACTORS, VOCABULARY, ContentFactory, write_tree
 
 REFUSED = sorted(safe.CONTROLS - {0x09, 0x0A} | safe.BIDI_CONTROLS | safe.NONCHARACTERS)

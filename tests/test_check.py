@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import ContentErrors
-from generator.link import build_site
-from generator.load import load_file
-from generator.records import RecordCache
+from generator.content.errors import ContentErrors
+from generator.content.load import load_file
+from generator.content.records import RecordCache
+from generator.site.link import build_site
 from tests.conftest import ACTORS, CLAIM, EVENT, ContentFactory
 
 P = "content/events/2024/bad.yaml"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import schema
-from generator.link import build_site
+from generator.site import schema
+from generator.site.link import build_site
 from tests.conftest import ContentFactory
 
 ROOT = Path(__file__).parent.parent
@@ -302,7 +302,7 @@ def test_readme_new_examples_work_on_the_shipped_content(tmp_path: Path) -> None
 
 PROGRAM = (
     "import atexit, sys\n"
-    "from generator import cli\n"
+    "from generator.commands import cli\n"
     "atexit.register(print, 'torn down')\n"
     "sys.argv = ['briefing', *sys.argv[1:]]\n"
     "raise SystemExit(cli.console())\n"
@@ -335,7 +335,7 @@ def test_the_program_exits_with_its_output_and_code_but_no_teardown(
 
 def test_the_installed_program_is_the_console_entry_point() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert project["project"]["scripts"]["briefing"] == "generator.cli:console"
+    assert project["project"]["scripts"]["briefing"] == "generator.commands.cli:console"
 
 
 def test_a_closed_pipe_fails_the_program_as_it_fails_python(

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from generator import embed
-from generator.build import render_site
-from generator.link import build_site
+from generator.render import embed
+from generator.session.build import render_site
 from generator.settings import Settings
+from generator.site.link import build_site
 from tests.conftest import EVENT, ContentFactory
 from tests.sitebuild import ROOT, config_for, mkdocs_build
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from generator import cli, docs
+from generator.commands import cli
+from generator.render import docs
 from generator.settings import BriefingConfig
 
 ROOT = Path(__file__).parent.parent

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli, editorial
-from generator.editorial import Rule
-from generator.link import build_site
-from generator.render import when
-from generator.synth import generate
+from generator.commands import cli
+from generator.commands.synth import generate
+from generator.render import docs
+from generator.render.jinja import when
+from generator.site import editorial
+from generator.site.editorial import Rule
+from generator.site.link import build_site
 from tests.conftest import EVENT, ContentFactory
 
 ROOT = Path(__file__).parent.parent
@@ -246,7 +248,7 @@ def test_shipped_content_passes_the_strict_check() -> None:
 
 def test_methodology_page_lists_the_rules_as_the_code_states_them() -> None:
     page = (ROOT / "content" / "pages" / "methodology.md").read_text(encoding="utf-8")
-    expected = f"{editorial.BEGIN}\n{editorial.rules_markdown(ROOT / 'templates')}{editorial.END}"
+    expected = f"{docs.RULES_BEGIN}\n{docs.rules(ROOT / 'templates')}{docs.RULES_END}"
     assert expected in page, "the Methodology page's rules are stale: run `make docs`"
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from generator import edtf
+from generator.content import edtf
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Record text in pages goes through one Markdown parser, and is audited after MkDocs' own
-(`generator.embed`); front matter is written by the YAML dumper and read back by MkDocs' loader
-(`generator.render.front_matter`)."""
+(`generator.render.embed`); front matter is written by the YAML dumper and read back by MkDocs' loader
+(`generator.render.jinja.front_matter`)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ import yaml
 from bs4 import BeautifulSoup
 from mkdocs.utils.meta import get_data
 
-from generator import embed, safe
-from generator.build import render_site
-from generator.link import build_site
-from generator.render import FrontMatterError, front_matter
+from generator.content import safe
+from generator.render import embed
+from generator.render.jinja import FrontMatterError, front_matter
+from generator.session.build import render_site
 from generator.settings import Settings
+from generator.site.link import build_site
 from tests.conftest import EVENT, write_tree
 from tests.sitebuild import config_for, mkdocs_build
 

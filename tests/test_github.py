@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator import cli, github
+from generator.commands import cli, github
 from tests.conftest import EVENT, ContentFactory
 
 P = "content/events/2024/launch.yaml"

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from generator import embed
-from generator.build import render_site
-from generator.errors import BriefingError
-from generator.link import build_site
-from generator.output import write_files, write_pages
-from generator.pages import plan
+from generator.content.errors import BriefingError
+from generator.render import embed
+from generator.render.output import write_files, write_pages
+from generator.render.pages import plan
+from generator.session.build import render_site
 from generator.settings import Settings
+from generator.site.link import build_site
 from tests.conftest import FIXTURE
 from tests.sitebuild import failing_templates
 

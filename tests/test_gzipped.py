@@ -1,4 +1,4 @@
-"""Deterministic gzip in remembered segments (generator.gzipped)."""
+"""Deterministic gzip in remembered segments (generator.publish.gzipped)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import gzipped
+from generator.publish import gzipped
 
 LINES = [
     f'{{"id": "event-{n:05d}", "title": "Launch {n} 북한 \u2028 said"}}\n' for n in range(3500)

@@ -1,6 +1,6 @@
 """Hand-written pages (content/pages/*.md) are held to an allow-list too: `briefing check` and the
 build report what it would remove at its line, and the build publishes only what it allows
-(`generator.handwritten`)."""
+(`generator.render.handwritten`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from generator import cli, handwritten
+from generator.commands import cli
+from generator.render import handwritten
 from tests.conftest import ContentFactory
 from tests.sitebuild import config_for, mkdocs_build
 

@@ -27,9 +27,9 @@ import yaml
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 
-from generator import embed
-from generator.errors import ContentErrors
-from generator.link import build_site
+from generator.content.errors import ContentErrors
+from generator.render import embed
+from generator.site.link import build_site
 from tests.browser_support import open_page, serve
 from tests.conftest import VOCABULARY, write_tree
 from tests.sitebuild import config_for, free_port, mkdocs_build, mkdocs_serve
@@ -300,7 +300,7 @@ def test_no_output_file_carries_script_from_a_record(built: Built) -> None:
     assert hostile.urls <= baseline.urls
     assert hostile.embeds <= baseline.embeds
     assert hostile.attributes <= baseline.attributes
-    # The marks of plain text and the fragments' placeholders are gone (`generator.embed`).
+    # The marks of plain text and the fragments' placeholders are gone (`generator.render.embed`).
     for path in _files(built.site, ".html", ".xml", ".json", ".geojson", ".csv"):
         assert not embed.MARKS & set(_text(path)), path
     # The payloads did reach the output, as text.

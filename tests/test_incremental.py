@@ -13,15 +13,18 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import changes, exports, relink, timeline
-from generator.build import Builder, Run, render_pages, render_site
-from generator.changes import affected
-from generator.errors import ContentErrors
-from generator.link import Involvement, Site, build_site
-from generator.output import cached_paths
-from generator.records import RecordCache
+from generator.commands.synth import generate
+from generator.content.errors import ContentErrors
+from generator.content.records import RecordCache
+from generator.publish import exports
+from generator.render import timeline
+from generator.render.output import cached_paths
+from generator.session.build import Builder, Run, render_pages, render_site
 from generator.settings import Settings
-from generator.synth import generate
+from generator.site import changes, relink
+from generator.site.changes import affected
+from generator.site.entries import Involvement, Site
+from generator.site.link import build_site
 from tests.sitebuild import ROOT
 
 # Small pages, so that years, tags and actors run to several pages each.
@@ -306,7 +309,7 @@ def test_a_retitle_renders_only_the_listing_pages_that_show_the_brief(
     assert len(year_pages) == 1 and "Retitled" in partial[year_pages[0]]
 
 
-# -- the Site patched after an edit (`generator.relink`) ------------------------------------
+# -- the Site patched after an edit (`generator.site.relink`) ------------------------------------
 
 
 def structure(site: Site) -> dict[str, Any]:
@@ -385,7 +388,7 @@ def _patched_equals_built(
 
 
 PATCHED = [edit for edit in EDITS if edit not in (delete_event, add_event)]
-"""The edits `generator.relink` patches the last Site for; a record added or removed is linked
+"""The edits `generator.site.relink` patches the last Site for; a record added or removed is linked
 from scratch."""
 
 

@@ -1,4 +1,4 @@
-"""The Pagefind service client (generator.search.Indexer), against the real pagefind binary."""
+"""The Pagefind service client (generator.publish.search.Indexer), against the real pagefind binary."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from typing import Any, ClassVar
 
 import pytest
 
-from generator import pagefind_binary, search
-from generator.errors import BriefingError
+from generator.content.errors import BriefingError
+from generator.publish import pagefind_binary, search
 
 PAGE = """<!doctype html><html lang="en"><head><title>{title}</title></head><body>
 <header>Site header, not searched</header>

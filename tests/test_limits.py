@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.load import MAX_BYTES
+from generator.content.load import MAX_BYTES
 from tests import worst
 from tests.conftest import FIXTURE
 from tests.sitebuild import config_for, mkdocs_build

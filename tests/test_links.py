@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from generator import safe
+from generator.content import safe
 from tests.conftest import CLAIM, write_tree
 from tests.sitebuild import config_for, mkdocs_build
 

@@ -30,7 +30,7 @@ import yaml
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from generator.link import build_site
+from generator.site.link import build_site
 from tests.browser_support import (
     SCREENSHOTS,
     _heading,

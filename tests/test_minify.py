@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import minify, safe, search
+from generator.publish import csp, minify, search
 from tests.sitebuild import ROOT, config_for, mkdocs_build
 
 PAGE = """<!doctype html>
@@ -45,11 +45,11 @@ def _inline_script_hashes(html: str) -> set[str]:
         for attributes, body in re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S)
         if "src=" not in attributes and "json" not in attributes
     ]
-    return set(safe.script_hashes(scripts))
+    return set(csp.script_hashes(scripts))
 
 
 def test_minified_page_keeps_script_text_and_its_hashes() -> None:
-    page = safe.with_csp(PAGE.format(policy=safe.POLICY), None)
+    page = csp.with_csp(PAGE.format(policy=csp.POLICY), None)
     hashes = _policy_hashes(page)
     small = minify.page(page)
     assert len(small) < len(page)
@@ -58,7 +58,7 @@ def test_minified_page_keeps_script_text_and_its_hashes() -> None:
 
 
 def test_minified_page_keeps_what_pagefind_reads() -> None:
-    small = minify.page(PAGE.format(policy=safe.POLICY))
+    small = minify.page(PAGE.format(policy=csp.POLICY))
     assert search.BODY_START in small
     assert small.index(search.BODY_START) < small.index(search.BODY_END)
     assert "data-pagefind-ignore=all>" in small and "</p>" in small  # (the element still ends)

@@ -52,7 +52,7 @@ def test_a_wheel_builds_quietly_with_the_font(tmp_path: Path) -> None:
     (wheel,) = tmp_path.glob("briefing-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     fonts = {"roboto-latin-700-normal.woff2", "OFL.txt"}
-    assert {f"generator/fonts/{name}" for name in fonts} <= names
+    assert {f"generator/publish/fonts/{name}" for name in fonts} <= names
 
 
 def test_the_editable_install_builds_quietly(tmp_path: Path) -> None:

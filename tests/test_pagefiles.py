@@ -15,8 +15,10 @@ import material
 import pytest
 from PIL import Image
 
-from generator import build, cards, pagefiles
-from generator.errors import BriefingError
+from generator.content.errors import BriefingError
+from generator.publish import cards
+from generator.session import build
+from generator.site import pagefiles
 from tests.conftest import FIXTURE, ContentFactory
 from tests.sitebuild import ROOT, config_for, mkdocs_build
 from tests.test_cli import briefing

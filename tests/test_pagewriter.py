@@ -17,13 +17,13 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.plugins import BasePlugin
 
-from generator import search
-from generator.background import can_fork
-from generator.build import Builder
-from generator.errors import BriefingError
-from generator.link import build_site
-from generator.pagewriter import NICE, PageWriter
+from generator.content.errors import BriefingError
+from generator.publish import search
+from generator.session.build import Builder
 from generator.settings import Settings
+from generator.site.link import build_site
+from generator.speed.background import can_fork
+from generator.speed.pagewriter import NICE, PageWriter
 from tests.conftest import FIXTURE
 from tests.sitebuild import config_for
 

@@ -1,4 +1,4 @@
-"""The search index in parts (generator.parts): real builds with a tiny part limit, their
+"""The search index in parts (generator.site.parts): real builds with a tiny part limit, their
 bundles read back, the dirty build's parts, and the search page's earlier years in Chromium."""
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Request, expect
 
-from generator import parts, search
-from generator.link import build_site
+from generator.commands.synth import generate
+from generator.publish import search
 from generator.settings import Settings
-from generator.synth import generate
+from generator.site import parts
+from generator.site.link import build_site
 from tests.browser_support import _serious_violations, open_page, serve
 from tests.sitebuild import config_for, free_port, mkdocs_build, mkdocs_dirty_build, mkdocs_serve
 from tests.test_site import _fetch
@@ -26,11 +27,11 @@ LIMIT = 40
 
 
 def test_a_site_under_the_limit_is_one_bundle() -> None:
-    assert parts.plan({2024: 30, 2023: 9}, 1, 40) == [parts.Part("pagefind", (2024, 2023), 40)]
+    assert parts.divide({2024: 30, 2023: 9}, 1, 40) == [parts.Part("pagefind", (2024, 2023), 40)]
 
 
 def test_parts_are_whole_years_newest_first_the_first_with_the_actors() -> None:
-    found = parts.plan({2026: 10, 2025: 15, 2024: 20, 2023: 5, 2022: 30, 2021: 1}, 12, 40)
+    found = parts.divide({2026: 10, 2025: 15, 2024: 20, 2023: 5, 2022: 30, 2021: 1}, 12, 40)
     assert found == [
         parts.Part("pagefind", (2026, 2025), 37),
         parts.Part("pagefind/parts/2023-2024", (2024, 2023), 25),
@@ -43,7 +44,7 @@ def test_parts_are_whole_years_newest_first_the_first_with_the_actors() -> None:
 
 
 def test_a_year_larger_than_the_limit_is_a_part_of_its_own() -> None:
-    found = parts.plan({2025: 50, 2024: 60, 2023: 3}, 5, 40)
+    found = parts.divide({2025: 50, 2024: 60, 2023: 3}, 5, 40)
     assert [p.years for p in found] == [(2025,), (2024,), (2023,)]
     assert [p.pages for p in found] == [55, 60, 3]
 

@@ -19,7 +19,9 @@ from mkdocs.config.base import ValidationError
 from mkdocs.livereload import LiveReloadServer
 from playwright.sync_api import Browser, ConsoleMessage
 
-from generator import preview, safe, settings
+from generator import settings
+from generator.adapter import preview
+from generator.publish import csp
 from tests.browser_support import (
     BRIEF_ID,
     CSP_REPORTER,
@@ -41,7 +43,7 @@ INLINE_SCRIPT = (
     "<script>window.ran = true; alert(document.domain)</script>"
     '<img src="x" onerror="window.ran = true">'
 )
-"""What no page can hold any more (hand-written pages are sanitized: `generator.handwritten`),
+"""What no page can hold any more (hand-written pages are sanitized: `generator.render.handwritten`),
 added to every page's content by an MkDocs hook after our plugin has run, to stand for whatever
 the next parser disagreement would let in: the policy must refuse it, under serve too."""
 INJECT_HOOK = f"""\
@@ -60,7 +62,7 @@ def directives(policy: str) -> dict[str, list[str]]:
 
 
 def test_the_policy_allows_the_site_and_nothing_else() -> None:
-    assert directives(safe.POLICY) == {
+    assert directives(csp.POLICY) == {
         "default-src": ["'self'"],
         "script-src": ["'self'", "'wasm-unsafe-eval'"],
         "style-src": ["'self'"],
@@ -72,11 +74,11 @@ def test_the_policy_allows_the_site_and_nothing_else() -> None:
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
     }
-    more = directives(safe.policy(["x = 1"], [TILES]))
+    more = directives(csp.policy(["x = 1"], [TILES]))
     assert more["img-src"] == ["'self'", "data:", TILES]
-    assert more["script-src"] == ["'self'", "'wasm-unsafe-eval'", *safe.script_hashes(["x = 1"])]
+    assert more["script-src"] == ["'self'", "'wasm-unsafe-eval'", *csp.script_hashes(["x = 1"])]
     assert {k: v for k, v in more.items() if k not in ("img-src", "script-src")} == {
-        k: v for k, v in directives(safe.POLICY).items() if k not in ("img-src", "script-src")
+        k: v for k, v in directives(csp.POLICY).items() if k not in ("img-src", "script-src")
     }
 
 
@@ -147,11 +149,11 @@ def test_every_page_starts_with_its_policy(shipped: Path) -> None:
         assert head[1].name == "meta", rel
         assert head[1].get("http-equiv") == "Content-Security-Policy", rel
         if head[2].name == "title" and "noindex" in str(head[3]):
-            # An old address of a renamed record (generator/redirects.py): nothing at all.
+            # An old address of a renamed record (generator/publish/redirects.py): nothing at all.
             assert head[1].get("content") == "default-src 'none'", rel
             moved += 1
             continue
-        expected = safe.policy(images=[TILES] if rel == "map/index.html" else [])
+        expected = csp.policy(images=[TILES] if rel == "map/index.html" else [])
         assert head[1].get("content") == expected, rel
     assert (shipped / "map/index.html") in pages
     assert moved == 1
@@ -168,7 +170,7 @@ def test_without_tiles_the_map_works_and_asks_no_other_host(
     result = mkdocs_build(config, site)
     assert result.returncode == 0, result.stderr
     head = _head(site / "map/index.html")
-    assert head[1].get("content") == safe.POLICY
+    assert head[1].get("content") == csp.POLICY
     html = (site / "map/index.html").read_text(encoding="utf-8")
     assert "data-tiles" in html and "tile.openstreetmap.org" not in html
     with serve(site) as url, open_page(browser, url) as page:
@@ -208,7 +210,7 @@ def _get(app: Any, path: str) -> tuple[str, dict[str, str], bytes]:
 def test_the_preview_sends_the_page_policy_with_a_nonce_for_live_reload(
     tmp_path: Path,
 ) -> None:
-    policy = safe.policy(images=[TILES])
+    policy = csp.policy(images=[TILES])
     page = (
         f'<!doctype html><html lang=en><head><meta charset=utf-8><meta content="{policy}" '
         "http-equiv=Content-Security-Policy><title>x</title></head><body><p>x</p>"
@@ -241,7 +243,7 @@ def test_the_preview_sends_the_page_policy_with_a_nonce_for_live_reload(
     # A new nonce for each response, and the site's policy for every other file.
     assert _get(app, "/")[1]["Content-Security-Policy"] != headers["Content-Security-Policy"]
     status, headers, body = _get(app, "/icon.svg")
-    assert headers["Content-Security-Policy"] == safe.POLICY
+    assert headers["Content-Security-Policy"] == csp.POLICY
     assert body.startswith(b"<svg")
 
 
@@ -258,7 +260,7 @@ def test_the_preview_sends_the_page_policy_with_a_nonce_for_live_reload(
 )
 def test_the_preview_gives_no_nonce_to_the_page_and_keeps_the_policy(page: str) -> None:
     data = page.encode()
-    assert preview.page_policy(data) == (safe.POLICY, data)
+    assert preview.page_policy(data) == (csp.POLICY, data)
     assert preview.with_nonce(data, "abc") == data
 
 

@@ -23,10 +23,10 @@ import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from generator import cli
-from generator.build import render_site
-from generator.link import build_site
+from generator.commands import cli
+from generator.session.build import render_site
 from generator.settings import Settings
+from generator.site.link import build_site
 from tests.conftest import ACTORS, CLAIM, EVENT, VOCABULARY, write_tree
 from tests.sitebuild import ROOT, config_for, mkdocs_build
 

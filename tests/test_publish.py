@@ -17,9 +17,10 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 
-from generator import exports
-from generator.link import Site, build_site
-from generator.model import Actor, Event
+from generator.content.model import Actor, Event
+from generator.publish import exports
+from generator.site.entries import Site
+from generator.site.link import build_site
 from tests.conftest import FIXTURE
 from tests.sitebuild import ROOT, config_for, mkdocs_build
 
@@ -73,7 +74,7 @@ def test_same_content_same_epoch_gives_a_byte_identical_site(builds: tuple[Path,
 def test_feeds_are_written_without_indentation(builds: tuple[Path, Path]) -> None:
     # (Feed readers need none: 8% of the topic feeds' bytes at 10,000 events.)
     paths = [builds[0] / "feed.xml", builds[0] / "updates.xml"]
-    # (Not the copies of the sitemap index beside the topic feeds: generator/sitemap.py.)
+    # (Not the copies of the sitemap index beside the topic feeds: generator/publish/sitemap.py.)
     paths += sorted(p for p in (builds[0] / "feeds").rglob("*.xml") if p.name != "sitemap.xml")
     assert len(paths) > 10
     for path in paths:

@@ -20,10 +20,12 @@ from bs4 import BeautifulSoup, Tag
 from mkdocs.utils.yaml import yaml_load
 from PIL import Image
 
-from generator import cards, chart, embed, safe
 from generator import settings as settings_module
-from generator.link import Site, build_site
+from generator.publish import cards, csp
+from generator.render import chart, embed
 from generator.settings import Settings
+from generator.site.entries import Site
+from generator.site.link import build_site
 from tests.conftest import ACTORS, EVENT, FIXTURE, write_tree
 from tests.sitebuild import ROOT, config_for, mkdocs_build, sitemap
 
@@ -150,7 +152,7 @@ def test_json_ld_cannot_close_its_script(hostile: Path) -> None:
     # (The summary is the page's description: a meta tag, not the JSON-LD.)
     summary = "Fired a missile at </script><script>alert(2)</script> & co."
     assert attr(page, 'meta[name="description"]', "content") == summary
-    # Minified, a `<` inside a quoted attribute is written as itself (generator/minify.py):
+    # Minified, a `<` inside a quoted attribute is written as itself (generator/publish/minify.py):
     # outside attribute values, no tag of the record's text is left.
     outside = re.sub(r'"[^"]*"', '""', raw)
     assert "<script>alert(1)" not in outside and "<script>alert(2)" not in outside
@@ -160,7 +162,7 @@ def test_json_ld_cannot_close_its_script(hostile: Path) -> None:
     assert not page.find("b", string="bold")
     assert one(page, "article h1").get_text().startswith(HOSTILE)
     policy = attr(page, 'meta[http-equiv="Content-Security-Policy"]', "content")
-    assert safe.script_hashes([text])[0] not in policy
+    assert csp.script_hashes([text])[0] not in policy
 
 
 def test_updated_date_beside_the_date_line(shipped: Path, model: Site, hostile: Path) -> None:
@@ -422,8 +424,8 @@ def test_no_google_fonts(shipped: Path) -> None:
 def test_topic_feeds_are_made_again_only_for_changed_records(tmp_path: Path) -> None:
     """Serve: a feed whose records are the same objects is reused; an edited record's feeds are
     made again (and then say so)."""
-    from generator import feeds
-    from generator.records import RecordCache
+    from generator.content.records import RecordCache
+    from generator.publish import feeds
 
     content = write_tree(tmp_path / "content")
     records = RecordCache()
@@ -553,7 +555,7 @@ def test_each_bar_links_to_its_month(shipped: Path, model: Site) -> None:
 
 def test_a_month_on_a_later_page_is_linked_there() -> None:
     """In a paginated year, the bar links to the page where its month's briefs start."""
-    from generator.build import render_site
+    from generator.session.build import render_site
 
     site = build_site(FIXTURE)
     pages = render_site(site, Settings(templates_dir=ROOT / "templates", page_size=1))
@@ -763,8 +765,8 @@ def test_the_palette_toggle_is_one_button(shipped: Path) -> None:
 def test_topic_feeds_hold_the_newest_twenty(tmp_path: Path) -> None:
     """An actor's or a tag's feed holds its newest `TOPIC_LIMIT` briefs (a reader polling it needs
     no more; the profile or tag page lists them all); the site's own feed keeps `LIMIT`."""
-    from generator import feeds
-    from generator.synth import generate
+    from generator.commands.synth import generate
+    from generator.publish import feeds
 
     generate(tmp_path, events=400, actors=12, seed=3)
     site = build_site(tmp_path)
@@ -791,7 +793,7 @@ def test_topic_feeds_hold_the_newest_twenty(tmp_path: Path) -> None:
 def test_a_profile_lists_its_latest_ten_claims(tmp_path: Path) -> None:
     """A profile's "Claims made" holds the latest ten claims (each brief gives all of its own),
     saying how many there are when there are more."""
-    from generator.synth import generate
+    from generator.commands.synth import generate
 
     generate(tmp_path / "content", events=300, actors=8, seed=5)
     site = build_site(tmp_path / "content")

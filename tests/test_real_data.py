@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.link import Site, build_site
+from generator.site.entries import Site
+from generator.site.link import build_site
 from tests.sitebuild import ROOT, config_for, mkdocs_build
 from tools.import_missile_tests import local_moment, write
 

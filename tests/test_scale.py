@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import render_site
-from generator.link import build_site
+from generator.commands.synth import generate
+from generator.session.build import render_site
 from generator.settings import Settings
-from generator.synth import generate
+from generator.site.link import build_site
 
 ROOT = Path(__file__).parent.parent
 # Measured on the full 10,000-event build: the largest HTML page (the actors index) is 83.6 KB

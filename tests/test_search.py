@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from generator.link import build_site
+from generator.site.link import build_site
 from tests.browser_support import _screenshot, _serious_violations, open_page
 from tests.sitebuild import ROOT
 

@@ -19,9 +19,10 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from generator import settings, words
-from generator.link import build_site
-from generator.render import country_name
+from generator import settings
+from generator.publish import words
+from generator.render.jinja import country_name
+from generator.site.link import build_site
 from tests.conftest import FIXTURE
 from tests.sitebuild import (
     ROOT,
@@ -491,7 +492,7 @@ def test_a_count_below_one_in_the_plugin_options_is_one_message(
 
 def test_the_search_page_has_its_word_list(shipped: Path) -> None:
     """search/words.json, beside the search page, holds the records' words (for suggestions
-    when a search finds nothing: generator/words.py)."""
+    when a search finds nothing: generator/publish/words.py)."""
     listed = json.loads((shipped / "search" / "words.json").read_text(encoding="utf-8"))
     assert {"missile", "balloons", "treaty", "korea"} <= set(listed)
     assert listed == words.word_list(build_site(ROOT / "content"))

@@ -1,4 +1,4 @@
-"""The sitemap (`generator.sitemap`): a small index of files of at most `LIMIT` pages, which
+"""The sitemap (`generator.publish.sitemap`): a small index of files of at most `LIMIT` pages, which
 between them list every page once, escaped. Real builds are read in test_readers.py,
 test_redirects_drafts.py and test_removed.py."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from generator import sitemap
+from generator.publish import sitemap
 from tests.sitebuild import ROOT, SITEMAP_NS, read_sitemap
 
 SITE = "https://example.org/site/"

@@ -1,4 +1,5 @@
-"""The shape of generator/: short functions, no private names borrowed, no import cycles."""
+"""The shape of generator/: one subpackage per stage, imported only by later stages; short
+functions, no private names borrowed, no import cycles."""
 
 from __future__ import annotations
 
@@ -8,34 +9,99 @@ from pathlib import Path
 GENERATOR = Path(__file__).parent.parent / "generator"
 LONGEST = 60
 """Lines a function may span (its decorators and docstring included)."""
+STAGES = ["content", "site", "render", "publish", "speed", "session", "adapter", "commands"]
+"""The subpackages in the pipeline's order: a module may import from its own stage and from
+earlier ones, never from a later one."""
+SHARED = {"settings"}
+"""Modules of the package itself, below every stage: any stage may import them."""
 
 
 def _modules() -> dict[str, ast.Module]:
+    """Every module of the package by dotted name under it (``site.link``, ``settings``)."""
     return {
-        path.stem: ast.parse(path.read_text(encoding="utf-8"), str(path))
-        for path in sorted(GENERATOR.glob("*.py"))
+        ".".join(path.relative_to(GENERATOR).with_suffix("").parts): ast.parse(
+            path.read_text(encoding="utf-8"), str(path)
+        )
+        for path in sorted(GENERATOR.rglob("*.py"))
     }
 
 
 def _imports(tree: ast.Module) -> list[tuple[str, list[str]]]:
-    """(generator module, names) imported by ``tree``: ``from generator.x import a`` gives
-    ("x", ["a"]), ``from generator import x`` gives ("x", [])."""
+    """(generator module, names) imported by ``tree``: ``from generator.site.link import a``
+    gives ("site.link", ["a"]), ``from generator.site import link`` gives ("site.link", [])."""
     found: list[tuple[str, list[str]]] = []
+    packages = ("generator", *(f"generator.{stage}" for stage in STAGES))
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "generator":
-            found += [(alias.name, []) for alias in node.names]
+        if isinstance(node, ast.ImportFrom) and node.module in packages:
+            base = node.module.removeprefix("generator").lstrip(".")
+            found += [(f"{base}.{a.name}".lstrip("."), []) for a in node.names]
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generator."):
-            found.append((node.module.split(".")[1], [a.name for a in node.names]))  # type: ignore[union-attr]
+            module = (node.module or "").removeprefix("generator.")
+            found.append((module, [a.name for a in node.names]))
         elif isinstance(node, ast.Import):
             found += [
-                (a.name.split(".")[1], []) for a in node.names if a.name.startswith("generator.")
+                (a.name.removeprefix("generator."), [])
+                for a in node.names
+                if a.name.startswith("generator.")
             ]
     return found
 
 
+def _stage(module: str) -> int:
+    """Where ``module`` stands in the pipeline: -1 below every stage (`SHARED`)."""
+    top = module.split(".")[0]
+    if top in SHARED or top in ("__init__", "__main__"):
+        return -1 if top != "__main__" else len(STAGES)
+    return STAGES.index(top)
+
+
+def test_every_module_belongs_to_a_stage() -> None:
+    """Each module sits in the subpackage of its stage; only the shared ones stand beside them,
+    and each subpackage says in its docstring what it owns."""
+    loose = [
+        path.name
+        for path in GENERATOR.glob("*.py")
+        if path.stem not in SHARED | {"__init__", "__main__"}
+    ]
+    assert not loose, f"put these in the subpackage of their stage: {loose}"
+    folders = {p.name for p in GENERATOR.iterdir() if (p / "__init__.py").exists()}
+    assert folders == set(STAGES), folders
+    for stage in STAGES:
+        doc = ast.get_docstring(_modules()[f"{stage}.__init__"])
+        assert doc and len(doc.split()) > 20, f"{stage}/__init__.py: say what the stage owns"
+
+
+def test_no_stage_imports_a_later_one() -> None:
+    backwards = [
+        f"{name} imports {module}"
+        for name, tree in _modules().items()
+        for module, _ in _imports(tree)
+        if _stage(module) > _stage(name)
+    ]
+    assert not backwards, "imports against the pipeline's order:\n" + "\n".join(backwards)
+
+
+def test_the_stage_order_test_sees_imports() -> None:
+    """The rule above reads the imports it judges (so it cannot pass by reading none)."""
+    found = dict(
+        _imports(
+            ast.parse(
+                "from generator.site import link, relink\nfrom generator.render.jinja import Renderer\nimport generator.settings"
+            )
+        )
+    )
+    assert found == {
+        "site.link": [],
+        "site.relink": [],
+        "render.jinja": ["Renderer"],
+        "settings": [],
+    }
+    assert _stage("render.jinja") > _stage("site.link") > _stage("settings")
+
+
 def test_no_function_is_longer_than_60_lines() -> None:
     long = [
-        f"{name}.py:{node.lineno} {node.name}: {node.end_lineno - node.lineno + 1} lines"  # type: ignore[operator]
+        f"{name}:{node.lineno} {node.name}: {node.end_lineno - node.lineno + 1} lines"  # type: ignore[operator]
         for name, tree in _modules().items()
         for node in ast.walk(tree)
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
@@ -46,7 +112,7 @@ def test_no_function_is_longer_than_60_lines() -> None:
 
 def test_no_module_imports_private_names_of_another() -> None:
     private = [
-        f"{name}.py imports {module}.{imported}"
+        f"{name} imports {module}.{imported}"
         for name, tree in _modules().items()
         for module, names in _imports(tree)
         for imported in names

@@ -6,9 +6,9 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from generator.link import build_site
-from generator.model import Event
-from generator.synth import generate
+from generator.commands.synth import generate
+from generator.content.model import Event
+from generator.site.link import build_site
 
 
 def _own_text(record: Event) -> str:

@@ -16,11 +16,13 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from generator import embed, timeline
-from generator.build import render_site
-from generator.link import Site, build_site
+from generator.commands.synth import generate
+from generator.render import embed, timeline
+from generator.session.build import render_site
 from generator.settings import Settings
-from generator.synth import generate
+from generator.site import entries
+from generator.site.entries import Site
+from generator.site.link import build_site
 from tests.conftest import FIXTURE
 
 ROOT = Path(__file__).parent.parent
@@ -116,7 +118,7 @@ def test_each_brief_has_a_strip_with_its_neighbours(shipped: tuple[dict[str, str
     for event in site.events:
         markdown = pages[f"briefs/{event.id}.md"]
         marks = _strip_marks(markdown)
-        shown = timeline.neighbours(event)
+        shown = entries.neighbours(event)
         assert len(marks) == len(shown)
         related = {o.id for g in event.related for o in g.events}
         for mark, other in zip(marks, shown, strict=True):
@@ -163,7 +165,7 @@ def test_strips_are_legible_on_a_phone(
     for event in [*site.events, *synthetic.events]:
         strip = timeline.strip(site if event in site.events else synthetic, event)
         kinds[event.record.date.precision + ("/" if event.record.date.is_interval else "")] += 1
-        assert [m.event for m in strip.marks] == timeline.neighbours(event)
+        assert [m.event for m in strip.marks] == entries.neighbours(event)
         assert sum(m.role == "self" for m in strip.marks) == 1
         for row in range(strip.rows):
             spans = sorted(
@@ -224,7 +226,7 @@ def test_strip_links_without_directory_urls(shipped: tuple[dict[str, str], Site]
         hrefs = [m.get("xlink:href") for m in _strip_marks(markdown)]
         related = {o.id for g in event.related for o in g.events} | {event.id}
         assert hrefs == [
-            f"{e.id}.html" if e.id in related else None for e in timeline.neighbours(event)
+            f"{e.id}.html" if e.id in related else None for e in entries.neighbours(event)
         ]
         at = event.record.date.first.isoformat()
         assert f'<a href="../timeline/index.html?at={at}#timeline-lanes">' in markdown

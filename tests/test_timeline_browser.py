@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from generator.link import build_site
+from generator.site.link import build_site
 from tests.browser_support import (
     BRIEF_ID,
     BRIEF_PATH,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from generator import trim
+from generator.adapter import trim
 
 
 def _contents() -> TableOfContents:

@@ -16,9 +16,10 @@ from mkdocs.config import load_config
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 
-from generator import cli, tuning
-from generator.build import Builder
-from generator.link import build_site
+from generator.commands import cli
+from generator.session.build import Builder
+from generator.site.link import build_site
+from generator.speed import tuning
 from tests.conftest import FIXTURE, ContentFactory
 from tests.sitebuild import config_for
 from tests.test_golden import SETTINGS

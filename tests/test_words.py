@@ -1,4 +1,4 @@
-"""The search page's word list (generator/words.py): the records' own words, the most common
+"""The search page's word list (generator/publish/words.py): the records' own words, the most common
 first, written beside the search page, and read again only for records that changed."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import words
-from generator.link import build_site
-from generator.records import RecordCache
+from generator.content.records import RecordCache
+from generator.publish import words
+from generator.site.link import build_site
 from tests.conftest import ContentFactory
 
 BODY = """\

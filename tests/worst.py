@@ -1,7 +1,7 @@
 """Records at every limit: the worst a contributor can send within the rules.
 
-Every list at its longest (`generator.model`), or none, the file at its largest
-(`generator.load.MAX_BYTES`), and what room is left filled with record Markdown of one of the
+Every list at its longest (`generator.content.model`), or none, the file at its largest
+(`generator.content.load.MAX_BYTES`), and what room is left filled with record Markdown of one of the
 shapes that cost Python-Markdown the most (`SHAPES`), or of all of them in turn (`mixed`). Used by the slow test that builds them
 (tests/test_limits.py) and by the benchmark that times them (tests/benchmarks/bench_safe.py).
 """
@@ -12,9 +12,9 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.bounded import MAX_LINKS
-from generator.load import MAX_BYTES
-from generator.model import MARKDOWN_LIMIT
+from generator.content.bounded import MAX_LINKS
+from generator.content.load import MAX_BYTES
+from generator.content.model import MARKDOWN_LIMIT
 
 
 def _repeat(piece: str, size: int) -> str:

@@ -7,7 +7,7 @@ alternating, best of three each:
 - **as processes**, as editors run it: `briefing check --content DIR` from start to exit (imports
   and the interpreter's exit included) against a process that imports PyYAML and loads every file
   with `yaml.CSafeLoader`; this is the ratio the target (≤ 1.5) is about;
-- **in-process**: `generator.link.build_site` against the bare loop, both in this process.
+- **in-process**: `generator.site.link.build_site` against the bare loop, both in this process.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from pathlib import Path
 
 import yaml
 
-from generator.link import build_site
-from generator.synth import generate
+from generator.commands.synth import generate
+from generator.site.link import build_site
 
 BARE = (
     "import sys, yaml\n"

@@ -1,7 +1,7 @@
 """What the audit of record text costs a build (`make bench-embed`, issue #28).
 
 One `mkdocs build` of synthetic content (10,000 events and 1,000 actors by default), run in this
-process so that the steps of `generator.embed` that MkDocs' process runs for each generated page
+process so that the steps of `generator.render.embed` that MkDocs' process runs for each generated page
 can be timed as they run: the audit of the converted page (`embed.audit`, plain text that came out
 as markup), the allow-list check of its fragments (`embed.audit_fragments`), and the fragments put
 in place (`embed.fill`). It prints the build's wall time and each step's total, side by side,
@@ -24,8 +24,8 @@ from typing import Any
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from generator import embed
-from generator.synth import generate
+from generator.commands.synth import generate
+from generator.render import embed
 from tests.sitebuild import config_for
 
 

@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator.synth import generate
+from generator.commands.synth import generate
 from tests.benchmarks.bench_scale import ENV, UNLIMITED, _memory, _tree
 from tests.sitebuild import config_for
 

@@ -14,7 +14,7 @@
    load average is printed).
 3. The cost of sanitizing: the full `mkdocs build` (with Pagefind) of N synthetic events
    (default 10,000), alternately as shipped and with the nh3 pass switched off in the build's
-   process (`generator.safe.sanitize` replaced by the identity: for this measurement only; the
+   process (`generator.content.safe.sanitize` replaced by the identity: for this measurement only; the
    product has no such switch). Best of two each; the target is at most 5% slower.
 
 `python -m tests.benchmarks.bench_safe [EVENTS]` (0 leaves out the third part).
@@ -33,9 +33,9 @@ from pathlib import Path
 
 import yaml
 
-from generator import safe
-from generator.model import MARKDOWN_LIMIT, Event
-from generator.synth import generate
+from generator.commands.synth import generate
+from generator.content import safe
+from generator.content.model import MARKDOWN_LIMIT, Event
 from tests import worst
 from tests.benchmarks.bench_scale import ENV
 from tests.conftest import FIXTURE
@@ -58,7 +58,7 @@ WORST = {
 WORST = {name: text[:LIMIT].strip() for name, text in WORST.items()}
 
 OFF = (
-    "import sys, generator.safe as s\n"
+    "import sys, generator.content.safe as s\n"
     "s.sanitize = lambda fragment: fragment  # (measurement only)\n"
     "from mkdocs.__main__ import cli\n"
     "sys.argv = ['mkdocs', *sys.argv[1:]]\n"

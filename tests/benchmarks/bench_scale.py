@@ -9,7 +9,7 @@ its rebuilt page under `mkdocs serve --dirty` (the median of five edits). Sizes 
 `python -m tests.benchmarks.bench_scale 1000 3000`. `make bench-50k` is the 50,000-event,
 5,000-actor row alone, with one build of each (a 50k build takes 20 minutes or more on 2 cores).
 The peak memory is that of all the build's processes together, and the site's size is given by
-contributor (`generator.budget`).
+contributor (`generator.publish.budget`).
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ import time
 import urllib.request
 from pathlib import Path
 
-from generator import budget
-from generator.build import render_site
-from generator.link import build_site
-from generator.output import write_pages
+from generator.commands.synth import generate
+from generator.publish import budget
+from generator.render.output import write_pages
+from generator.session.build import render_site
 from generator.settings import Settings
-from generator.synth import generate
+from generator.site.link import build_site
 from tests.benchmarks.bench_check import bare_loop
 from tests.sitebuild import ROOT, config_for, free_port, mkdocs_serve
 

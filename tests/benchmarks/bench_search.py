@@ -23,7 +23,7 @@ that contain the term is printed too, since it decides how much Pagefind must fe
 
 Building 10,000 events takes minutes: ``--site DIR`` builds into DIR once and reuses it after
 (DIR/content, DIR/ours/site: `bench_parts` leaves its builds that way). ``--part-pages N`` builds
-the search index in parts of at most N pages (`generator.parts`): the first search searches the
+the search index in parts of at most N pages (`generator.site.parts`): the first search searches the
 first part, and every request under /pagefind/ counts, so a fetch of another part would show.
 
 Run with `make bench-search` or `python -m tests.benchmarks.bench_search [EVENTS] [--site DIR]
@@ -50,7 +50,7 @@ from typing import Any, ClassVar
 
 from playwright.sync_api import Browser, Page, Request, sync_playwright
 
-from generator.synth import generate
+from generator.commands.synth import generate
 from tests.browser_support import CHROMIUM_ARGS as ARGS
 from tests.sitebuild import config_for, mkdocs_build
 

@@ -1,4 +1,4 @@
-"""Benchmark: the search page's word list (generator/words.py) at scale.
+"""Benchmark: the search page's word list (generator/publish/words.py) at scale.
 
 Run with `make bench-words` (or `python -m tests.benchmarks.bench_words [EVENTS ...]`, by
 default 50,000 events and 5,000 actors; `--keep DIR` keeps the synthetic content for a rerun).
@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator import words
-from generator.link import build_site
-from generator.synth import generate
+from generator.commands.synth import generate
+from generator.publish import words
+from generator.site.link import build_site
 
 
 def measure(content: Path) -> dict[str, float]:

@@ -21,7 +21,7 @@ export function loadPagefind(base) {
 }
 
 /**
- * The archive parts of a large site's index (`generator.parts`: folders under `base`), merged
+ * The archive parts of a large site's index (`generator.site.parts`: folders under `base`), merged
  * into `pagefind`, so that its searches (and filter counts) take in every part.
  */
 export function mergeParts(pagefind, base, folders) {

@@ -60,7 +60,7 @@ export function distance(a, b, most) {
 
 /**
  * Queries to suggest for `query`, which found nothing: each of its words that the site's word
- * list (`words`, most common first: generator/words.py) does not hold is replaced by the
+ * list (`words`, most common first: generator/publish/words.py) does not hold is replaced by the
  * closest listed words (within 1 edit for a word of up to four letters, 2 for a longer one; the
  * more common first among the equally close). At most three; none when every word is listed.
  *
@@ -153,7 +153,7 @@ function setUp(root) {
   let pending = [];
   let lastCounts = null;
 
-  // A large site's index is in parts (search.md.j2, generator.parts): the first part (every
+  // A large site's index is in parts (search.md.j2, generator.site.parts): the first part (every
   // actor profile, the newest briefs) is searched, and after each search the reader is offered
   // the earlier years, whose parts are then merged in and the search run again. They are
   // fetched only on request, so that a first search downloads the first part's files alone.
