@@ -1,9 +1,11 @@
 """The build's settings: declared once, read from mkdocs.yml by MkDocs' own config loader.
 
-`BriefingConfig` is the plugin's part of mkdocs.yml; each option's default is the matching
-`Settings` field's. `Settings` is built once per build (`from_mkdocs`), from the plugin's
-options and the few MkDocs settings the pages use; outside MkDocs, `load` reads mkdocs.yml
-through `mkdocs.config.load_config`, exactly as a build would.
+Each option of the plugin is a field of `Settings` declared with `option`: its name, its type
+and default (the field's), what else its value must be (`Option.check`) and what it sets
+(`Option.doc`). From that one declaration come the plugin's part of mkdocs.yml (`SCHEME`, which
+MkDocs validates), the settings of a build (`from_mkdocs`) and the options table of the README
+(`generator.render.docs`, `make docs`). Outside MkDocs, every command reads mkdocs.yml through
+`mkdocs.config.load_config`, exactly as a build would (`for_command`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import os
 import re
 import subprocess
 import urllib.parse
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,45 +26,121 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 
+OPTION = "briefing.option"
+"""The key of a `Settings` field's metadata that makes it a plugin option (`option`)."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """What a plugin option adds to its `Settings` field: its documentation, and what must be
+    true of its value (MkDocs' type check, by the default's type, comes first)."""
+
+    doc: str
+    """What it sets: the plugin's options table in the README says it (`make docs`)."""
+    check: Callable[[Any], str | None] | None = None
+    """What is wrong with a value of the right type (MkDocs adds the value), or None."""
+
+
+def option(doc: str, check: Callable[[Any], str | None] | None = None) -> dict[str, Option]:
+    """The metadata of a `Settings` field that is also an option of the plugin in mkdocs.yml,
+    of the default's type (a `Path` is text there, a folder relative to mkdocs.yml)."""
+    return {OPTION: Option(" ".join(doc.split()), check)}
+
+
+def counted(value: int) -> str | None:
+    """A whole number of at least 1: a list's entries a page, a search part's pages, a budget in
+    bytes (zero or less would make no sense of any of them). (The docstrings of these checks
+    say, up to the colon, what the options table of the README shows as the option's type.)"""
+    return "Expected a whole number of at least 1" if isinstance(value, bool) or value < 1 else None
+
+
+def tile_address(url: str) -> str | None:
+    """An https address with {z}, {x} and {y}, or nothing: the map's tile template (nothing:
+    no tiles)."""
+    if url and not (
+        re.fullmatch(r"https://(?:\{s\}\.)?[A-Za-z0-9.-]+(?::\d+)?/[^\s'\";,]*", url)
+        and all(part in url for part in ("{z}", "{x}", "{y}"))
+    ):
+        return "Expected an https address with {z}, {x} and {y} (or nothing, for no tiles)"
+    return None
+
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything a build is configured with. The defaults are the plugin's."""
+    """Everything a build is configured with: the plugin's options (declared with `option`:
+    their defaults, checks and documentation) and the few MkDocs settings the pages use."""
 
-    content_dir: Path = Path("content")
-    """Folder of the records (events/, actors/, vocabulary.yaml)."""
-    templates_dir: Path = Path("templates")
-    """Folder of the page templates."""
-    cache_dir: Path = Path(".cache/briefing")
-    """Where generated Markdown is written (ignored by git)."""
-    timezone: str = "Asia/Seoul"
-    """Default time zone of records' local dates and times."""
-    page_size: int = 100
-    """Entries per page on timeline years, tags and actor involvement."""
-    licence: str = "CC BY 4.0"
-    """Licence of the published content and data (shown on the Data page)."""
-    pagefind: bool = True
-    """Build the Pagefind search index after the site (off only for benchmark baselines)."""
-    search_part_pages: int = 11_000
-    """Pages a part of the search index may hold: a site with more searchable pages (briefs and
-    actor profiles) is indexed in parts (`generator.site.parts`), the first holding every actor
-    profile and the newest briefs, each older part whole years of briefs. A reader's first
-    search downloads the metadata of every page of the first part (about 9 bytes a page,
-    compressed): at 11,000 pages, a first search for a common word downloads 269 KB."""
-    edit_branch: str = "main"
-    """Branch that "edit this record" links open."""
-    size_budget: int = 1_000_000_000
-    """Bytes the built site may take, search bundle and data included: the build warns at 80%
-    and fails above it (`generator.publish.budget`). GitHub Pages refuses a site over 1 GB, the
-    default; another host may allow more."""
-    map_tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-    """The map's tiles: an https address with ``{z}``, ``{x}`` and ``{y}`` (Leaflet's tile
-    template), or nothing for a map without tiles (markers on a blank ground). The map page's
-    Content-Security-Policy allows images from this host, and no other page's does."""
-    poll: bool = False
-    """Under `mkdocs serve`, notice edits by polling every watched file twice a second (MkDocs'
-    own way) instead of through the system's file notifications: for folders where
-    notifications do not arrive, such as some network and container mounts."""
+    content_dir: Path = field(
+        default=Path("content"),
+        metadata=option("Folder of the records (events/, actors/, vocabulary.yaml)."),
+    )
+    templates_dir: Path = field(
+        default=Path("templates"), metadata=option("Folder of the page templates.")
+    )
+    cache_dir: Path = field(
+        default=Path(".cache/briefing"),
+        metadata=option("Where generated Markdown is written (ignored by git)."),
+    )
+    timezone: str = field(
+        default="Asia/Seoul",
+        metadata=option("Default time zone of records' local dates and times."),
+    )
+    page_size: int = field(
+        default=100,
+        metadata=option("Entries per page on timeline years, tags and actor involvement.", counted),
+    )
+    licence: str = field(
+        default="CC BY 4.0",
+        metadata=option("Licence of the published content and data (shown on the Data page)."),
+    )
+    pagefind: bool = field(
+        default=True,
+        metadata=option(
+            "Build the Pagefind search index after the site (off only for benchmark baselines)."
+        ),
+    )
+    search_part_pages: int = field(
+        default=11_000,
+        metadata=option(
+            """Pages a part of the search index may hold: a site with more searchable pages
+            (briefs and actor profiles) is indexed in parts (`generator.site.parts`), the first
+            holding every actor profile and the newest briefs, each older part whole years of
+            briefs. A reader's first search downloads the metadata of every page of the first
+            part (about 9 bytes a page, compressed): at 11,000 pages, a first search for a
+            common word downloads 269 KB.""",
+            counted,
+        ),
+    )
+    edit_branch: str = field(
+        default="main", metadata=option('Branch that "edit this record" links open.')
+    )
+    size_budget: int = field(
+        default=1_000_000_000,
+        metadata=option(
+            """Bytes the built site may take, search bundle and data included: the build warns
+            at 80% and fails above it (`generator.publish.budget`). GitHub Pages refuses a site
+            over 1 GB, the default; another host may allow more.""",
+            counted,
+        ),
+    )
+    map_tiles: str = field(
+        default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        metadata=option(
+            """The map's tiles: an https address with `{z}`, `{x}` and `{y}` (Leaflet's tile
+            template), or nothing for a map without tiles (markers on a blank ground). The map
+            page's Content-Security-Policy allows images from this host, and no other page's
+            does.""",
+            tile_address,
+        ),
+    )
+    poll: bool = field(
+        default=False,
+        metadata=option(
+            """Under `mkdocs serve`, notice edits by polling every watched file twice a second
+            (MkDocs' own way) instead of through the system's file notifications: for folders
+            where notifications do not arrive, such as some network and container mounts."""
+        ),
+    )
     site_name: str = "Briefing"
     """MkDocs' `site_name`."""
     site_url: str = ""
@@ -77,37 +156,32 @@ class Settings:
 _DEFAULT = Settings()
 
 
-class Counted(c.Type[int]):
-    """A whole number of at least 1: a list's entries a page, a search part's pages, a budget in
-    bytes. (Zero or less would make no sense of any of them; MkDocs reports the value, one line.)"""
-
-    def __init__(self, default: int) -> None:
-        super().__init__(int, default=default)
-
-    def run_validation(self, value: object) -> int:
-        number = super().run_validation(value)
-        if isinstance(number, bool) or number < 1:
-            raise ValidationError(f"Expected a whole number of at least 1, but received: {value!r}")
-        return number
+def options() -> list[tuple[dataclasses.Field[Any], Option]]:
+    """The plugin's options, in the order declared: each `Settings` field and its `Option`."""
+    return [(f, f.metadata[OPTION]) for f in dataclasses.fields(Settings) if OPTION in f.metadata]
 
 
-class TileAddress(c.Type[str]):
-    """The map's tile template: https, with {z}, {x} and {y}; or empty (no tiles)."""
+class Declared(c.Type[Any]):
+    """A plugin option as `option` declares it: of its default's type, then its `Option.check`
+    (MkDocs reports what is wrong in one line, naming the option and the value)."""
 
-    def __init__(self, default: str) -> None:
-        super().__init__(str, default=default)
+    def __init__(self, default: object, check: Callable[[Any], str | None] | None) -> None:
+        plain = default.as_posix() if isinstance(default, Path) else default
+        super().__init__(type(plain), default=plain)
+        self.problem = check
 
-    def run_validation(self, value: object) -> str:
-        url = super().run_validation(value)
-        if url and not (
-            re.fullmatch(r"https://(?:\{s\}\.)?[A-Za-z0-9.-]+(?::\d+)?/[^\s'\";,]*", url)
-            and all(part in url for part in ("{z}", "{x}", "{y}"))
-        ):
-            raise ValidationError(
-                "Expected an https address with {z}, {x} and {y} (or nothing, for no tiles), "
-                f"but received: {value!r}"
-            )
-        return url
+    def run_validation(self, value: object) -> Any:
+        checked = super().run_validation(value)
+        problem = self.problem(checked) if self.problem is not None else None
+        if problem is not None:
+            raise ValidationError(f"{problem}, but received: {value!r}")
+        return checked
+
+
+SCHEME: tuple[tuple[str, Declared], ...] = tuple(
+    (f.name, Declared(f.default, declared.check)) for f, declared in options()
+)
+"""The plugin's options in mkdocs.yml (MkDocs' documented ``config_scheme``), from `Settings`."""
 
 
 def tile_origin(url: str) -> str | None:
@@ -119,40 +193,17 @@ def tile_origin(url: str) -> str | None:
     return "https://" + host.replace("{s}", "*")
 
 
-class BriefingConfig(base.Config):
-    """The plugin's options in mkdocs.yml (folders relative to mkdocs.yml): see `Settings`."""
-
-    content_dir = c.Type(str, default=_DEFAULT.content_dir.as_posix())
-    templates_dir = c.Type(str, default=_DEFAULT.templates_dir.as_posix())
-    cache_dir = c.Type(str, default=_DEFAULT.cache_dir.as_posix())
-    timezone = c.Type(str, default=_DEFAULT.timezone)
-    page_size = Counted(_DEFAULT.page_size)
-    licence = c.Type(str, default=_DEFAULT.licence)
-    pagefind = c.Type(bool, default=_DEFAULT.pagefind)
-    search_part_pages = Counted(_DEFAULT.search_part_pages)
-    edit_branch = c.Type(str, default=_DEFAULT.edit_branch)
-    map_tiles = TileAddress(_DEFAULT.map_tiles)
-    poll = c.Type(bool, default=_DEFAULT.poll)
-    size_budget = Counted(_DEFAULT.size_budget)
-
-
-def from_mkdocs(config: MkDocsConfig, options: BriefingConfig) -> Settings:
-    """The settings of a build: the plugin's ``options`` and MkDocs' ``config``."""
+def from_mkdocs(config: MkDocsConfig, plugin: base.Config) -> Settings:
+    """The settings of a build: the plugin's options (``plugin``, as `SCHEME` reads them; a
+    folder relative to mkdocs.yml) and MkDocs' ``config``."""
     root = Path(config.config_file_path or ".").resolve().parent
-    content = root / options.content_dir
+    chosen = {
+        f.name: root / plugin[f.name] if isinstance(f.default, Path) else plugin[f.name]
+        for f, _ in options()
+    }
+    content: Path = chosen["content_dir"]
     return Settings(
-        content_dir=content,
-        templates_dir=root / options.templates_dir,
-        cache_dir=root / options.cache_dir,
-        timezone=options.timezone,
-        page_size=options.page_size,
-        licence=options.licence,
-        pagefind=options.pagefind,
-        search_part_pages=options.search_part_pages,
-        edit_branch=options.edit_branch,
-        map_tiles=options.map_tiles,
-        poll=options.poll,
-        size_budget=options.size_budget,
+        **chosen,
         site_name=config.site_name,
         site_url=normal_url(config.site_url or ""),
         repo_url=find_repo_url(config.repo_url, root),
@@ -172,11 +223,26 @@ def load(config_file: Path, **changes: Any) -> Settings:
 
     config = load_config(str(config_file))
     plugin = config.plugins.get("briefing")
-    options = plugin.config if plugin is not None else BriefingConfig()
-    if plugin is None:
-        options.load_dict({})
-        options.validate()
-    return dataclasses.replace(from_mkdocs(config, options), **changes)
+    if plugin is not None:
+        return dataclasses.replace(from_mkdocs(config, plugin.config), **changes)
+    defaults = base.LegacyConfig(SCHEME)
+    defaults.load_dict({})
+    defaults.validate()
+    return dataclasses.replace(from_mkdocs(config, defaults), **changes)
+
+
+CONFIG = Path("mkdocs.yml")
+"""The site's settings file a command reads when none is named (if there is one)."""
+
+
+def for_command(config_file: Path | None, **flags: Any) -> Settings:
+    """The settings a command works with: those of ``config_file`` (None: `CONFIG`, if there
+    is one, else the defaults), then the ``flags`` given on the command line (None: not
+    given), so that `briefing check` judges what the build will build."""
+    given = {name: value for name, value in flags.items() if value is not None}
+    if config_file is None and not CONFIG.is_file():
+        return dataclasses.replace(_DEFAULT, **given)
+    return load(config_file or CONFIG, **given)
 
 
 def address_warning(site_url: str) -> str | None:

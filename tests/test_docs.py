@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from generator import settings
 from generator.commands import cli
 from generator.render import docs
-from generator.settings import BriefingConfig
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -29,8 +29,14 @@ def test_every_command_and_option_is_documented() -> None:
                     assert option in README, f"briefing {name} {option} is not in the README"
 
 
+def test_the_options_table_is_current() -> None:
+    """The README's table of the plugin's options is made from their declarations."""
+    expected = f"{docs.OPTIONS_BEGIN}\n{docs.options(ROOT / 'templates')}{docs.OPTIONS_END}"
+    assert expected in README, "README options table is stale: run `make docs`"
+
+
 def test_every_plugin_option_is_documented() -> None:
-    for name, _ in BriefingConfig._schema:
+    for name, _ in settings.SCHEME:
         assert f"`{name}`" in README, f"the plugin option {name} is not in the README"
 
 

@@ -94,7 +94,7 @@ def test_the_policy_allows_the_site_and_nothing_else() -> None:
     ],
 )
 def test_map_tiles_name_one_origin(value: str, origin: str | None) -> None:
-    assert settings.TileAddress("").run_validation(value) == value
+    assert settings.Declared("", settings.tile_address).run_validation(value) == value
     assert settings.tile_origin(value) == origin
 
 
@@ -110,7 +110,7 @@ def test_map_tiles_name_one_origin(value: str, origin: str | None) -> None:
 )
 def test_map_tiles_refuse_what_would_widen_the_policy(value: str) -> None:
     with pytest.raises(ValidationError, match="Expected an https address with"):
-        settings.TileAddress("").run_validation(value)
+        settings.Declared("", settings.tile_address).run_validation(value)
 
 
 # -- the policy in built pages ---

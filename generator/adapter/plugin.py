@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import jinja2
+from mkdocs.config.base import LegacyConfig
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -31,7 +32,6 @@ from generator.content.errors import BriefingError, ContentErrors, display_path,
 from generator.publish import csp, minify, sitemap
 from generator.render import embed, handwritten, pages
 from generator.session.build import Builder
-from generator.settings import BriefingConfig
 from generator.site import addresses, pagefiles
 from generator.speed import pagewriter, tuning
 
@@ -98,7 +98,10 @@ def _unmark(links: Iterable[AnchorLink]) -> None:
         _unmark(link.children)
 
 
-class BriefingPlugin(BasePlugin[BriefingConfig]):
+class BriefingPlugin(BasePlugin[LegacyConfig]):
+    config_scheme = settings.SCHEME
+    """The options in mkdocs.yml: the fields of `generator.settings.Settings` declared as such."""
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds (MkDocs
         # documents this), so the builder keeps its records and search index between edits.
