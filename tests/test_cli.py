@@ -362,3 +362,72 @@ def test_a_closed_pipe_fails_the_program_as_it_fails_python(
     assert "Exception ignored" in result.stderr
     assert "BrokenPipeError" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# -- every command reads mkdocs.yml ---------------------------------------------------------
+
+
+def _site_settings(folder: Path, **options: object) -> None:
+    """A mkdocs.yml in ``folder`` with the plugin's ``options`` (hand-written pages in
+    content/pages/, MkDocs' default theme)."""
+    lines = [f"      {name}: {value}" for name, value in options.items()]
+    text = "site_name: Test\ndocs_dir: content/pages\nplugins:\n  - briefing:\n"
+    (folder / "mkdocs.yml").write_text(text + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_check_judges_the_page_size_the_build_will_use(
+    make_content: ContentFactory, tmp_path: Path
+) -> None:
+    """A hand-written page at an address of the timeline's second page of 2024 clashes only
+    when the timeline has one (a page size of 1 in mkdocs.yml; 3 events of 2024): `check`
+    reads mkdocs.yml as the build does, and without one the defaults (100 a page) apply."""
+    make_content()
+    page = tmp_path / "content/pages/timeline/2024/page/2.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("# Second\n\nText.\n", encoding="utf-8")
+    assert briefing("check", cwd=tmp_path).returncode == 0  # (no mkdocs.yml: the defaults)
+    _site_settings(tmp_path, page_size=1)
+    result = briefing("check", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0].startswith(
+        "content/pages/timeline/2024/page/2.md:1:1: the site generates timeline/2024/page/2.md"
+    )
+    config = tmp_path / "elsewhere.yml"
+    (tmp_path / "mkdocs.yml").rename(config)  # (--config names it; mkdocs.yml is not read)
+    assert briefing("check", cwd=tmp_path).returncode == 0
+    assert briefing("check", "--config", str(config), cwd=tmp_path).returncode == 1
+
+
+def test_every_command_reads_the_content_folder_of_mkdocs_yml(
+    make_content: ContentFactory, tmp_path: Path
+) -> None:
+    """mkdocs.yml's ``content_dir`` (and ``templates_dir``) are each command's; ``--content``
+    given still wins."""
+    make_content()
+    shutil.move(tmp_path / "content", tmp_path / "records")
+    (tmp_path / "content/pages").mkdir(parents=True)  # (MkDocs' docs_dir must be there)
+    _site_settings(tmp_path, content_dir="records", templates_dir=ROOT / "templates")
+    result = briefing("check", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok: 4 events, 4 actors")
+    assert briefing("schema", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "records/schema/event.schema.json").is_file()
+    assert briefing("render", str(tmp_path / "out"), cwd=tmp_path).returncode == 0
+    assert (tmp_path / "out/actors/north-korea.md").is_file()
+    result = briefing("new", "actor", "Kim Yo Jong", "--kind", "person", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "records/actors/kim-yo-jong.yaml").is_file()
+    result = briefing("check", "--content", "content", cwd=tmp_path)
+    assert (
+        result.stderr.splitlines()[0] == "content/vocabulary.yaml:1:1: vocabulary file is missing"
+    )
+
+
+def test_an_invalid_mkdocs_yml_is_one_message(make_content: ContentFactory, tmp_path: Path) -> None:
+    make_content()
+    _site_settings(tmp_path, page_size=0)
+    result = briefing("check", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "Expected a whole number of at least 1, but received: 0" in result.stderr
+    assert "briefing: mkdocs.yml: Aborted with a configuration error!" in result.stderr

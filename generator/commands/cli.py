@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from mkdocs.exceptions import MkDocsException
+
 from generator import settings
 from generator.commands import diff, github, scaffold, synth
 from generator.content.errors import BriefingError, ContentErrors
@@ -24,20 +26,42 @@ from generator.speed import tuning
 log = logging.getLogger("briefing")
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    """A command's settings: mkdocs.yml's (``--config``; by default mkdocs.yml if there is one),
+    then the flags given (every command reads them so: ``check`` judges what the build will
+    build; a new command, such as ``import``, calls this too)."""
+    given = {"content_dir": args.content, "timezone": getattr(args, "timezone", None)}
+    if getattr(args, "templates", None) is not None:
+        given["templates_dir"] = args.templates
+    try:
+        return settings.for_command(args.config, **given)
+    except MkDocsException as exc:  # (MkDocs has logged what is wrong, one line each)
+        raise BriefingError(
+            f"{_config_file(args)}: {exc or 'not a valid site settings file'}"
+        ) from None
+
+
+def _config_file(args: argparse.Namespace) -> Path:
+    """The mkdocs.yml ``check`` reads the theme and the Markdown extensions from (if there)."""
+    return args.config or settings.CONFIG
+
+
 def _check(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    options = _settings(args)
+    content = options.content_dir
     # Drafts are checked like every record (their pages too), though no build publishes them.
-    builder = Builder(Settings(content_dir=args.content, timezone=args.timezone), drafts=True)
-    builder.theme = pagefiles.Theme.of_file(args.config)  # (read only if content/pages/ needs it)
+    builder = Builder(options, drafts=True)
+    builder.theme = pagefiles.Theme.of_file(_config_file(args))  # (read if content/pages/ needs it)
     with tuning.kept():
-        pages = handwritten.check(args.content / "pages", args.config)
+        pages = handwritten.check(content / "pages", _config_file(args))
         try:
-            site = builder.check(addresses.files_in(args.content / "pages"))
+            site = builder.check(addresses.files_in(content / "pages"))
         except ContentErrors as exc:
             raise ContentErrors([*exc.errors, *pages]) from None
         if pages:
             raise ContentErrors(pages)
-        warnings = editorial.lint(site) + schema.stale_warnings(args.content, site)
+        warnings = editorial.lint(site) + schema.stale_warnings(content, site)
     seconds = time.perf_counter() - started
     github.print_warnings(warnings, github.style(args.format))
     # A stale editor schema is said but does not fail --strict: an editor on GitHub's web editor
@@ -53,24 +77,25 @@ def _check(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    print(diff.run(args.content, args.base, args.head, summary), end="")
+    print(diff.run(_settings(args), args.base, args.head, summary), end="")
     return 0
 
 
 def _new(args: argparse.Namespace) -> int:
+    options = _settings(args)
+    content, templates = options.content_dir, options.templates_dir
     if args.what == "event":
-        path = scaffold.new_event(
-            args.content, args.templates, args.title, args.date, args.type, args.actor
-        )
+        path = scaffold.new_event(content, templates, args.title, args.date, args.type, args.actor)
     else:
-        path = scaffold.new_actor(args.content, args.templates, args.title, args.kind, args.id)
+        path = scaffold.new_actor(content, templates, args.title, args.kind, args.id)
     print(f"wrote {path}")
     return 0
 
 
 def _schema(args: argparse.Namespace) -> int:
     # (Drafts' ids too: `check`, which says when the schema is stale, reads them.)
-    changed = schema.write(args.content / "schema", build_site(args.content, drafts=True))
+    content = _settings(args).content_dir
+    changed = schema.write(content / "schema", build_site(content, drafts=True))
     for path in changed:
         print(f"wrote {path}")
     if not changed:
@@ -87,29 +112,30 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    changes = {"content_dir": args.content, "timezone": args.timezone}
-    loaded = settings.load(args.config, **{k: v for k, v in changes.items() if v is not None})
+    loaded = _settings(args)
     written = Builder(loaded).render_to(args.out, addresses.files_in(loaded.content_dir / "pages"))
     print(f"rendered {len(written)} pages into {args.out}")
     return 0
 
 
 def _content(p: argparse.ArgumentParser) -> None:
+    """``--content`` and ``--config``, which every command takes (see `_settings`)."""
     p.add_argument(
-        "--content", type=Path, default=Path("content"), help="content folder (default: content)"
+        "--content", type=Path, help="content folder (default: mkdocs.yml's, else content)"
+    )
+    p.add_argument(
+        "--config",
+        type=Path,
+        help="site settings, read as the build reads them (default: mkdocs.yml, if there is one)",
     )
 
 
 def _check_and_diff(commands: Any) -> None:
     p = commands.add_parser("check", help="validate every record and cross-reference")
     _content(p)
-    p.add_argument("--timezone", default=Settings.timezone, help="default time zone of local dates")
     p.add_argument(
-        "--config",
-        type=Path,
-        default=Path("mkdocs.yml"),
-        help="site settings, for the theme's files no file of content/pages/ may replace "
-        "(default: mkdocs.yml; without it, the theme is not checked)",
+        "--timezone",
+        help="default time zone of local dates (default: mkdocs.yml's, else Asia/Seoul)",
     )
     p.add_argument(
         "--strict", action="store_true", help="fail (exit 1) on editorial warnings as well"
@@ -134,7 +160,9 @@ def _check_and_diff(commands: Any) -> None:
 def _writers(commands: Any) -> None:
     p = commands.add_parser("new", help="write a valid record skeleton (never overwrites)")
     _content(p)
-    p.add_argument("--templates", type=Path, default=Path("templates"), help="templates folder")
+    p.add_argument(
+        "--templates", type=Path, help="templates folder (default: mkdocs.yml's, else templates)"
+    )
     p.add_argument("what", choices=["event", "actor"], help="kind of record")
     p.add_argument("title", help="event title or actor name")
     p.add_argument("--date", help="event: local date (EDTF), e.g. 2024-06-26")
@@ -156,11 +184,8 @@ def _writers(commands: Any) -> None:
     p.set_defaults(run=_synth)
 
     p = commands.add_parser("render", help="write the generated Markdown tree for inspection")
-    p.add_argument("--content", type=Path, help="content folder (default: mkdocs.yml's)")
+    _content(p)
     p.add_argument("--timezone", help="default time zone of local dates (default: mkdocs.yml's)")
-    p.add_argument(
-        "--config", type=Path, default=Path("mkdocs.yml"), help="site settings (mkdocs.yml)"
-    )
     p.add_argument("out", type=Path, help="output folder")
     p.set_defaults(run=_render)
 

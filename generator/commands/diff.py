@@ -200,7 +200,9 @@ def _compare(kind: Kind, old: EventEntry | ActorEntry, new: EventEntry | ActorEn
     return Changed(_record(kind, new), fields, status, confidence, updates)
 
 
-def compare(old: Site, new: Site, base: str, head: str) -> Changes:
+def compare(
+    old: Site, new: Site, base: str, head: str, page_size: int = Settings.page_size
+) -> Changes:
     """What changes on the site when ``old`` becomes ``new``."""
     changes = Changes(base, head)
     before, after = _records(old), _records(new)
@@ -218,9 +220,8 @@ def compare(old: Site, new: Site, base: str, head: str) -> Changes:
         if before[key].record != after[key].record:
             changes.changed.append(_compare(key[0], before[key], after[key]))
     changes.changed.sort(key=lambda c: (c.record.kind, c.record.id))
-    size = Settings().page_size
-    old_pages = {_url(p) for p in pages.page_paths(old, size)}
-    new_pages = {_url(p) for p in pages.page_paths(new, size)}
+    old_pages = {_url(p) for p in pages.page_paths(old, page_size)}
+    new_pages = {_url(p) for p in pages.page_paths(new, page_size)}
     # The pages of records added, removed or renamed are listed with them; these are the others
     # (tags, years, ...).
     listed = {r.page for r in (*added, *removed)}
@@ -230,10 +231,12 @@ def compare(old: Site, new: Site, base: str, head: str) -> Changes:
     return changes
 
 
-def diff(content: Path, base: str, head: str | None, timezone: str = "Asia/Seoul") -> Changes:
-    """Compare ``content`` at ``base`` with ``head`` (None: the work tree)."""
-    with site_at(content, base, timezone) as old, site_at(content, head, timezone) as new:
-        return compare(old, new, base, head or "the work tree")
+def diff(content: Path, base: str, head: str | None, options: Settings) -> Changes:
+    """Compare ``content`` at ``base`` with ``head`` (None: the work tree), as a site of
+    ``options`` (its time zone and page size) would show them."""
+    zone = options.timezone
+    with site_at(content, base, zone) as old, site_at(content, head, zone) as new:
+        return compare(old, new, base, head or "the work tree", options.page_size)
 
 
 # -- the summary -----------------------------------------------------------------------------
@@ -254,10 +257,10 @@ def summary(changes: Changes, style: Style, templates: Path = TEMPLATES) -> str:
 _KINDS: Sequence[tuple[Kind, str]] = (("brief", "Briefs"), ("profile", "Profiles"))
 
 
-def run(content: Path, base: str, head: str | None, summary_file: str | None) -> str:
-    """The text summary; with ``summary_file`` (``$GITHUB_STEP_SUMMARY``), the Markdown one is
-    appended to it as well."""
-    changes = diff(content, base, head)
+def run(options: Settings, base: str, head: str | None, summary_file: str | None) -> str:
+    """The text summary of the change to ``options.content_dir``; with ``summary_file``
+    (``$GITHUB_STEP_SUMMARY``), the Markdown one is appended to it as well."""
+    changes = diff(options.content_dir, base, head, options)
     if summary_file:
         with open(summary_file, "a", encoding="utf-8") as out:
             out.write(summary(changes, "markdown"))
