@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import html
-import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -27,13 +26,13 @@ from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils.templates import TemplateContext
 
 from generator import settings
-from generator.adapter import preview, trim
+from generator.adapter import mkdocs_quirks, preview, trim
 from generator.content.errors import BriefingError, ContentErrors, display_path, warn
 from generator.publish import csp, minify, sitemap
 from generator.render import embed, handwritten, pages
 from generator.session.build import Builder
 from generator.site import addresses, pagefiles
-from generator.speed import pagewriter, tuning
+from generator.speed import tuning
 
 SERVE_SCRIPT = "assets/briefing-serve.js"
 """Shows the content's errors over the page (templates/overrides/), under serve only."""
@@ -106,10 +105,10 @@ class BriefingPlugin(BasePlugin[LegacyConfig]):
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds (MkDocs
         # documents this), so the builder keeps its records and search index between edits.
         self.builder = Builder(serving=command == "serve", dirty=dirty)
-        self.skipped = pagewriter.Skipped()  # (MkDocs' line for each page the writer writes)
+        # (MkDocs' line for each page the writer writes)
+        self.skipped = mkdocs_quirks.Skipped().install()
         self.fragments: list[tuple[str, bool]] = []
         """The record text of the page MkDocs is converting (`on_page_markdown`)."""
-        logging.getLogger("mkdocs.commands.build").addFilter(self.skipped)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.builder.settings = settings.from_mkdocs(config, self.config)
@@ -192,11 +191,11 @@ class BriefingPlugin(BasePlugin[LegacyConfig]):
             html = handwritten.published(Path(page.file.abs_src_path), html)
         # MkDocs keeps every page's Markdown and HTML until the build ends (it converts all
         # pages before it renders any). The Markdown is no longer needed once converted; the
-        # HTML waits compressed until the page is built (`on_page_context`). MkDocs' `title`
-        # answers None for a page without Markdown, and every other page's navigation, drawer
-        # and header print it: it is kept first (from the front matter or the first heading,
-        # HTML-escaped either way: `on_page_markdown`, and MkDocs keeps a heading's entities).
-        page.title = page.title
+        # HTML waits compressed until the page is built (`on_page_context`). Every other page's
+        # navigation, drawer and header print the title: it is kept first (from the front
+        # matter or the first heading, HTML-escaped either way: `on_page_markdown`, and MkDocs
+        # keeps a heading's entities).
+        mkdocs_quirks.keep_title(page)
         page.markdown = None
         return self.shelf.put(page.file.src_uri, html)
 
@@ -217,6 +216,7 @@ class BriefingPlugin(BasePlugin[LegacyConfig]):
         output = self.builder.page_built("/" + page.url, html, page.file.abs_dest_path)
         if not output:  # (the writer child writes it: see generator.speed.pagewriter)
             self.skipped.handed.add(page.file.src_uri)
+            output = mkdocs_quirks.SKIP_WRITE
         page.content = None  # (written: the rest of the build needs the page's address only)
         return output
 
@@ -250,5 +250,5 @@ class BriefingPlugin(BasePlugin[LegacyConfig]):
         tuning.watch(server, [options.content_dir, options.templates_dir], poll=options.poll)
         self.builder.collector.serving_starts()
         # Each page's policy as a header, with a nonce for MkDocs' live-reload script.
-        server.set_app(preview.Policy(server.get_app()))
+        mkdocs_quirks.wrap_app(server, preview.Policy)
         return server

@@ -4,9 +4,9 @@ A maintainer previewing a contributor's branch is who hostile record text target
 preview refuses what the published site refuses. MkDocs' live-reload script stands in the way:
 its server writes it inline, before the last ``</body>`` of every HTML file it sends, and its
 text differs on every request, so no hash can allow it. `Policy` wraps the server's WSGI
-application (installed with wsgiref's documented ``get_app``/``set_app``, from the plugin's
-``on_serve``): for each page it takes the page's own policy out of the page (the ``<meta>``
-right after the charset, where `templates/overrides/main.html` writes it), adds a nonce made
+application (from the plugin's ``on_serve``, with `generator.adapter.mkdocs_quirks.wrap_app`):
+for each page it takes the page's own policy out of the page (the ``<meta>`` right after the
+charset, where `templates/overrides/main.html` writes it), adds a nonce made
 for this response to its ``script-src``, gives that nonce to the live-reload script, and sends
 the policy as a header. Two policies would both apply, so the page keeps no ``<meta>`` one.
 Every other response gets the site's policy as a header too (an SVG opened on its own is a
@@ -26,6 +26,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from generator.adapter import mkdocs_quirks
 from generator.publish import csp
 
 StartResponse = Callable[..., Callable[[bytes], object]]
@@ -41,12 +42,6 @@ _HEAD = re.compile(
 """The start of a page of the site, up to the element after its charset."""
 _META = re.compile(rb"http-equiv=[\"']?Content-Security-Policy[\"']?[\s/>]", re.I)
 _CONTENT = re.compile(rb"\bcontent=(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+))", re.I)
-_LIVE_RELOAD = re.compile(
-    rb"<script>(\s*var livereload = function\(epoch, requestId\) \{.*"
-    rb"livereload\(\d+, \d+\);\s*)</script>\s*\Z",
-    re.S,
-)
-"""MkDocs' live-reload script, as its server adds it: last before ``</body>``."""
 
 
 def page_policy(page: bytes) -> tuple[str, bytes]:
@@ -69,7 +64,7 @@ def with_nonce(page: bytes, nonce: str) -> bytes:
     end = page.rfind(b"</body>")
     end = len(page) if end < 0 else end
     start = page.rfind(b"<script>", 0, end)
-    if start < 0 or not _LIVE_RELOAD.match(page, start, end):
+    if start < 0 or not mkdocs_quirks.LIVE_RELOAD.match(page, start, end):
         return page
     return page[:start] + f'<script nonce="{nonce}">'.encode() + page[start + len(b"<script>") :]
 

@@ -15,7 +15,7 @@ them with MkDocs' process, and each one MkDocs touched after was copied (200 MB 
 events). It waits for the parts of the search index (`begin`), known once the records are
 read, then for the pages. MkDocs is told the page is written by
 an empty result from ``on_post_page``, which makes it skip writing; its log line for that is
-left out (`Skipped`).
+left out (both: `generator.adapter.mkdocs_quirks`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
-import logging
 import os
 import pickle
 import signal
@@ -186,19 +185,3 @@ def _write(path: Path, html: str) -> None:
         path.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
     except OSError as exc:
         raise BriefingError(f"cannot write the page {path}: {exc.strerror or exc}") from None
-
-
-class Skipped(logging.Filter):
-    """Leaves out MkDocs' log line for each page the child writes ("Page skipped: ...
-    Generated empty output."), which it logs for a page whose HTML a plugin emptied."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.handed: set[str] = set()
-        """The source paths of the pages handed to the child, in this build."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if not message.startswith("Page skipped: '"):
-            return True
-        return message.removeprefix("Page skipped: '").partition("'")[0] not in self.handed
