@@ -276,10 +276,20 @@ def test_a_stale_schema_does_not_fail_the_strict_check(tmp_path: Path) -> None:
     assert "content/schema/actor.schema.json:1:1: out of date" in result.stderr
 
 
-def test_readme_new_examples_work_on_the_shipped_content(tmp_path: Path) -> None:
-    """The README's own `briefing new` commands, run as written on a copy of content/."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## For editors", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+@pytest.mark.parametrize(
+    ("doc", "heading"),
+    [
+        ("README.md", "## The editor's first five minutes"),
+        ("content/pages/editing.md", "# Editing"),
+    ],
+)
+def test_documented_new_examples_work_on_the_shipped_content(
+    tmp_path: Path, doc: str, heading: str
+) -> None:
+    """The `briefing new` commands of the README and of the site's Editing page, run as written
+    on a copy of content/."""
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    section = text.split(heading, 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
     commands = [shlex.split(line) for line in section.splitlines() if " new " in line]
     assert [c[:3] for c in commands] == [
         [".venv/bin/briefing", "new", "event"],
