@@ -64,7 +64,7 @@ test-fast: $(STAMP)
 	$(BIN)/ruff check generator tests tools
 	$(BIN)/ruff format --check generator tests tools
 	$(BIN)/mypy
-	$(BIN)/pytest -q -m "not slow and not browser"
+	BRIEFING_HYPOTHESIS=fast $(BIN)/pytest -q -m "not slow and not browser"
 
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict
