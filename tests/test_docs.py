@@ -7,6 +7,10 @@ import argparse
 import re
 from pathlib import Path
 
+import markdown
+from bs4 import BeautifulSoup
+from mkdocs.utils.yaml import yaml_load
+
 from generator.commands import cli
 from generator.render import docs
 from generator.settings import BriefingConfig
@@ -25,6 +29,41 @@ def test_format_reference_is_generated_from_the_models() -> None:
     expected = f"{docs.BEGIN}\n{docs.reference(ROOT / 'templates')}{docs.END}"
     page = (ROOT / docs.REFERENCE_PAGE).read_text(encoding="utf-8")
     assert expected in page, "the record reference page is stale: run `make docs`"
+
+
+def converted(page: Path) -> BeautifulSoup:
+    """A page as MkDocs' Markdown converts it, with the extensions mkdocs.yml lists."""
+    with (ROOT / "mkdocs.yml").open(encoding="utf-8") as handle:
+        listed = yaml_load(handle)["markdown_extensions"]
+    names = [item if isinstance(item, str) else next(iter(item)) for item in listed]
+    html = markdown.markdown(page.read_text(encoding="utf-8"), extensions=names)
+    return BeautifulSoup(html, "html.parser")
+
+
+def test_the_reference_page_shows_each_record_under_its_heading() -> None:
+    """Each model's table ends before the next heading (Markdown reads on to a blank line)."""
+    page = converted(ROOT / docs.REFERENCE_PAGE)
+    assert [h.get_text() for h in page.find_all("h3")] == [m.__name__ for m in docs.MODELS]
+    tables = page.find_all("table")
+    assert len(tables) == len(docs.MODELS)
+    assert all(row.td is None or row.td.code for table in tables for row in table.find_all("tr"))
+
+
+def rows(page: Path) -> list[list[str]]:
+    """The text of each cell of the first table of ``page``, row by row, the header left out."""
+    table = converted(page).find("table")
+    assert table is not None, f"{page} has no table"
+    return [[cell.get_text() for cell in row.find_all("td")] for row in table.find_all("tr")[1:]]
+
+
+def test_the_editors_pages_tables_keep_their_cells_whole() -> None:
+    """A `|` inside code in a table cell splits the cell (Python-Markdown's tables do not
+    know code spans): every command's usage stays one cell, whole."""
+    usages = [row[0] for row in rows(PAGES / "editing.md")]
+    assert all(u.startswith("briefing ") and u.count("[") == u.count("]") for u in usages)
+    assert any("--format FORMAT" in u for u in usages)
+    for row in rows(PAGES / "problems.md"):
+        assert len(row) == 2 and all(cell.strip() for cell in row), row
 
 
 def test_make_docs_writes_the_reference_into_its_page(tmp_path: Path) -> None:
