@@ -115,11 +115,18 @@ def test_the_readme_is_a_short_front_door() -> None:
     assert commands == ["make site", "make test"]
 
 
-def test_the_readme_links_to_files_that_exist() -> None:
-    links = re.findall(r"\]\(([^)#]+)\)", README)
-    assert len(links) >= 10
-    for link in links:
-        assert (ROOT / link).is_file(), f"the README links to {link}, which does not exist"
+def test_the_readme_and_docs_link_to_files_that_exist() -> None:
+    """The README's links, and the maintainers' documents' links between them and to the
+    pages (MkDocs checks the links of the pages themselves)."""
+    documents = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    documents.append(ROOT / "tests" / "benchmarks" / "README.md")
+    for document in documents:
+        text = re.sub(r"`[^`\n]*`", "", document.read_text(encoding="utf-8"))  # (code)
+        for link in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+            if not link.startswith(("http://", "https://")):
+                target = document.parent / link
+                assert target.is_file(), f"{document.relative_to(ROOT)} links to {link}"
+    assert len(re.findall(r"\]\(([^)#]+)\)", README)) >= 10
 
 
 def test_every_make_target_is_in_the_readme() -> None:
