@@ -14,7 +14,7 @@ PORT ?= 8000
 # Material 9.7+ prints a banner about MkDocs 2.0 on every build; it is not about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install check test lint lint-js format-js site serve preview bench bench-50k bench-check bench-search bench-parts bench-timeline bench-safe bench-embed bench-words golden schema docs clean fuzz
+.PHONY: install check test test-fast lint lint-js format-js site serve preview bench bench-50k bench-check bench-search bench-parts bench-timeline bench-safe bench-embed bench-words golden schema docs clean fuzz
 
 # pip prints each package as it goes (the first install takes a minute or two).
 $(STAMP): pyproject.toml
@@ -58,12 +58,20 @@ format-js: $(NODE_STAMP)
 test: lint
 	$(BIN)/pytest
 
+# The loop while you work, under a minute: the Python linters and the tests that build no full
+# site and drive no browser. `make test` (what CI runs) still runs everything.
+test-fast: $(STAMP)
+	$(BIN)/ruff check generator tests tools
+	$(BIN)/ruff format --check generator tests tools
+	$(BIN)/mypy
+	BRIEFING_HYPOTHESIS=fast $(BIN)/pytest -q -m "not slow and not browser"
+
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict
 	@echo "The site is in $(SITE)/. To look at it: make preview, then open http://127.0.0.1:$(PORT)/"
 
 # The built site, served as a host serves it. Opened from disk (file://), a browser refuses the
-# site's scripts and its shared icons, and folder links open listings: see the README.
+# site's scripts and its shared icons, and folder links open listings: see the README's Quickstart.
 preview:
 	@test -f $(SITE)/index.html || (echo "No site in $(SITE)/ yet: run make site first" && exit 1)
 	@echo "Serving $(SITE)/ at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"

@@ -24,6 +24,17 @@ settings.register_profile(
     suppress_health_check=_QUIET,
     print_blob=True,
 )
+# `make test-fast` (BRIEFING_HYPOTHESIS=fast): the same derandomized search, shorter; the pinned
+# examples all run.
+settings.register_profile(
+    "fast",
+    max_examples=15,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=_QUIET,
+    print_blob=True,
+)
 settings.register_profile(
     "fuzz",
     max_examples=3000,

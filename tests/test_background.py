@@ -74,6 +74,7 @@ def _exited(pid: int) -> bool:
     return fields[0] == "Z"
 
 
+@pytest.mark.slow  # (1,500 events rendered: twenty seconds)
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
 def test_the_child_exits_when_done_not_when_mkdocs_has_read_every_page(tmp_path: Path) -> None:
     """The child's report outgrows a pipe's 64 KB (a line per page, then every path written):

@@ -81,6 +81,7 @@ PIECES = {
 }
 
 
+@pytest.mark.slow  # (converts every piece with plain Python-Markdown too: seconds)
 @pytest.mark.parametrize("pieces", PIECES.values(), ids=PIECES.keys())
 def test_output_is_python_markdowns(pieces: list[str]) -> None:
     """Random texts from pieces that exercise every replaced part convert, with the same

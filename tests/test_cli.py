@@ -70,6 +70,7 @@ def test_missing_content_folder_is_an_error_not_a_traceback(tmp_path: Path) -> N
     )
 
 
+@pytest.mark.slow  # (three `briefing` processes)
 def test_new_event_writes_a_valid_skeleton_and_never_overwrites(
     make_content: ContentFactory, tmp_path: Path
 ) -> None:
@@ -142,6 +143,7 @@ def test_new_event_rejects_unknown_ids(make_content: ContentFactory, tmp_path: P
     )
 
 
+@pytest.mark.slow  # (three `briefing` processes)
 def test_new_actor(make_content: ContentFactory, tmp_path: Path) -> None:
     make_content()
     (tmp_path / "templates").symlink_to(ROOT / "templates")
@@ -186,7 +188,7 @@ def test_json_schema_lists_vocabulary_and_fields(make_content: ContentFactory) -
     assert "local date" in event["properties"]["date"]["description"].lower()
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1, pytest.param(2, marks=pytest.mark.slow)])
 def test_synth_output_passes_the_check(tmp_path: Path, seed: int) -> None:
     out = tmp_path / "synth"
     result = briefing("synth", "--events", "300", "--actors", "40", "--seed", str(seed), str(out))
@@ -202,6 +204,7 @@ def test_synth_output_passes_the_check(tmp_path: Path, seed: int) -> None:
     assert any(e.related for e in site.events)
 
 
+@pytest.mark.slow  # (two synthetic trees, each a process)
 def test_synth_is_deterministic(tmp_path: Path) -> None:
     for name in ("a", "b"):
         assert (
@@ -237,6 +240,7 @@ def test_json_schema_completes_actor_and_event_ids(make_content: ContentFactory)
     ]
 
 
+@pytest.mark.slow  # (runs the check, make schema and the check again on a copy of content/)
 def test_check_says_when_the_schema_is_stale_and_how_to_refresh_it(
     make_content: ContentFactory, tmp_path: Path
 ) -> None:
@@ -276,10 +280,20 @@ def test_a_stale_schema_does_not_fail_the_strict_check(tmp_path: Path) -> None:
     assert "content/schema/actor.schema.json:1:1: out of date" in result.stderr
 
 
-def test_readme_new_examples_work_on_the_shipped_content(tmp_path: Path) -> None:
-    """The README's own `briefing new` commands, run as written on a copy of content/."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## For editors", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+@pytest.mark.parametrize(
+    ("doc", "heading"),
+    [
+        ("README.md", "## The editor's first five minutes"),
+        ("content/pages/editing.md", "# Editing"),
+    ],
+)
+def test_documented_new_examples_work_on_the_shipped_content(
+    tmp_path: Path, doc: str, heading: str
+) -> None:
+    """The `briefing new` commands of the README and of the site's Editing page, run as written
+    on a copy of content/."""
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    section = text.split(heading, 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
     commands = [shlex.split(line) for line in section.splitlines() if " new " in line]
     assert [c[:3] for c in commands] == [
         [".venv/bin/briefing", "new", "event"],

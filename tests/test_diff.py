@@ -150,6 +150,7 @@ Compared with HEAD~1.
 """
 
 
+@pytest.mark.slow  # (a git repository and three `briefing diff` processes)
 def test_diff_defaults_to_the_work_tree(repo: Path) -> None:
     launch = repo / "content/events/2024/launch.yaml"
     launch.write_text(
@@ -169,6 +170,7 @@ def test_diff_defaults_to_the_work_tree(repo: Path) -> None:
     )
 
 
+@pytest.mark.slow  # (a git repository and five `briefing diff` processes)
 def test_diff_explains_what_it_cannot_compare(repo: Path) -> None:
     assert briefing(repo, "nope").stderr == "briefing: unknown revision 'nope'\n"
     (repo / "content/actors/kcna.yaml").write_text("name: [\n", encoding="utf-8")

@@ -217,6 +217,7 @@ def _copy(
     return content
 
 
+@pytest.mark.slow  # (each kind of edit, twice, on a 200-event site: seconds each)
 @pytest.mark.parametrize("seed", [1, 2])
 @pytest.mark.parametrize("edit", EDITS, ids=lambda f: f.__name__)
 def test_rendering_the_affected_units_equals_a_full_render(
@@ -392,6 +393,7 @@ PATCHED = [edit for edit in EDITS if edit not in (delete_event, add_event)]
 from scratch."""
 
 
+@pytest.mark.slow  # (each kind of edit, twice, on a 200-event site: seconds each)
 @pytest.mark.parametrize("seed", [1, 2])
 @pytest.mark.parametrize("edit", EDITS, ids=lambda f: f.__name__)
 def test_the_patched_site_is_the_site_built_from_scratch(
@@ -419,6 +421,7 @@ def _redated(content: Path, rng: random.Random) -> None:
             _write(path, data)
 
 
+@pytest.mark.slow  # (a run of edits, each patched and rendered: tens of seconds)
 def test_serve_patches_one_edit_after_another(synthetic: Path, tmp_path: Path) -> None:
     """Serve patches the Site it patched last time; an edit with an error leaves it as it was
     (the last good site is served), and the fix patches it from there."""
@@ -447,6 +450,7 @@ def _clash(content: Path, rng: random.Random) -> None:
     _edit_event(content, rng, lambda d: d.update(tags=[*d.get("tags", []), "clash", "other"]))
 
 
+@pytest.mark.slow  # (a run of edits, each patched and rendered: tens of seconds)
 def test_serve_writes_the_pages_of_a_full_build_after_each_edit(
     synthetic: Path, tmp_path: Path
 ) -> None:
@@ -487,6 +491,7 @@ def _published(site: Site, settings: Settings, folder: Path) -> dict[str, bytes]
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.*")}
 
 
+@pytest.mark.slow  # (two serve builds and two edits of a 200-event site)
 def test_serve_writes_the_data_a_new_edit_left_unwritten(synthetic: Path, tmp_path: Path) -> None:
     """Under serve, an edit's open data and feeds are written after its pages show, in a thread
     that a new build stops (`Builder.wait`). What it left is written by the next build, even

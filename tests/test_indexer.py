@@ -53,6 +53,7 @@ def _burn(stop: Any) -> None:
         sum(i * i for i in range(10_000))
 
 
+@pytest.mark.slow  # (keeps the machine busy on purpose: seconds)
 def test_every_bundle_is_whole_when_the_machine_is_busy(tmp_path: Path) -> None:
     # Pagefind's own WriteFiles answered before tokio's writes reached the disk, and the
     # service exits as soon as its input closes: on a busy machine one bundle in about thirty

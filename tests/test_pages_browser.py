@@ -42,6 +42,9 @@ EVERY_PAGE = {
     "about": ("/about/", "article h1"),
     "methodology": ("/methodology/", "article h1"),
     "contributing": ("/contributing/", "article h1"),
+    "editing": ("/editing/", "article h1"),
+    "reference": ("/reference/", "article h1"),
+    "problems": ("/problems/", "article h1"),
     "data": ("/data/", "article h1"),
     "404": ("/404.html", "form.briefing-404-search"),
 }

@@ -30,6 +30,7 @@ from tests.sitebuild import config_for
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is needed")
 
 
+@pytest.mark.slow  # (a real `mkdocs build`)
 def test_mkdocs_build_has_the_writer_write_the_pages(tmp_path: Path) -> None:
     """`mkdocs build` as `make site` runs it (its own process, where nothing else runs): the
     writer makes the search index (only it says so) and MkDocs' line for each page it did not
@@ -49,6 +50,7 @@ def test_mkdocs_build_has_the_writer_write_the_pages(tmp_path: Path) -> None:
     assert "\n  <" not in page  # (minified: the theme's indentation is gone)
 
 
+@pytest.mark.slow  # (a real MkDocs build, in-process)
 def test_a_build_hands_its_pages_to_the_writer(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

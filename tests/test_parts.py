@@ -91,6 +91,7 @@ def parted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pat
     yield content, folder / "site"
 
 
+@pytest.mark.slow  # (builds a 120-brief site with MkDocs)
 def test_a_large_site_is_indexed_in_complete_parts_of_whole_years(
     parted: tuple[Path, Path],
 ) -> None:
@@ -101,6 +102,7 @@ def test_a_large_site_is_indexed_in_complete_parts_of_whole_years(
     assert all(0 < len(urls) <= LIMIT for urls in wanted.values())
 
 
+@pytest.mark.slow  # (builds a 120-brief site with MkDocs, then again)
 def test_a_dirty_build_writes_the_same_parts(parted: tuple[Path, Path], tmp_path: Path) -> None:
     content, built = parted
     site = tmp_path / "site"

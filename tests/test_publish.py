@@ -344,7 +344,7 @@ former_ids: [hostile-first-name, hostile-second-name]
 
 
 def _recovered(row: dict[str, str]) -> dict[str, Any]:
-    """One events.csv row read back as the README says: one leading ' stripped from a cell that
+    """One events.csv row read back as docs/publishing.md says: one leading ' stripped from a cell that
     starts with quotes and then =, +, -, @, a tab or a carriage return; JSON columns parsed;
     actors' ids split on "; "; dotted columns nested."""
     forms = {column.name: column.form for column in exports.csv_columns()}

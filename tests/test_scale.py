@@ -1,7 +1,7 @@
 """Page budgets at 10,000 events, measured on the generated Markdown (no MkDocs run).
 
 Every long list is paginated, so page size must not grow with the site. A full 10,000-event
-MkDocs build (about three minutes here) belongs to `make bench`; its figures are in the README.
+MkDocs build (about three minutes here) belongs to `make bench`; its figures are in docs/performance.md.
 """
 
 from __future__ import annotations

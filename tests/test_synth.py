@@ -6,6 +6,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from generator.commands.synth import generate
 from generator.content.model import Event
 from generator.site.link import build_site
@@ -19,6 +21,7 @@ def _own_text(record: Event) -> str:
     return " ".join(parts).lower()
 
 
+@pytest.mark.slow  # (writes and reads a large synthetic tree)
 def test_vocabulary_is_large_zipfian_and_topical(tmp_path: Path) -> None:
     generate(tmp_path, events=800, actors=80, seed=5)
     site = build_site(tmp_path)

@@ -105,6 +105,7 @@ def test_converted_pages_wait_compressed_until_mkdocs_builds_them(tmp_path: Path
     assert html.escape(event.record.title, quote=False) in built and "data-pagefind-body" in built
 
 
+@pytest.mark.slow  # (a real MkDocs build, in-process)
 def test_mkdocs_builds_pages_with_what_it_read_frozen(tmp_path: Path) -> None:
     """Once MkDocs has converted every page, what it holds is out of the collector's sight
     until the build ends: no full collection goes over it while the pages are built."""

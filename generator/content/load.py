@@ -31,8 +31,9 @@ from generator.content.errors import ContentError, ContentErrors, Loc, display_p
 MAX_BYTES = 32 * 1024
 """The largest record file (the largest shipped record is 9.6 KB). It bounds the work one record
 can ask of a check and a build: a record of this size at every list's limit, its Markdown the
-slowest to convert, adds well under 1 s to a check and about 2 s of CPU to a build
-(tests/benchmarks/bench_safe.py; at 64 KB, 0.7-1.2 s and 3.7 s). Pages in content/pages/ have
+slowest to convert, is to add under 1 s to a check and 2 s of CPU to a build (the targets of
+tests/benchmarks/bench_safe.py; its figures, and those at twice this size, are in
+tests/benchmarks/README.md). Pages in content/pages/ have
 their own limit (`generator.content.records.MAX_PAGE_BYTES`)."""
 MAX_DEPTH = 20
 """How deep values may nest (a record needs 4 levels: sources -> [0] -> date)."""

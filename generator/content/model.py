@@ -1,8 +1,8 @@
 """The record schema, declared once.
 
-Validation, the JSON Schema that editors' tools use and the field reference in the README are
-all derived from these classes. Each field's docstring is its documentation. Checks that need
-more than one value (references, unique keys) live in `generator.site.link`.
+Validation, the JSON Schema that editors' tools use and the field reference (the site's Record
+reference page) are all derived from these classes. Each field's docstring is its documentation.
+Checks that need more than one value (references, unique keys) live in `generator.site.link`.
 """
 
 from __future__ import annotations
@@ -261,8 +261,8 @@ _DECIMAL = re.compile(r"[-+]?[0-9]+(\.[0-9]+)?")
 
 
 def check_decimal(value: Any) -> Any:
-    """Decimal degrees as written in the README (``39.03``, ``-125.5``): Python's ``float``
-    would also take ``3_9``, ``1e1``, ``nan`` and non-ASCII digits."""
+    """Decimal degrees as the record reference writes them (``39.03``, ``-125.5``): Python's
+    ``float`` would also take ``3_9``, ``1e1``, ``nan`` and non-ASCII digits."""
     if isinstance(value, str) and not _DECIMAL.fullmatch(value):
         raise ValueError(f"'{value}' is not a number: write decimal degrees, e.g. 39.03")
     return value

@@ -3,7 +3,7 @@
 Once the site folder is complete (pages, search bundle, open data, feeds), `check` adds up its
 files. At `WARN_AT` of the budget (the plugin's ``size_budget``) the build warns; at the budget
 itself it fails. Either message names the largest contributors, so that an editor learns what to
-trim, or that the site needs another host (see the README, "When the site outgrows GitHub
+trim, or that the site needs another host (see docs/scaling.md, "When the site outgrows GitHub
 Pages"), from the build and not from a failed deploy.
 """
 

@@ -94,7 +94,8 @@ class _Newest:
 _MADE = ByName()
 """The last topic feed made at each path, with its key and records. `mkdocs serve` keeps the
 records of unchanged files as the same objects, so after an edit only the feeds that list an
-edited record are made again (feedgen takes 2 s for every feed of a 10,000-event site)."""
+edited record are made again (feedgen's time for every feed grows with the site: see
+tests/benchmarks/README.md)."""
 
 
 def _topic(

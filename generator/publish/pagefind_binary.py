@@ -2,8 +2,8 @@
 
 Pagefind publishes each release to npm (one package per platform, `@pagefind/linux-x64` and
 so on) and, later or not at all, to PyPI. Release 1.6.0 searches several times faster than
-1.5.2, the last one on PyPI: a search for a word on most of 11,000 pages ranks in about 100 ms
-instead of 430 ms (see the README's Performance section). So the binary comes from the npm
+1.5.2, the last one on PyPI, when a word is on most pages (docs/performance.md has the
+figures). So the binary comes from the npm
 registry, where Pagefind's own installer takes it from: the platform's tarball, checked
 against the SHA-512 digest pinned below (the registry's `integrity` for that exact file), and
 kept inside the virtual environment. `make install` fetches it; a build fetches it when it is

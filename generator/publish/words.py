@@ -85,8 +85,8 @@ _SPACES = str.maketrans(dict.fromkeys(string.punctuation.replace("-", "") + "“
 class Tally:
     """How many records hold each word, kept from one build to the next under `mkdocs serve`:
     a record's words are counted in when its record object is new and out when it goes, so an
-    edit costs the edited record's words, not a pass over every record's (a second at 50,000
-    events, on the thread that an edit's next save waits for)."""
+    edit costs the edited record's words, not a pass over every record's (which grows with the
+    site, on the thread that an edit's next save waits for)."""
 
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()

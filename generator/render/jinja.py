@@ -251,7 +251,7 @@ def environment(
 ) -> jinja2.Environment:
     """The templates under ``templates``, strict about undefined names; for ``pages``, with
     the filters below and plain text escaped for Markdown (``finalize``), else printed as it is
-    (the README, docs and record skeletons). ``marked``: plain text is also marked for the
+    (the record reference, docs and record skeletons). ``marked``: plain text is also marked for the
     audit after MkDocs' conversion (`generator.render.embed`): the site's pages, not Markdown read
     elsewhere (a pull request's change summary). ``compiled`` keeps compiled templates."""
     marked = pages and marked

@@ -33,8 +33,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 from mkdocs.structure.files import File, Files
 
-from generator.site import addresses
 from generator.content.errors import BriefingError, ContentError, display_path
+from generator.site import addresses
 
 IMAGES: Mapping[str, re.Pattern[bytes]] = {
     ".png": re.compile(rb"\x89PNG\r\n\x1a\n"),
@@ -82,7 +82,8 @@ class Theme:
     (`Files.add_files_from_theme`, over every theme folder: ``templates/overrides/`` first,
     then Material's), and its static templates (``404.html``, ``sitemap.xml``, …).
 
-    MkDocs' configuration is read (0.1 s), and Material's folders listed (0.2 s), only when a
+    MkDocs' configuration is read, and Material's folders listed (both slow beside the rest of
+    the check: tests/benchmarks/README.md), only when a
     file could land on one of them: pages at a folder's address (``x/index.html``) never do,
     and other pages only on a static template (they become ``.html`` files, which no static
     file of a theme is)."""
