@@ -111,8 +111,9 @@ class Site:
 
         Entries refer to each other in cycles (an event's previous and next, an actor's
         involvement and the event's actors), which only a full pass of the cyclic garbage
-        collector frees: at 10,000 events, one pass of 1.4 s over everything the process holds.
-        Without them, the records go as soon as the last reference to the Site does."""
+        collector frees, in a pass over everything the process holds (its cost at scale is in
+        tests/benchmarks/README.md). Without them, the records go as soon as the last reference
+        to the Site does."""
         for event in self.events:
             event.previous = event.next = None
             event.actors, event.related = [], []
