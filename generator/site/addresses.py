@@ -3,9 +3,9 @@
 A generated page and a hand-written one (in ``content/pages/``, MkDocs' ``docs_dir``) that land
 on the same file of the site would silently replace one another: both are refused, naming both
 files. (Tags that would take a hub's address are refused where tags are checked, in
-`generator.site.link`.) The HTML of a generated page that is no longer generated (a deleted record, a
-tag no brief carries any more) is removed from the site folder, which MkDocs itself leaves in
-place in a dirty build.
+`generator.site.link`.) The HTML of a generated page that is no longer generated (a deleted
+record, a tag no brief carries any more) is removed from the site folder, which MkDocs itself
+leaves in place in a dirty build.
 
 Addresses follow MkDocs' own rules (`mkdocs.structure.files.File`), so ``map.md`` and
 ``map/index.md`` are one address with directory URLs.

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from generator.site import entries
-from generator.site.entries import ActorEntry, EventEntry, Site
 from generator.content.model import Event
 from generator.settings import Settings
+from generator.site import entries
+from generator.site.entries import ActorEntry, EventEntry, Site
 
 Unit = tuple[str, ...]
 """("brief", id), ("actor", id), ("year", "2024") or ("tag", name): every page of the unit;

@@ -14,13 +14,11 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from generator.content import edtf
-
 from generator.content.errors import ContentError, Loc, display_path, field_path
-from generator.site.entries import EventEntry, Site
 from generator.content.load import Document, load_file
+from generator.site.entries import EventEntry, Site
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,14 @@ problem in every file.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
-import datetime as dt
-import functools
 import gc
 import itertools
 import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +23,7 @@ from pydantic import TypeAdapter, ValidationError
 from generator.content import edtf, model, safe
 from generator.content.errors import ContentError, ContentErrors, did_you_mean
 from generator.content.load import Document
-from generator.content.model import Actor, Claim, Event, Vocabulary
+from generator.content.model import Actor, Event, Vocabulary
 from generator.content.records import ID_PATTERN, RESERVED_IDS, RecordCache, Records, read
 from generator.settings import Settings
 from generator.site.entries import ActorEntry, EventEntry, Involvement, RelatedGroup, Site

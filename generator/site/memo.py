@@ -1,8 +1,9 @@
 """What a build made from each record, kept for the next build while the record is the same.
 
 `mkdocs serve` keeps the records of unchanged files as the same objects from one rebuild to
-the next (`generator.content.records.RecordCache`, `generator.site.relink`), so what was made from a record
-is reused while the record object, and whatever else it was made from (the key), are the same.
+the next (`generator.content.records.RecordCache`, `generator.site.relink`), so what was made
+from a record is reused while the record object, and whatever else it was made from (the key),
+are the same.
 """
 
 from __future__ import annotations

@@ -33,8 +33,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 from mkdocs.structure.files import File, Files
 
-from generator.site import addresses
 from generator.content.errors import BriefingError, ContentError, display_path
+from generator.site import addresses
 
 IMAGES: Mapping[str, re.Pattern[bytes]] = {
     ".png": re.compile(rb"\x89PNG\r\n\x1a\n"),

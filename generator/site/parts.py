@@ -18,8 +18,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from generator.site.entries import Site
 from generator.settings import Settings
+from generator.site.entries import Site
 
 FIRST = "pagefind"
 ARCHIVE = "pagefind/parts"

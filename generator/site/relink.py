@@ -31,11 +31,11 @@ import bisect
 from collections import Counter
 from pathlib import Path
 
+from generator.content.model import Relation
+from generator.content.records import RecordCache
 from generator.site import changes
 from generator.site.entries import ActorEntry, EventEntry, Involvement, RelatedGroup, Site
 from generator.site.link import Checked, checked, collecting_later, linked
-from generator.content.model import Relation
-from generator.content.records import RecordCache
 
 
 def site(
