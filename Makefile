@@ -82,6 +82,7 @@ serve: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/briefing schema
+	$(BIN)/python -m generator.ingest.mapping mappings/mapping.schema.json
 
 docs: $(STAMP)
 	$(BIN)/python -m generator.render.docs

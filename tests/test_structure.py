@@ -9,7 +9,17 @@ from pathlib import Path
 GENERATOR = Path(__file__).parent.parent / "generator"
 LONGEST = 60
 """Lines a function may span (its decorators and docstring included)."""
-STAGES = ["content", "site", "render", "publish", "speed", "session", "adapter", "commands"]
+STAGES = [
+    "content",
+    "ingest",
+    "site",
+    "render",
+    "publish",
+    "speed",
+    "session",
+    "adapter",
+    "commands",
+]
 """The subpackages in the pipeline's order: a module may import from its own stage and from
 earlier ones, never from a later one."""
 SHARED = {"settings"}

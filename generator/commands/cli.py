@@ -16,6 +16,7 @@ from mkdocs.exceptions import MkDocsException
 from generator import settings
 from generator.commands import diff, github, scaffold, synth
 from generator.content.errors import BriefingError, ContentErrors
+from generator.ingest import run as ingest
 from generator.render import handwritten
 from generator.session.build import Builder
 from generator.settings import Settings
@@ -111,6 +112,13 @@ def _synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    content = _settings(args).content_dir
+    result = ingest.run(args.source, args.mapping, content, dry_run=args.dry_run)
+    print(ingest.report(result, args.dry_run), end="")
+    return 0
+
+
 def _render(args: argparse.Namespace) -> int:
     loaded = _settings(args)
     written = Builder(loaded).render_to(args.out, addresses.files_in(loaded.content_dir / "pages"))
@@ -182,6 +190,13 @@ def _writers(commands: Any) -> None:
     p.add_argument("--seed", type=int, default=1, help="random seed")
     p.add_argument("out", type=Path, help="output folder (new or empty)")
     p.set_defaults(run=_synth)
+
+    p = commands.add_parser("import", help="import a data set's rows as records (CSV, JSON, XLSX)")
+    _content(p)
+    p.add_argument("source", type=Path, metavar="SOURCE", help="the data file")
+    p.add_argument("--mapping", type=Path, required=True, help="the mapping (mappings/*.yaml)")
+    p.add_argument("--dry-run", action="store_true", help="say what would change; write nothing")
+    p.set_defaults(run=_import)
 
     p = commands.add_parser("render", help="write the generated Markdown tree for inspection")
     _content(p)

@@ -370,6 +370,27 @@ class Update(Record):
     """What changed, in one paragraph."""
 
 
+class Provenance(Record):
+    """Where an imported record came from, written by `briefing import` (not by hand).
+
+    The import finds the record again by `dataset` and `group`, rewrites only the fields in
+    `owns`, and only when the imported values' `digest` changed."""
+
+    dataset: Slug
+    """The data set's id, as its mapping names it (e.g. cns-missile-tests)."""
+    version: Line
+    """The data set's version the values were last imported from."""
+    group: Line
+    """The key of the event in the data set: the rows that make this one record."""
+    rows: Annotated[list[Line], Field(min_length=1, max_length=500)]
+    """The keys of the data set's rows that this record was made from."""
+    digest: Annotated[str, _schema(pattern="^[0-9a-f]{16}$")]
+    """A digest of the imported values: the import rewrites the record only when it changes."""
+    owns: Annotated[list[Line], Field(max_length=200)] = []
+    """The fields the import writes (``title``, ``facts.Apogee``, ``sources.cns``); editors
+    own every other field, and the import never touches them."""
+
+
 class Event(Record):
     """An event brief: one file under content/events/."""
 
@@ -423,6 +444,9 @@ class Event(Record):
     draft: bool = False
     """True while the brief is not ready: `briefing check` checks it, but it is published
     nowhere (`make serve` shows it with a "draft" banner); published records cannot link to it."""
+    imported: Provenance | None = None
+    """Written by `briefing import`: the data set rows this brief was made from or matched
+    with. Leave it as it is: it is how a re-import finds the brief and keeps editors' work."""
 
 
 # -- actors ----------------------------------------------------------------------------------
