@@ -15,7 +15,7 @@ from generator import settings
 from generator.commands import diff, github, scaffold, synth
 from generator.content.errors import BriefingError, ContentErrors
 from generator.render import handwritten
-from generator.session.build import Builder
+from generator.session.build import Builder, build
 from generator.settings import Settings
 from generator.site import addresses, editorial, pagefiles, schema
 from generator.site.link import build_site
@@ -89,7 +89,7 @@ def _synth(args: argparse.Namespace) -> int:
 def _render(args: argparse.Namespace) -> int:
     changes = {"content_dir": args.content, "timezone": args.timezone}
     loaded = settings.load(args.config, **{k: v for k, v in changes.items() if v is not None})
-    written = Builder(loaded).render_to(args.out, addresses.files_in(loaded.content_dir / "pages"))
+    written = build(loaded, addresses.files_in(loaded.content_dir / "pages"), args.out)
     print(f"rendered {len(written)} pages into {args.out}")
     return 0
 
