@@ -57,7 +57,7 @@ from generator.settings import Settings
 from generator.site import addresses, changes, pagefiles, parts
 from generator.site.entries import Site
 from generator.site.link import build_site
-from generator.speed import FAST, REFERENCE, Speed, tuning
+from generator.speed import FAST, Speed, tuning
 from generator.speed.background import Background, can_fork
 from generator.speed.pagewriter import PageWriter
 from generator.speed.tuning import Collector, Untuned
@@ -549,10 +549,9 @@ class Builder:
 
 
 def build(settings: Settings, handwritten: dict[str, str], out: Path) -> set[str]:
-    """`briefing render`, top to bottom, without MkDocs: every page's Markdown under ``out``.
-
-    The reference path: one process, one thread, the collector left alone."""
-    builder = Builder(settings, speed=REFERENCE)
+    """`briefing render`, top to bottom, without MkDocs: every page's Markdown under ``out``,
+    in this process (the check with the collector kept off, `Builder._checked`)."""
+    builder = Builder(settings)
     site, planned = builder.begin(out, handwritten)  # check, plan
     rendered = render_pages(site, settings, None, builder.compiled, planned)  # render
     return output.write_pages(rendered.pages, out)  # publish
