@@ -16,6 +16,7 @@ from generator.commands.synth import generate
 from generator.content.errors import BriefingError
 from generator.render import timeline
 from generator.session.build import Builder
+from generator.session.serve import Session
 from generator.site.entries import EventEntry, Site
 from generator.site.link import build_site
 from generator.speed.background import Background, can_fork
@@ -153,7 +154,7 @@ def test_serve_makes_what_its_rebuilds_keep_once_the_child_has_rendered(tmp_path
     settings = dataclasses.replace(
         SETTINGS, content_dir=content, cache_dir=tmp_path / "cache", pagefind=False
     )
-    builder = Builder(settings, serving=True, dirty=True)
+    builder = Session(settings, dirty=True)
     assert builder.hubs is not None
     builder.start(tmp_path / "site", {}, None)
     assert builder.run.background is not None

@@ -20,6 +20,7 @@ from generator.publish import exports
 from generator.render import timeline
 from generator.render.output import cached_paths
 from generator.session.build import Builder, Run, render_pages, render_site
+from generator.session.serve import Session
 from generator.settings import Settings
 from generator.site import changes, relink
 from generator.site.changes import affected
@@ -460,7 +461,7 @@ def test_serve_writes_the_pages_of_a_full_build_after_each_edit(
     shutil.copytree(synthetic, content)
     cache = tmp_path / "cache"
     settings = dataclasses.replace(SETTINGS, content_dir=content, cache_dir=cache, pagefind=False)
-    builder = Builder(settings, serving=True, dirty=True)
+    builder = Session(settings, dirty=True)
     site_dir = tmp_path / "site"
     site_dir.mkdir()
     (site_dir / "index.html").write_text("")  # (a built site: the rebuilds are dirty ones)
@@ -471,12 +472,12 @@ def test_serve_writes_the_pages_of_a_full_build_after_each_edit(
     for n, edit in enumerate(edits):
         edit(content, random.Random(200 + n))
         builder.start(site_dir, handwritten, None)
-        assert builder.run.failed == (edit in (_clash, _undated)), edit.__name__
+        assert builder.failed == (edit in (_clash, _undated)), edit.__name__
         if edit is _clash:
             # The fix: the hand-written page goes. The next edit is of another brief, but the
             # pages of both tags are written with it.
             handwritten = {}
-        if builder.run.failed:
+        if builder.failed:
             continue
         expected = render_site(build_site(content, drafts=True), settings)
         written = {p: (cache / p).read_text(encoding="utf-8") for p in cached_paths(cache)}
@@ -501,7 +502,7 @@ def test_serve_writes_the_data_a_new_edit_left_unwritten(synthetic: Path, tmp_pa
     settings = dataclasses.replace(
         SETTINGS, content_dir=content, cache_dir=tmp_path / "cache", pagefind=False
     )
-    builder = Builder(settings, serving=True, dirty=True)
+    builder = Session(settings, dirty=True)
     site_dir = tmp_path / "site"
     site_dir.mkdir()
     (site_dir / "index.html").write_text("")  # (a built site: the rebuilds are dirty ones)
@@ -524,7 +525,7 @@ def test_serve_writes_the_data_a_new_edit_left_unwritten(synthetic: Path, tmp_pa
 
     _undated(content, random.Random(4))
     builder.start(site_dir, {}, None)
-    assert builder.run.failed
+    assert builder.failed
     builder.finish()
     assert not builder.unpublished
     written = {p: (site_dir / p).read_bytes() for p in expected}

@@ -19,7 +19,7 @@ from mkdocs.plugins import BasePlugin
 
 from generator.content.errors import BriefingError
 from generator.publish import search
-from generator.session.build import Builder
+from generator.session.serve import Session
 from generator.settings import Settings
 from generator.site.link import build_site
 from generator.speed.background import can_fork
@@ -88,7 +88,7 @@ def _indexed_urls(bundle: Path) -> str:
 def test_serve_writes_its_pages_itself(tmp_path: Path) -> None:
     """`mkdocs serve` keeps threads (a process with threads cannot fork safely): its pages are
     returned to MkDocs to write, minified, as before."""
-    builder = Builder(Settings(pagefind=False), serving=True)
+    builder = Session(Settings(pagefind=False))
     builder.run.site_dir = tmp_path
     builder.prepare(tmp_path)
     builder.pages_read([])

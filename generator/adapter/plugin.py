@@ -1,4 +1,5 @@
-"""The MkDocs adapter: MkDocs' events, turned into calls to `generator.session.build.Builder`.
+"""The MkDocs adapter: MkDocs' events, turned into calls to `generator.session.build.Builder`
+(`generator.session.serve.Session` under `mkdocs serve`).
 
 Pages are written to a cache folder and added as files with that source path, so
 `mkdocs serve --dirty` rebuilds only what an edit changed. Pages whose HTML is already current
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import html
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -31,8 +33,9 @@ from generator.content.errors import BriefingError, ContentErrors, display_path,
 from generator.publish import csp, minify, sitemap
 from generator.render import embed, handwritten, pages
 from generator.session.build import Builder
+from generator.session.serve import Session
 from generator.site import addresses, pagefiles
-from generator.speed import tuning
+from generator.speed import ENVIRONMENT, Speed, tuning
 
 SERVE_SCRIPT = "assets/briefing-serve.js"
 """Shows the content's errors over the page (templates/overrides/), under serve only."""
@@ -101,10 +104,12 @@ class BriefingPlugin(BasePlugin[LegacyConfig]):
     config_scheme = settings.SCHEME
     """The options in mkdocs.yml: the fields of `generator.settings.Settings` declared as such."""
 
+    @_reported
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds (MkDocs
         # documents this), so the builder keeps its records and search index between edits.
-        self.builder = Builder(serving=command == "serve", dirty=dirty)
+        speed = Speed.named(os.environ.get(ENVIRONMENT))  # (tests turn fast paths off)
+        self.builder = (Session if command == "serve" else Builder)(dirty=dirty, speed=speed)
         # (MkDocs' line for each page the writer writes)
         self.skipped = mkdocs_quirks.Skipped().install()
         self.fragments: list[tuple[str, bool]] = []
@@ -119,7 +124,7 @@ class BriefingPlugin(BasePlugin[LegacyConfig]):
             warn(address)
         self.shelf = tuning.Shelf()  # (new at each build: a failed one may have left pages)
         self.skipped.handed.clear()
-        if self.builder.serving:  # (shows content errors over the page: see Builder._last_good)
+        if self.builder.serving:  # (shows content errors over the page: see Session._last_good)
             script = ExtraScriptValue(SERVE_SCRIPT)
             script.type = "module"  # (the site's scripts are ES modules: see dom.js)
             config.extra_javascript.append(script)

@@ -18,7 +18,7 @@ from generator.commands import diff, github, scaffold, synth
 from generator.content.errors import BriefingError, ContentErrors
 from generator.ingest import run as ingest
 from generator.render import handwritten
-from generator.session.build import Builder
+from generator.session.build import Builder, build
 from generator.settings import Settings
 from generator.site import addresses, editorial, pagefiles, schema
 from generator.site.link import build_site
@@ -121,7 +121,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def _render(args: argparse.Namespace) -> int:
     loaded = _settings(args)
-    written = Builder(loaded).render_to(args.out, addresses.files_in(loaded.content_dir / "pages"))
+    written = build(loaded, addresses.files_in(loaded.content_dir / "pages"), args.out)
     print(f"rendered {len(written)} pages into {args.out}")
     return 0
 

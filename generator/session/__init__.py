@@ -1,6 +1,6 @@
-"""The build, top to bottom: the stages run in order (`build`).
+"""The build, top to bottom: check, plan, render, publish (`build`), and the `serve` session.
 
-One build of the site, and the incremental state a `mkdocs serve` session keeps between
-rebuilds. MkDocs' events reach it through `generator.adapter`; the ``briefing`` commands call
-it directly.
+`build.Builder` is one build of the site; `serve.Session` adds the incremental state a
+`mkdocs serve` session keeps between rebuilds. MkDocs' events reach them through
+`generator.adapter`; the ``briefing`` commands call `build` directly.
 """

@@ -73,6 +73,28 @@ class Collector:
         gc.disable()
 
 
+class Untuned(Collector):
+    """The collector left as Python runs it: the reference (`generator.speed.Speed.tuning` off)."""
+
+    def __init__(self) -> None:
+        super().__init__(serving=False)
+
+    def build_starts(self) -> None:
+        pass
+
+    def records_read(self) -> None:
+        pass
+
+    def pages_read(self) -> None:
+        pass
+
+    def build_ends(self) -> None:
+        pass
+
+    def serving_starts(self) -> None:
+        pass
+
+
 @contextlib.contextmanager
 def kept() -> Iterator[None]:
     """A block whose objects all stay alive until it ends (`briefing check`: the records, then
