@@ -269,8 +269,8 @@ class Builder:
 
         Without the cyclic garbage collector (`tuning.kept`): every object made here lives on,
         and a collector turned back on after reading the records went over them all three times
-        (as they aged through its generations) while the plan was made: 1.2 s of a 4.4 s check
-        at 10,000 events. (Under serve the collector is off already: see `tuning.Collector`.)"""
+        (as they aged through its generations) while the plan was made, a quarter of a large
+        check. (Under serve the collector is off already: see `tuning.Collector`.)"""
         urls = self.settings.directory_urls
         # (First, so that the files refused are known even when the records have errors.)
         files = pagefiles.problems(handwritten, self.theme, WRITTEN, urls)

@@ -266,8 +266,8 @@ class Session(Builder):
     def _warm(self, site: Site, planned: list[Page]) -> None:
         """After a build whose pages the child rendered: what the next rebuilds keep
         (the templates' compiled code, what the hubs show of every event) is made in this
-        process now rather than by the first edit, which took a second longer than the next
-        ones at 50,000 events (3.2 s against 2.0 s, in-process). The hubs are rendered, and
+        process now rather than by the first edit, which was much slower than the next ones
+        at scale (tests/benchmarks/README.md). The hubs are rendered, and
         the output dropped; the other pages' templates are compiled."""
         render_pages(site, self.settings, set(), self.compiled, planned)
         env = environment(self.settings.templates_dir, self.compiled)

@@ -8,8 +8,8 @@ a page (`Background.ready`) just before MkDocs reads it.
 A thread of the parent reads the pipe as the child writes it, so the child never waits for
 MkDocs: it exits as soon as its work is done, long before MkDocs has read every page, and its
 memory (a copy of the records, pages shared with the parent apart) goes with it. Left to
-MkDocs' pace, the pipe's 64 KB filled after some 13,000 pages and the child stayed until MkDocs
-had read nearly every one (at 10,000 events, 440 MB for 70 of a build's 100 seconds).
+MkDocs' pace, the pipe's 64 KB filled after some 13,000 pages and the child stayed, holding its
+memory, until MkDocs had read nearly every one (figures in tests/benchmarks/README.md).
 """
 
 from __future__ import annotations

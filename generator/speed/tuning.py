@@ -42,9 +42,9 @@ class Collector:
         """MkDocs has read and converted every page: what it holds now (pages, their tables of
         contents, the navigation) stays until the build ends, while building each page's HTML
         makes short-lived objects only. One full collection (of the converted pages' garbage),
-        then freezing them: no later full collection goes over them again. (At 10,000
-        events, full collections took 3.5 s of the build against 1.8 s in a plain MkDocs
-        build of the same pages.)"""
+        then freezing them: no later full collection goes over them again. (Without it, full
+        collections took about twice as long as in a plain MkDocs build of the same pages:
+        tests/benchmarks/README.md.)"""
         if not self.serving:
             gc.collect()
             gc.freeze()
@@ -63,10 +63,10 @@ class Collector:
 
         What is alive now (the records, compiled templates, modules) lives as long as the
         server. Taking it out of the collector's sight saves each rebuild a full collection
-        (0.7 s at 10,000 events); the first Site, replaced on the first edit, is the only thing
+        over all of it; the first Site, replaced on the first edit, is the only thing
         this keeps for good. From now on the collector runs between rebuilds, not during them
         (`build_ends`): each rebuild leaves the last Site as garbage, and a full collection
-        that fell inside a rebuild added up to 0.8 s to an edit.
+        that fell inside a rebuild made that edit visibly slower.
         """
         gc.collect()
         gc.freeze()
@@ -100,9 +100,9 @@ def kept() -> Iterator[None]:
     """A block whose objects all stay alive until it ends (`briefing check`: the records, then
     what the checks make of them) runs without the cyclic garbage collector.
 
-    With it, each full collection would go over every record again, for nothing: 1.2 s of a
-    10,000-event check. Nor is it turned back on as it was: its first pass would then go over
-    everything made in the block (0.4 s). Freezing the objects, then unfreezing them, puts them
+    With it, each full collection would go over every record again, for nothing: a good part
+    of a large check. Nor is it turned back on as it was: its first pass would then go over
+    everything made in the block. Freezing the objects, then unfreezing them, puts them
     in the oldest generation with the counts set to zero, so they wait for a full collection.
     """
     enabled = gc.isenabled()
@@ -169,8 +169,8 @@ def notified(server: Any) -> str | None:
     """Make `mkdocs serve` notice edits through the system's file notifications (inotify, FSEvents,
     ReadDirectoryChangesW); the name of the watcher now used, or None if MkDocs' is kept.
 
-    MkDocs 1.6 polls: twice a second, its watcher lists and stats every watched file, which at
-    11,000 records takes 0.1 s of the rebuild's process time each time, and a save waits a
+    MkDocs 1.6 polls: twice a second, its watcher lists and stats every watched file, which
+    costs the rebuild's process time in proportion to the records, and a save waits a
     quarter of a second on average to be seen. Its watcher (``server.observer``) is replaced
     before it starts, with the watches made so far moved over.
     """
