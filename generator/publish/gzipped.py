@@ -5,9 +5,9 @@ gzip-compressed: at 10,000 events they were 49 MB as text, a seventh of the whol
 text always gives the same bytes (the header's modification time is 0 and names no file), so two
 builds, a build and `mkdocs serve`, and the golden tests all see identical files.
 
-Compressing all of it takes seconds at that scale, which every edit under `mkdocs serve`
-would pay again. The text is compressed in segments of `LINES` lines instead, each with a compressor of its
-own, ended by a sync flush (an empty stored block, so that the next segment starts on a byte):
+Compressing all of it takes seconds at that scale, which every edit under `mkdocs serve` would
+pay again. The text is compressed in segments of `LINES` lines instead, each with a compressor of
+its own, ended by a sync flush (an empty stored block, so that the next segment starts on a byte):
 concatenated, the segments are one deflate stream, and the file is one ordinary gzip member that
 every reader takes (as pigz writes them). Deflate looks back 32 KB at most, so segments of
 hundreds of kilobytes cost next to nothing in size. `Segments` remembers what each segment became,
