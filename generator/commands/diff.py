@@ -36,7 +36,7 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 @dataclass(frozen=True)
-class Record:
+class Named:
     """A brief or profile, as the summary names it."""
 
     kind: Kind
@@ -50,7 +50,7 @@ class Record:
 class Changed:
     """A record present on both sides whose text changed."""
 
-    record: Record
+    record: Named
     fields: list[str]
     """Top-level fields whose value changed, in the order the format declares them."""
     status: tuple[str, str] | None = None
@@ -62,8 +62,8 @@ class Changed:
 
 @dataclass(frozen=True)
 class Renamed:
-    old: Record
-    new: Record
+    old: Named
+    new: Named
 
 
 @dataclass
@@ -72,8 +72,8 @@ class Changes:
 
     base: str
     head: str
-    added: list[Record] = field(default_factory=list)
-    removed: list[Record] = field(default_factory=list)
+    added: list[Named] = field(default_factory=list)
+    removed: list[Named] = field(default_factory=list)
     renamed: list[Renamed] = field(default_factory=list)
     changed: list[Changed] = field(default_factory=list)
     pages_added: list[str] = field(default_factory=list)
@@ -172,10 +172,10 @@ def _records(site: Site) -> dict[tuple[Kind, str], EventEntry | ActorEntry]:
     return out
 
 
-def _record(kind: Kind, entry: EventEntry | ActorEntry) -> Record:
+def _record(kind: Kind, entry: EventEntry | ActorEntry) -> Named:
     if isinstance(entry, EventEntry):
-        return Record(kind, entry.id, entry.record.title, _url(f"briefs/{entry.id}.md"))
-    return Record(kind, entry.id, entry.record.name, _url(f"actors/{entry.id}.md"))
+        return Named(kind, entry.id, entry.record.title, _url(f"briefs/{entry.id}.md"))
+    return Named(kind, entry.id, entry.record.name, _url(f"actors/{entry.id}.md"))
 
 
 def _confidence(entry: EventEntry) -> str:

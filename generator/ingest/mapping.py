@@ -15,12 +15,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from generator.content.edtf import Precision
 from generator.content.errors import ContentError, ContentErrors
 from generator.content.load import load_file
 from generator.content.model import Country, Line, Slug, Source, Timezone
 from generator.content.validate import to_record
-
-Precision = Literal["day", "month", "year"]
 
 
 class Spec(BaseModel):

@@ -53,8 +53,8 @@ def dump(data: dict[str, Any]) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
-def plan(content: Path, mapping: Mapping, events: list[Imported], today: dt.date) -> Plan:
-    """The plan for importing ``events`` into ``content``."""
+def reconcile(content: Path, mapping: Mapping, events: list[Imported], today: dt.date) -> Plan:
+    """What importing ``events`` into ``content`` adds, changes, keeps and leaves gone."""
     existing = [_Existing(p, load_file(p).data) for p in sorted(content.glob("events/**/*.yaml"))]
     mine = {
         e.data["imported"]["group"]: e

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.ingest import mapping as mappings
 from generator.ingest.convert import convert
-from generator.ingest.merge import Plan, plan, validate, write
+from generator.ingest.merge import Plan, reconcile, validate, write
 from generator.ingest.table import read
 
 
@@ -18,7 +18,7 @@ def run(source: Path, mapping_file: Path, content: Path, *, dry_run: bool = Fals
     mapping = mappings.load(mapping_file)
     table = read(source, mapping.rows)
     events = convert(table, mapping)
-    result = plan(content, mapping, events, dt.date.today())
+    result = reconcile(content, mapping, events, dt.date.today())
     validate(result, table, events, content)
     if not dry_run:
         write(result)
