@@ -124,11 +124,15 @@ class Settings:
         ),
     )
     map_tiles: str = field(
-        default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        default="",
         metadata=option(
-            """The map's tiles: an https address with `{z}`, `{x}` and `{y}` (Leaflet's tile
-            template), or nothing for a map without tiles (markers on a blank ground). The map
-            page's Content-Security-Policy allows images from this host, and no other page's
+            """The map's tiles: nothing (the default) for the site's own basemap, Natural
+            Earth's coastlines, borders and country names served with the site, so the map
+            asks no other host; or an https address with `{z}`, `{x}` and `{y}` (Leaflet's tile
+            template) to draw a tile server's tiles instead, such as OpenStreetMap's
+            (`https://tile.openstreetmap.org/{z}/{x}/{y}.png`), credited on the map and under it
+            to OpenStreetMap's contributors, as their licence asks. The map page's
+            Content-Security-Policy then allows images from that host, and no other page's
             does.""",
             tile_address,
         ),

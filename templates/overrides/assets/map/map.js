@@ -3,7 +3,8 @@
  * The page holds only this script (templates/map.md.j2). It loads the vendored Leaflet and
  * Leaflet.markercluster itself, one after the other (markercluster must run after Leaflet),
  * which also holds should Material's instant navigation (off: mkdocs.yml) be turned on again:
- * it re-inserts the scripts of a page it swaps in without keeping their order.
+ * it re-inserts the scripts of a page it swaps in without keeping their order. The ground under
+ * the markers is basemap.js's: Natural Earth from the site, or the tiles of `map_tiles`.
  *
  * This is a module, so it runs once per document. Start-up runs once the page is parsed
  * (onEveryPage, dom.js); init() does nothing without a #map or when that #map is set up already.
@@ -16,29 +17,19 @@
  * #map gets data-ready="true" once the markers are on it.
  */
 import { el, onEveryPage } from "../dom.js";
+import { addTo as addBasemap, loadScript } from "./basemap.js";
 
 const LEAFLET = new URL("../vendor/leaflet/leaflet.js", import.meta.url).href;
 const CLUSTER = new URL("../vendor/leaflet.markercluster/leaflet.markercluster.js", import.meta.url)
   .href;
 const ICONS = new URL("../vendor/leaflet/images/", import.meta.url).href;
-const ATTRIBUTION =
-  '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
 const KOREA = [38.3, 127.5];
 
 let state = null; // the map currently set up: {el, map, clusters, entries, ...}
 let vendor = null; // Promise of window.L with markercluster, once asked for
 
 // Leaflet and markercluster are classic scripts that set window.L: loaded as scripts of this
-// site (the policy allows them), in order.
-function loadScript(src) {
-  return new Promise((resolve, reject) => {
-    const script = el("script", { src, async: false });
-    script.addEventListener("load", () => resolve());
-    script.addEventListener("error", () => reject(new Error(`could not load ${src}`)));
-    document.head.append(script);
-  });
-}
-
+// site (the policy allows them), in order (loadScript: basemap.js).
 function loadVendor() {
   if (window.L?.MarkerClusterGroup) return Promise.resolve(window.L);
   if (!vendor) {
@@ -140,10 +131,10 @@ function build(L, canvas, data, parts) {
   const root = new URL("../", parts.dataUrl).href; // /data/events.geojson -> site root
   const entries = entriesFrom(data, root);
   const map = L.map(canvas, { maxZoom: 18, scrollWheelZoom: false });
-  // The tiles' address is the plugin's map_tiles option; none: no tiles (the page's policy
-  // allows images from that host only).
-  const tiles = canvas.dataset.tiles;
-  if (tiles) L.tileLayer(tiles, { maxZoom: 18, attribution: ATTRIBUTION }).addTo(map);
+  // The ground: Natural Earth from the site, or the tiles of the plugin's map_tiles option
+  // (the canvas's data-tiles; the page's policy allows images from that host only). The
+  // markers do not wait for it, and work without it.
+  addBasemap(map).catch((error) => window.console?.error(error));
   const icon = new L.Icon.Default({ imagePath: ICONS });
   const clusters = L.markerClusterGroup({
     maxClusterRadius: 50,
