@@ -4,8 +4,8 @@ page, axe.
 Also the timeline and search pages reached by links from other pages, on this module's site.
 
 The shipped site is built once for this module and served on an ephemeral port of 127.0.0.1;
-every other request is aborted, so OpenStreetMap's tiles never load: the tests look at markers,
-popups and links, not at tiles. Chromium, its skip rule (a loud skip, or a failure when
+every other request is aborted (none is made: the map's ground is Natural Earth from the site,
+see tests/test_basemap.py): the tests look at markers, popups and links. Chromium, its skip rule (a loud skip, or a failure when
 ``BRIEFING_REQUIRE_BROWSER=1``) and the session's browser come from tests/browser_support.py.
 
 Each scenario saves a screenshot to ``test-artifacts/screenshots/map-*.png``.
@@ -230,11 +230,9 @@ def test_one_marker_per_located_event(browser: Browser, shipped: ServedSite) -> 
         expect(page.locator("#map")).to_have_attribute("aria-label", re.compile(r"\S"))
         expect(page.locator("#map-filters")).to_be_visible()
         attribution = page.locator(".leaflet-control-attribution")
-        expect(attribution).to_contain_text("© OpenStreetMap contributors")
-        expect(
-            attribution.locator("a[href='https://www.openstreetmap.org/copyright']")
-        ).to_be_visible()
-        expect(page.locator(".briefing-map-credit")).to_contain_text("OpenStreetMap contributors")
+        expect(attribution).to_contain_text("Natural Earth")
+        expect(attribution.locator("a[href='https://www.naturalearthdata.com/']")).to_be_visible()
+        expect(page.locator(".briefing-map-credit")).to_contain_text("Natural Earth")
         data_link = page.locator("article a[href$='data/events.geojson']").first
         assert data_link.evaluate("a => a.pathname") == "/data/events.geojson"
         box = page.locator("#map").bounding_box()

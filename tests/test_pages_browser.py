@@ -89,7 +89,7 @@ class Watch:
         return url.netloc == self.host and not url.path.startswith("/livereload/")
 
     def console(self, message: ConsoleMessage) -> None:
-        # (The test context refuses every other host: the map's tiles fail by design.)
+        # (The test context refuses every other host, should a page ask one.)
         elsewhere = urlsplit(message.location.get("url", "")).netloc not in ("", self.host)
         if message.type == "error" and not elsewhere:
             self.problems.append(f"console: {message.text} ({message.location.get('url')})")

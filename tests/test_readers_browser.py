@@ -1,5 +1,6 @@
-"""Real-browser tests of what readers' browsers do: no request to another host (map tiles on
-/map/ excepted, as the page says), no download of the sitemap's URL lists, the brief in print,
+"""Real-browser tests of what readers' browsers do: no request to another host (the map's
+included: its ground is Natural Earth from the site; tests/test_basemap.py has the map with
+tiles), no download of the sitemap's URL lists, the brief in print,
 and screenshots of the changed views.
 
 Screenshots go to ``test-artifacts/screenshots/`` for a human to look at.
@@ -18,14 +19,11 @@ from tests.browser_support import BRIEF_PATH, PAGE_TYPES, _screenshot, no_transi
 
 pytestmark = pytest.mark.browser
 
-TILE_HOST = "tile.openstreetmap.org"
-"""The one other host a page may ask: the map's tiles, on /map/ only."""
-
 
 @pytest.mark.parametrize("path, ready", PAGE_TYPES.values(), ids=PAGE_TYPES.keys())
 def test_no_request_leaves_the_site(browser: Browser, site_url: str, path: str, ready: str) -> None:
     """Every request a page makes, recorded before the test context aborts the ones to other
-    hosts: all go to the site's host, except map tiles on /map/, which the page says it loads."""
+    hosts: all go to the site's host, the map page's included (no tiles by default)."""
     site_host = urlsplit(site_url).netloc
     asked: list[str] = []
 
@@ -44,14 +42,10 @@ def test_no_request_leaves_the_site(browser: Browser, site_url: str, path: str, 
         page.wait_for_load_state("networkidle")
         hosts = {urlsplit(url).netloc for url in asked if not url.startswith(("data:", "blob:"))}
         others = hosts - {site_host}
+        assert not others, [u for u in asked if urlsplit(u).netloc != site_host]
         if path == "/map/":
-            assert others <= {TILE_HOST}, sorted(asked)
-            assert others, "the map loads its tiles"
-            expect(page.locator(".briefing-map-credit")).to_contain_text(
-                f"loaded from {TILE_HOST} when the map is shown"
-            )
-        else:
-            assert not others, [u for u in asked if urlsplit(u).netloc != site_host]
+            expect(page.locator("#map")).to_have_attribute("data-basemap", "natural-earth")
+            expect(page.locator(".briefing-map-credit")).to_contain_text("Natural Earth")
     assert any(url.startswith(site_url + path.split("?")[0]) for url in asked)
 
 

@@ -29,7 +29,7 @@ const NATURAL_EARTH =
   'Basemap: <a href="https://www.naturalearthdata.com/">Natural Earth</a> (public domain)';
 const TILES_CREDIT =
   'Tiles: © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
-// A country is named once its largest piece is this many pixels across.
+// A country is named once the part of it in view is this many pixels across.
 const LABEL_ROOM = 56;
 
 let atlas = null; // Promise of the decoded atlas, shared by every map of the page
@@ -66,22 +66,72 @@ function ringCentre(ring) {
   return { area: Math.abs(twice / 2), lon: x / (3 * twice), lat: y / (3 * twice) };
 }
 
-// Where a country's name goes: the centroid of its largest piece, and the zoom at which that
-// piece is LABEL_ROOM pixels across.
-function label(feature) {
+// A ring cut to the box [west, south, east, north] (Sutherland-Hodgman, one side at a time).
+function clip(ring, box) {
+  const sides = [
+    (p) => p[0] >= box[0],
+    (p) => p[1] >= box[1],
+    (p) => p[0] <= box[2],
+    (p) => p[1] <= box[3],
+  ];
+  const cross = [
+    (p, q) => [box[0], p[1] + ((q[1] - p[1]) * (box[0] - p[0])) / (q[0] - p[0])],
+    (p, q) => [p[0] + ((q[0] - p[0]) * (box[1] - p[1])) / (q[1] - p[1]), box[1]],
+    (p, q) => [box[2], p[1] + ((q[1] - p[1]) * (box[2] - p[0])) / (q[0] - p[0])],
+    (p, q) => [p[0] + ((q[0] - p[0]) * (box[3] - p[1])) / (q[1] - p[1]), box[3]],
+  ];
+  let out = ring;
+  for (let side = 0; side < 4 && out.length; side++) {
+    const input = out;
+    out = [];
+    for (let i = 0; i < input.length; i++) {
+      const p = input[i];
+      const q = input[(i + 1) % input.length];
+      const pIn = sides[side](p);
+      const qIn = sides[side](q);
+      if (pIn) out.push(p);
+      if (pIn !== qIn) out.push(cross[side](p, q));
+    }
+  }
+  return out;
+}
+
+function bounds(ring) {
+  const box = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const [x, y] of ring) {
+    box[0] = Math.min(box[0], x);
+    box[1] = Math.min(box[1], y);
+    box[2] = Math.max(box[2], x);
+    box[3] = Math.max(box[3], y);
+  }
+  return box;
+}
+
+// A country's name and the outer rings of its pieces, each with its bounds.
+function country(feature) {
   const geometry = feature.geometry;
-  if (!geometry) return null;
+  const name = String(feature.properties?.name || "");
+  if (!geometry || !name) return null;
   const polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+  return {
+    name,
+    rings: polygons.map((polygon) => ({ ring: polygon[0], box: bounds(polygon[0]) })),
+  };
+}
+
+// Where a country's name goes in the view `box`: the centre of the largest part of it that is
+// in view, once that part is LABEL_ROOM pixels across (`scale`: pixels a degree); or null.
+function place(entry, box, scale) {
   let best = null;
-  for (const polygon of polygons) {
-    const centre = ringCentre(polygon[0]);
+  for (const { ring, box: own } of entry.rings) {
+    if (own[2] < box[0] || own[0] > box[2] || own[3] < box[1] || own[1] > box[3]) continue;
+    const inside = own[0] >= box[0] && own[2] <= box[2] && own[1] >= box[1] && own[3] <= box[3];
+    const part = inside ? ring : clip(ring, box);
+    if (part.length < 3) continue;
+    const centre = ringCentre(part);
     if (!best || centre.area > best.area) best = centre;
   }
-  const name = String(feature.properties?.name || "");
-  if (!best?.area || !name) return null;
-  const across = (Math.sqrt(best.area) * 256) / 360; // pixels at zoom 0
-  const minZoom = Math.max(2, Math.ceil(Math.log2(LABEL_ROOM / across)));
-  return { name, lat: best.lat, lon: best.lon, minZoom };
+  return best && Math.sqrt(best.area) * scale >= LABEL_ROOM ? best : null;
 }
 
 // The lines and fills of one file. A detail file names its coasts and borders (tools/basemap.py);
@@ -99,7 +149,7 @@ function decode(topojson, topology, skip) {
     borders: topology.objects.borders
       ? topojson.feature(topology, topology.objects.borders)
       : topojson.mesh(topology, countries, (a, b) => a !== b && outside(a) && outside(b)),
-    labels: land.features.map(label).filter(Boolean),
+    countries: land.features.map(country).filter(Boolean),
   };
 }
 
@@ -144,30 +194,47 @@ function pane(map, name, zIndex) {
   return name;
 }
 
-function labelLayer(L, map, labels, labelPane) {
+// The names of the countries in view, each placed anew after every move (kept off the view's
+// outer tenth, so that a name is not cut by the map's edge).
+function labelLayer(L, map, countries, labelPane) {
   const group = L.layerGroup();
-  const markers = labels.map((place) => ({
-    place,
-    marker: L.marker([place.lat, place.lon], {
-      pane: labelPane,
-      interactive: false,
-      keyboard: false,
-      icon: L.divIcon({
+  const markers = new Map();
+  const marker = (entry) => {
+    if (!markers.has(entry.name)) {
+      const icon = L.divIcon({
         className: "briefing-basemap-label",
-        html: el("span", { textContent: place.name }),
+        html: el("span", { textContent: entry.name }),
         iconSize: null,
-      }),
-    }),
-  }));
-  // Only the names of the countries large enough at this zoom, and near the view.
-  const update = () => {
-    const zoom = map.getZoom();
-    const near = map.getBounds().pad(0.5);
-    for (const { place, marker } of markers) {
-      const shown = zoom >= place.minZoom && near.contains(marker.getLatLng());
-      if (shown && !group.hasLayer(marker)) group.addLayer(marker);
-      else if (!shown && group.hasLayer(marker)) group.removeLayer(marker);
+      });
+      markers.set(
+        entry.name,
+        L.marker([0, 0], { pane: labelPane, interactive: false, keyboard: false, icon }),
+      );
     }
+    return markers.get(entry.name);
+  };
+  const update = () => {
+    const view = map.getBounds();
+    const inset = [
+      (view.getEast() - view.getWest()) * 0.1,
+      (view.getNorth() - view.getSouth()) * 0.1,
+    ];
+    const box = [
+      view.getWest() + inset[0],
+      view.getSouth() + inset[1],
+      view.getEast() - inset[0],
+      view.getNorth() - inset[1],
+    ];
+    const scale = (256 * 2 ** map.getZoom()) / 360;
+    const shown = new Set();
+    for (const entry of countries) {
+      const centre = place(entry, box, scale);
+      if (!centre) continue;
+      const item = marker(entry).setLatLng([centre.lat, centre.lon]);
+      shown.add(item);
+      if (!group.hasLayer(item)) group.addLayer(item);
+    }
+    for (const item of markers.values()) if (!shown.has(item)) group.removeLayer(item);
   };
   map.on("moveend", update);
   map.whenReady(update); // (a map given no view yet has no bounds)
@@ -200,7 +267,7 @@ function draw(L, map, layers) {
     labelLayer(
       L,
       map,
-      layers.flatMap((layer) => layer.labels),
+      layers.flatMap((layer) => layer.countries),
       pane(map, "briefingBasemapLabels", 350),
     ),
   ]);
