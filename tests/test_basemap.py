@@ -224,6 +224,7 @@ def _drawn(page: Page) -> dict[str, Any]:
         coast: paths("briefing-basemap-coast").length,
         borders: paths("briefing-basemap-border").length,
         labels: labels.map((s) => s.textContent),
+        markerLike: document.querySelectorAll(".leaflet-marker-icon.briefing-basemap-label").length,
         landFill: style(land[0], "fill"),
         sea: style(document.getElementById("map"), "backgroundColor"),
         labelColour: style(labels[0], "color"),
@@ -255,6 +256,7 @@ def test_the_map_draws_natural_earth(
         page.locator("#map").screenshot(path=str(SCREENSHOTS / f"basemap-map-{scheme}-{width}.png"))
     assert drawn["land"] >= 2 and drawn["coast"] >= 1 and drawn["borders"] >= 1, drawn
     assert {"North Korea", "South Korea"} & set(drawn["labels"]), drawn
+    assert drawn["markerLike"] == 0, "a name must not pass for an event's marker"
     assert _contrast(drawn["labelColour"], drawn["landFill"]) >= 4.5, drawn
     assert _contrast(drawn["landFill"], drawn["sea"]) >= 1.2, drawn
     assert "Natural Earth" in drawn["attribution"]

@@ -6,6 +6,7 @@
  * those countries instead, with their own coasts and borders.
  *
  *   window.briefingBasemap.addTo(map)  (or `import { addTo } from "./basemap.js"`)
+ *   window.briefingBasemap.preload(container)  (optional: start the downloads before the map)
  *
  * puts it under `map` (a Leaflet map; window.L loaded) and returns a Promise that settles once
  * it is drawn. When the map's container has a non-empty `data-tiles` (the plugin's `map_tiles`
@@ -51,7 +52,7 @@ function addStyle() {
   );
 }
 
-// Twice the signed area of a ring, and its centroid (plane coordinates: degrees).
+// The area of a ring and its centroid (plane coordinates: degrees).
 function ringCentre(ring) {
   let twice = 0;
   let x = 0;
@@ -206,10 +207,10 @@ function labelLayer(L, map, countries, labelPane) {
         html: el("span", { textContent: entry.name }),
         iconSize: null,
       });
-      markers.set(
-        entry.name,
-        L.marker([0, 0], { pane: labelPane, interactive: false, keyboard: false, icon }),
-      );
+      const item = L.marker([0, 0], { pane: labelPane, interactive: false, keyboard: false, icon });
+      // A name is not a marker: pages and tests find the events' markers by Leaflet's class.
+      item.on("add", () => item.getElement()?.classList.remove("leaflet-marker-icon"));
+      markers.set(entry.name, item);
     }
     return markers.get(entry.name);
   };
@@ -275,6 +276,14 @@ function draw(L, map, layers) {
 }
 
 /**
+ * Start fetching what `addTo` will draw on the map in `container` (nothing when it has tiles),
+ * so that the files come while Leaflet and the page's data do.
+ */
+export function preload(container) {
+  if (!container.dataset.tiles) loadAtlas().catch(() => {}); // (addTo reports the failure)
+}
+
+/**
  * Put the basemap under `map`: the tiles its container's `data-tiles` names, else Natural
  * Earth from the site. Resolves to the Leaflet layer added.
  */
@@ -305,5 +314,5 @@ export function addTo(map) {
 }
 
 if (!window.briefingBasemap) {
-  Object.defineProperty(window, "briefingBasemap", { value: Object.freeze({ addTo }) });
+  Object.defineProperty(window, "briefingBasemap", { value: Object.freeze({ addTo, preload }) });
 }

@@ -17,7 +17,7 @@
  * #map gets data-ready="true" once the markers are on it.
  */
 import { el, onEveryPage } from "../dom.js";
-import { addTo as addBasemap, loadScript } from "./basemap.js";
+import { addTo as addBasemap, loadScript, preload } from "./basemap.js";
 
 const LEAFLET = new URL("../vendor/leaflet/leaflet.js", import.meta.url).href;
 const CLUSTER = new URL("../vendor/leaflet.markercluster/leaflet.markercluster.js", import.meta.url)
@@ -228,6 +228,7 @@ function init() {
   parts.count.hidden = false;
   canvas.hidden = false;
   const box = canvas.closest(".briefing-map") || document;
+  preload(canvas);
   Promise.all([loadVendor(), loadData(parts.dataUrl), stylesheets(box)])
     .then(([L, geojson]) => {
       if (document.getElementById("map") !== canvas) return; // navigated away meanwhile
