@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.site import schema
 from generator.site.link import build_site
@@ -445,3 +446,27 @@ def test_an_invalid_mkdocs_yml_is_one_message(make_content: ContentFactory, tmp_
     assert "Traceback" not in result.stderr
     assert "Expected a whole number of at least 1, but received: 0" in result.stderr
     assert "briefing: mkdocs.yml: Aborted with a configuration error!" in result.stderr
+
+
+def test_committed_cms_config_is_current() -> None:
+    """Fails when the model or the vocabulary changed without `briefing cms-config`."""
+    from generator.commands import cms
+    from generator.publish import admin
+    from generator.settings import Settings
+
+    committed = (ROOT / admin.CONFIG).read_text(encoding="utf-8")
+    wanted = cms.text(Settings(content_dir=ROOT / "content"))
+    assert committed == wanted, "admin/config.yml is stale: run `briefing cms-config`"
+    config = yaml.safe_load(committed)
+    assert config["publish_mode"] == "editorial_workflow"
+    assert config["local_backend"] is True
+    events = {f["name"]: f for f in config["collections"][0]["fields"]}
+    actors = events["actors"]["fields"][0]
+    assert (actors["widget"], actors["collection"]) == ("relation", "actors")
+    assert events["claims"]["fields"][0]["collection"] == "actors"
+    assert events["type"]["options"][0]["value"] == "missile-launch"
+    assert events["sources"]["fields"][4]["pattern"][0] == "^[Hh][Tt][Tt][Pp][Ss]?://"
+    assert events["body"]["editor_components"] == []
+    assert "image" not in events["body"]["buttons"]
+    assert events["imported"]["widget"] == "briefing-readonly"
+    assert "facts" not in events

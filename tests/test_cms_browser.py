@@ -1,0 +1,227 @@
+"""The editing form at /admin/ (Decap CMS) end to end, in headless Chromium, with no network and
+no GitHub: Decap's own local backend (`decap-server`, pinned in package.json, run from
+node_modules) writes real files into a copy of the content, which `briefing check` then judges
+and a real build publishes.
+
+The built site's ``admin/config.yml`` is the generated one with one change: the local backend's
+address, a free port of this machine (Decap's default, 8081, may be taken by another run)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser_support import CSP_REPORTER, SCREENSHOTS, serve
+from tests.sitebuild import ROOT, config_for, free_port, mkdocs_build
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SERVER = ROOT / "node_modules" / "decap-server" / "dist" / "index.js"
+TITLE = "Ninth wave of trash balloons"
+NAME = "2024-07-24-ninth-wave-of-trash-balloons.yaml"
+RELATED = "2024-05-28-north-korea-begins-trash-balloon-launches"
+
+
+@pytest.fixture(scope="module")
+def cms(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[dict[str, Any]]:
+    """The shipped site built and served, and decap-server over a copy of the content."""
+    if not SERVER.is_file():
+        pytest.fail("decap-server is missing: run `npm ci` (package.json pins it)")
+    folder = tmp_path_factory.mktemp("cms")
+    repo = folder / "repo"
+    shutil.copytree(ROOT / "content", repo / "content")
+    site = folder / "site"
+    result = mkdocs_build(config_for(folder / "build", ROOT / "content"), site)
+    assert result.returncode == 0, result.stderr
+    port = free_port()
+    config = site / "admin" / "config.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\nlocal_backend: true\n" in text
+    local = f"\nlocal_backend:\n  url: http://127.0.0.1:{port}/api/v1\n"
+    config.write_text(text.replace("\nlocal_backend: true\n", local), encoding="utf-8")
+    env = {**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "MODE": "fs"}
+    env["GIT_REPO_DIRECTORY"] = str(repo)
+    log = (folder / "decap-server.log").open("w")
+    server = subprocess.Popen(["node", str(SERVER)], env=env, stdout=log, stderr=log)
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/api/v1")
+        with serve(site) as url:
+            yield {"url": url, "repo": repo, "port": port, "folder": folder}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
+def _wait_for(url: str) -> None:
+    request = urllib.request.Request(
+        url, data=b'{"action":"info"}', headers={"Content-Type": "application/json"}
+    )
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(request, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"decap-server did not answer at {url}")
+
+
+@pytest.fixture
+def admin(browser: Browser, cms: dict[str, Any]) -> Iterator[Page]:
+    """/admin/ logged in to the local backend; fails on script errors and CSP refusals."""
+    allowed = re.compile(rf"^http://127\.0\.0\.1:({cms['url'].rsplit(':', 1)[1]}|{cms['port']})/")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+    context.set_default_timeout(15_000)
+    context.route(
+        re.compile(r".*"), lambda r: r.continue_() if allowed.match(r.request.url) else r.abort()
+    )
+    context.add_init_script(CSP_REPORTER)
+    page = context.new_page()
+    problems: list[str] = []  # (Decap throws `undefined` when a save is refused: not counted)
+    page.on("pageerror", lambda e: problems.append(str(e)) if str(e) != "undefined" else None)
+    page.on(
+        "console",
+        lambda m: problems.append(m.text) if "CSP violation" in m.text else None,
+    )
+    page.goto(f"{cms['url']}/admin/")
+    page.get_by_role("button", name="Login").click()
+    expect(page.get_by_text("Briefs").first).to_be_visible()
+    yield page
+    context.close()
+    assert not problems, problems
+
+
+def _select(page: Page, field: Any, text: str) -> None:
+    """Pick ``text`` in a react-select (Decap's select and relation widgets)."""
+    field.click()
+    page.keyboard.type(text)
+    page.get_by_role("option", name=re.compile(re.escape(text), re.I)).first.click()
+
+
+def _last(page: Page, name: str) -> Any:
+    return page.locator(f"[id^={name}-field]").last
+
+
+def _fill_event(page: Page) -> None:
+    """A brief with two claims, an actor and a related event, through the form."""
+    page.get_by_label("Title", exact=True).fill(TITLE)
+    page.get_by_label("Date", exact=True).fill("2024-07-24")
+    _select(page, _last(page, "type"), "Balloon campaign")
+    _select(page, _last(page, "status"), "Developing")
+    _last(page, "summary").fill("North Korea sent a ninth wave of balloons carrying rubbish.")
+    page.get_by_role("button", name="Add actors").click()
+    _select(page, _last(page, "id"), "North Korea")
+    _last(page, "role").fill("launched the balloons")
+    for n, said in enumerate(("It was a response to leaflets.", "No more balloons will come.")):
+        page.get_by_role("button", name="Add claims").click()
+        _select(page, _last(page, "by"), "North Korea")
+        _last(page, "said").fill(said)
+        page.locator("[id^=date-field]").last.fill("2024-07-24")
+        page.get_by_role("button", name="Add sources").nth(n).click()  # (the claim's own list)
+        _last(page, "item").fill("yonhap")
+    page.get_by_role("button", name="Add related").click()
+    _select(page, _last(page, "id"), "begins sending balloons")
+    _select(page, _last(page, "relation"), "Part of")
+    page.get_by_role("button", name="Add sources").last.click()
+    _last(page, "key").fill("yonhap")
+    _last(page, "publisher").fill("Yonhap")
+    _last(page, "title").fill("N. Korea flies balloons again")
+    _last(page, "url").fill("https://en.yna.co.kr/")
+    _last(page, "published").fill("2024-07-25")
+
+
+def _publish(page: Page) -> None:
+    page.get_by_role("button", name="Publish").first.click()
+    now = page.get_by_text("Publish now")
+    expect(now).to_be_visible()
+    page.wait_for_timeout(500)  # (the menu opens with a transition)
+    now.click()
+
+
+def _written(repo: Path) -> Path:
+    """The file the form wrote: ``content/events/<year>/<date>-<title>.yaml``."""
+    for _ in range(100):
+        found = list((repo / "content" / "events").glob(f"*/{NAME}"))
+        if found:
+            return found[0]
+        time.sleep(0.1)
+    pytest.fail(f"the form wrote no {NAME} in {repo}")
+
+
+def _briefing(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "generator", *args]
+    return subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+
+
+def test_an_event_made_in_the_form_passes_the_check_and_is_published(
+    admin: Page, cms: dict[str, Any]
+) -> None:
+    page = admin
+    page.goto(f"{cms['url']}/admin/#/collections/events/new")
+    _fill_event(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "cms-new-brief.png"))
+    _publish(page)
+    expect(page.get_by_text("Entry saved").first).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "cms-saved.png"))
+    written = _written(cms["repo"])
+    record = yaml.safe_load(written.read_text(encoding="utf-8"))
+    assert [c["said"] for c in record["claims"]] == [
+        "It was a response to leaflets.",
+        "No more balloons will come.",
+    ]
+    assert record["actors"] == [{"id": "north-korea", "role": "launched the balloons"}]
+    assert record["related"] == [{"id": RELATED, "relation": "part-of"}]
+    content = cms["repo"] / "content"
+    checked = _briefing("check", "--strict", "--content", str(content))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    site = cms["folder"] / "published"
+    result = mkdocs_build(config_for(cms["folder"] / "rebuild", content), site)
+    assert result.returncode == 0, result.stderr
+    brief = (site / "briefs" / written.stem / "index.html").read_text(encoding="utf-8")
+    assert TITLE in brief
+    assert "It was a response to leaflets." in brief
+    assert "No more balloons will come." in brief
+
+
+def _error_of(page: Page, name: str) -> str:
+    """The error Decap shows above the field ``name`` (its list of messages)."""
+    control = page.locator(f"[id^={name}-field]").last.locator("xpath=ancestor::div[.//ul][1]")
+    return control.locator("ul").first.inner_text()
+
+
+def test_the_form_refuses_an_unknown_actor_a_malformed_date_and_a_javascript_url(
+    admin: Page, cms: dict[str, Any]
+) -> None:
+    page = admin
+    page.goto(f"{cms['url']}/admin/#/collections/events/new")
+    _fill_event(page)
+    page.get_by_label("Date", exact=True).fill("24 July 2024")
+    _last(page, "url").fill("javascript:alert(1)")
+    page.get_by_role("button", name="Add actors").click()
+    _last(page, "id").click()
+    page.keyboard.type("kim-jong-il")
+    expect(page.get_by_role("option", name=re.compile("kim.jong.il", re.I))).to_have_count(0)
+    page.keyboard.press("Escape")
+    before = sorted(p.name for p in (cms["repo"] / "content" / "events").rglob("*.yaml"))
+    _publish(page)
+    expect(page.get_by_text("missed a required field").first).to_be_visible()
+    expect(page.get_by_text("date: not an EDTF date")).to_be_visible()
+    expect(
+        page.get_by_text("url: a web address must start with http:// or https://")
+    ).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "cms-refused.png"))
+    after = sorted(p.name for p in (cms["repo"] / "content" / "events").rglob("*.yaml"))
+    assert after == before  # nothing was written
