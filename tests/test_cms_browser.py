@@ -8,6 +8,7 @@ address, a free port of this machine (Decap's default, 8081, may be taken by ano
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -23,6 +24,8 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Page, expect
 
+from generator.publish import admin as admin_page
+from generator.publish import csp, search
 from tests.browser_support import CSP_REPORTER, SCREENSHOTS, serve
 from tests.sitebuild import ROOT, config_for, free_port, mkdocs_build
 
@@ -58,7 +61,7 @@ def cms(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[dic
     try:
         _wait_for(f"http://127.0.0.1:{port}/api/v1")
         with serve(site) as url:
-            yield {"url": url, "repo": repo, "port": port, "folder": folder}
+            yield {"url": url, "repo": repo, "port": port, "folder": folder, "site": site}
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -225,3 +228,28 @@ def test_the_form_refuses_an_unknown_actor_a_malformed_date_and_a_javascript_url
     page.screenshot(path=str(SCREENSHOTS / "cms-refused.png"))
     after = sorted(p.name for p in (cms["repo"] / "content" / "events").rglob("*.yaml"))
     assert after == before  # nothing was written
+
+
+def test_the_form_has_its_own_policy_and_is_in_no_sitemap_search_or_feed(
+    cms: dict[str, Any],
+) -> None:
+    site: Path = cms["site"]
+    page = html.unescape((site / "admin" / "index.html").read_text(encoding="utf-8"))
+    assert f'content="{admin_page.POLICY}"' in page
+    assert "https://" not in page.replace(admin_page.POLICY, "")  # no CDN
+    assert search.BODY_START not in page  # (Pagefind indexes only pages with a search body)
+    others = [p for p in site.rglob("*.html") if p.parent.name != "admin"]
+    assert len(others) > 50
+    start = csp.POLICY.split("'wasm-unsafe-eval'")[0]
+    for other in others:
+        text = other.read_text(encoding="utf-8")
+        if "Content-Security-Policy" in text:
+            assert f'content="{start}' in text, other
+            assert admin_page.POLICY not in text, other
+    listed = [*site.glob("sitemap*.xml"), *site.glob("sitemaps/*.xml"), *site.rglob("*.atom")]
+    listed += [*site.rglob("feeds/**/*.xml")]
+    assert listed
+    for path in listed:
+        assert "/admin" not in path.read_text(encoding="utf-8"), path
+    fragments = list((site / "pagefind").rglob("*"))
+    assert fragments and not any("admin" in p.name for p in fragments)

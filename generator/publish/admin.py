@@ -47,7 +47,8 @@ POLICY = (
 )
 """The Content-Security-Policy of ``/admin/`` only (every other page keeps
 `generator.publish.csp.POLICY`). What Decap CMS needs beyond the site's policy: its bundle
-compiles code at runtime (``'unsafe-eval'``) and its styles are set by script in ``<style>``
+compiles code at runtime (``'unsafe-eval'``: without it the form does not start, as
+`tests/test_cms_browser.py` found) and its styles are set by script in ``<style>``
 elements (``'unsafe-inline'`` styles); it reads and writes the repository through GitHub's
 API (``api.github.com``) and shows the editor's avatar (``avatars.githubusercontent.com``);
 the local backend (``decap-server``, used only when the form is opened from ``localhost``) is
