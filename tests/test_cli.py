@@ -451,6 +451,7 @@ def test_an_invalid_mkdocs_yml_is_one_message(make_content: ContentFactory, tmp_
 def test_committed_cms_config_is_current() -> None:
     """Fails when the model or the vocabulary changed without `briefing cms-config`."""
     from generator.commands import cms
+    from generator.commands.scaffold import vocabulary
     from generator.publish import admin
     from generator.settings import Settings
 
@@ -469,4 +470,8 @@ def test_committed_cms_config_is_current() -> None:
     assert events["body"]["editor_components"] == []
     assert "image" not in events["body"]["buttons"]
     assert events["imported"]["widget"] == "briefing-readonly"
-    assert "facts" not in events
+    assert events["facts"]["widget"] == "hidden"
+    helper = admin.config(
+        vocabulary(ROOT / "content"), Settings(cms_auth="https://auth.example.org")
+    )
+    assert helper["backend"]["base_url"] == "https://auth.example.org"

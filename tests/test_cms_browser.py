@@ -253,3 +253,19 @@ def test_the_form_has_its_own_policy_and_is_in_no_sitemap_search_or_feed(
         assert "/admin" not in path.read_text(encoding="utf-8"), path
     fragments = list((site / "pagefind").rglob("*"))
     assert fragments and not any("admin" in p.name for p in fragments)
+
+
+def test_an_edit_keeps_what_the_form_does_not_show(admin: Page, cms: dict[str, Any]) -> None:
+    """A brief's `facts` (no widget edits a mapping of free labels) stay, in their place."""
+    stem = "2024-06-02-north-korea-says-it-will-pause-balloon-launches"
+    path = cms["repo"] / "content" / "events" / "2024" / f"{stem}.yaml"
+    before = yaml.safe_load(path.read_text(encoding="utf-8"))
+    admin.goto(f"{cms['url']}/admin/#/collections/events/entries/2024/{stem}")
+    admin.get_by_role("button", name="Add tags").click()
+    _last(admin, "item").fill("pause")
+    _publish(admin)
+    expect(admin.get_by_text("Entry saved").first).to_be_visible()
+    after = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert after["facts"] == before["facts"]
+    assert after["tags"] == [*before["tags"], "pause"]
+    assert list(after).index("facts") < list(after).index("tags")  # (in the form's order)

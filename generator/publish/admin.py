@@ -80,7 +80,8 @@ READ_ONLY = {
 LEFT_OUT = {
     "events.facts": "a mapping of labels chosen by the editor, which no Decap widget edits",
 }
-"""Fields the form does not show: a record keeps them as written when it is saved."""
+"""Fields the form does not show (a ``hidden`` widget): a record keeps them as written, in their
+place, when it is saved."""
 
 _EDITOR_BUTTONS = [
     "bold",
@@ -107,6 +108,8 @@ def config(vocabulary: Vocabulary, settings: Settings, repo: str | None = None) 
     backend: dict[str, Any] = {"name": "github", "branch": settings.edit_branch}
     if repo:
         backend["repo"] = repo
+    if settings.cms_auth:
+        backend["base_url"] = settings.cms_auth
     events = settings.content_prefix + "/events"
     return {
         "backend": backend,
@@ -157,11 +160,11 @@ def _fields(model: type[Record], path: str, vocabulary: Vocabulary) -> list[dict
     out = []
     for name, prop in schema["properties"].items():
         where = f"{path}.{name}"
-        if where in LEFT_OUT:
-            continue
         hint = _hint(model.model_fields[name].description or "")
         field = {"label": _label(name), "name": name, "hint": hint}
-        if where in READ_ONLY:
+        if where in LEFT_OUT:
+            field = {"label": _label(name), "name": name, "widget": "hidden"}
+        elif where in READ_ONLY:
             field.update(widget="briefing-readonly", hint=READ_ONLY[where])
         else:
             field.update(_widget(prop, where, defs, vocabulary))
