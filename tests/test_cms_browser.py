@@ -180,6 +180,10 @@ def test_an_event_made_in_the_form_passes_the_check_and_is_published(
     expect(page.get_by_text("Entry saved").first).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "cms-saved.png"))
     written = _written(cms["repo"])
+    page.set_viewport_size({"width": 390, "height": 844})  # (a phone: the form as editors see it)
+    page.goto(f"{cms['url']}/admin/#/collections/events")
+    expect(page.get_by_text(TITLE).first).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "cms-phone-list.png"))
     record = yaml.safe_load(written.read_text(encoding="utf-8"))
     assert [c["said"] for c in record["claims"]] == [
         "It was a response to leaflets.",
@@ -199,10 +203,13 @@ def test_an_event_made_in_the_form_passes_the_check_and_is_published(
     assert "No more balloons will come." in brief
 
 
-def _error_of(page: Page, name: str) -> str:
-    """The error Decap shows above the field ``name`` (its list of messages)."""
-    control = page.locator(f"[id^={name}-field]").last.locator("xpath=ancestor::div[.//ul][1]")
-    return control.locator("ul").first.inner_text()
+def _replace(page: Page, field: Any, text: str) -> None:
+    """Type ``text`` over a field's value, as an editor would (Playwright's ``fill`` on Decap's
+    inputs, which it keeps in step with its store, can leave the old value in front)."""
+    field.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+    expect(field).to_have_value(text)
 
 
 def test_the_form_refuses_an_unknown_actor_a_malformed_date_and_a_javascript_url(
@@ -211,8 +218,8 @@ def test_the_form_refuses_an_unknown_actor_a_malformed_date_and_a_javascript_url
     page = admin
     page.goto(f"{cms['url']}/admin/#/collections/events/new")
     _fill_event(page)
-    page.get_by_label("Date", exact=True).fill("24 July 2024")
-    _last(page, "url").fill("javascript:alert(1)")
+    _replace(page, page.get_by_label("Date", exact=True), "24 July 2024")
+    _replace(page, _last(page, "url"), "javascript:alert(1)")
     page.get_by_role("button", name="Add actors").click()
     _last(page, "id").click()
     page.keyboard.type("kim-jong-il")
@@ -225,6 +232,7 @@ def test_the_form_refuses_an_unknown_actor_a_malformed_date_and_a_javascript_url
     expect(
         page.get_by_text("url: a web address must start with http:// or https://")
     ).to_be_visible()
+    page.get_by_text("url: a web address").scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / "cms-refused.png"))
     after = sorted(p.name for p in (cms["repo"] / "content" / "events").rglob("*.yaml"))
     assert after == before  # nothing was written

@@ -238,8 +238,9 @@ def _text(prop: dict[str, Any], where: str) -> dict[str, Any]:
             "modes": ["rich_text", "raw"],
             "sanitize_preview": True,
         }
-    out: dict[str, Any] = {"widget": "text" if limit is not None and limit > 300 else "string"}
     pattern = prop.get("pattern") or _FORMATS.get(prop.get("format", ""))
+    long = limit is not None and limit > 300 and not pattern  # (a paragraph, not an address)
+    out: dict[str, Any] = {"widget": "text" if long else "string"}
     if pattern:
         name = where.rsplit(".", 1)[1].rstrip("[]")
         out["pattern"] = [pattern, f"{name}: {_MESSAGES.get(pattern, 'not in the form asked')}"]
