@@ -475,3 +475,32 @@ def test_committed_cms_config_is_current() -> None:
         vocabulary(ROOT / "content"), Settings(cms_auth="https://auth.example.org")
     )
     assert helper["backend"]["base_url"] == "https://auth.example.org"
+
+
+def test_cms_config_carries_hostile_vocabulary_labels_as_data(
+    make_content: ContentFactory,
+) -> None:
+    """A term's label is record text: in the form's configuration it is a YAML string, read
+    back as written (Decap shows it as text), never a key, an anchor or a second document."""
+    from generator.commands import cms
+    from generator.settings import Settings
+
+    content = make_content()
+    vocabulary = content / "vocabulary.yaml"
+    hostile = "</script><img src=x onerror=alert(1)> &a: *b\\n---\\nbackend: {name: evil}"
+    text = vocabulary.read_text(encoding="utf-8")
+    first = text.index("label: ") + len("label: ")
+    end = text.index("\n", first)
+    vocabulary.write_text(text[:first] + json.dumps(hostile) + text[end:], encoding="utf-8")
+    written = cms.text(Settings(content_dir=content))
+    config = yaml.safe_load(written)
+    assert config["backend"] == {"name": "github", "branch": "main"}
+    labels = [
+        o["label"]
+        for c in config["collections"]
+        for f in c["fields"]
+        if f.get("options")
+        for o in f["options"]
+        if isinstance(o, dict)
+    ]
+    assert hostile in labels
