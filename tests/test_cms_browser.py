@@ -83,7 +83,8 @@ def _wait_for(url: str) -> None:
 
 @pytest.fixture
 def admin(browser: Browser, cms: dict[str, Any]) -> Iterator[Page]:
-    """/admin/ logged in to the local backend; fails on script errors and CSP refusals."""
+    """/admin/ logged in to the local backend; fails on script errors, CSP refusals and failed
+    requests."""
     allowed = re.compile(rf"^http://127\.0\.0\.1:({cms['url'].rsplit(':', 1)[1]}|{cms['port']})/")
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
     context.set_default_timeout(15_000)
@@ -94,6 +95,10 @@ def admin(browser: Browser, cms: dict[str, Any]) -> Iterator[Page]:
     page = context.new_page()
     problems: list[str] = []  # (Decap throws `undefined` when a save is refused: not counted)
     page.on("pageerror", lambda e: problems.append(str(e)) if str(e) != "undefined" else None)
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on(
+        "response", lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None
+    )
     page.on(
         "console",
         lambda m: problems.append(m.text) if "CSP violation" in m.text else None,
