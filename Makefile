@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Biome, pinned exactly in package.json and package-lock.json; `npm ci` installs just that.
 NODE_STAMP := node_modules/.installed
 BIOME := npx --no-install biome
-JS := templates/overrides/assets
+JS := templates/overrides/assets templates/admin
 SITE := site
 # Where `make preview` serves the built site: the address `site_url` names by default.
 PORT ?= 8000
@@ -26,6 +26,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --progress-bar on -e '.[dev]'
 	@echo "Fetching Pagefind, the search indexer"
 	$(BIN)/python -m generator.publish.pagefind_binary  # Pagefind's pinned binary, from the npm registry
+	@echo "Fetching Decap CMS, the editing form at /admin/"
+	$(BIN)/python -m generator.publish.decap_bundle  # its pinned bundle, from the npm registry
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -137,6 +137,15 @@ class Settings:
             tile_address,
         ),
     )
+    cms_auth: str = field(
+        default="",
+        metadata=option(
+            """The address of the OAuth helper that signs editors in to the editing form at
+            `/admin/` with their GitHub account (Decap CMS's `base_url`; docs/publishing.md says
+            how to set one up). Empty: the form offers GitHub's sign-in through Netlify's
+            service, which only a site on Netlify can use."""
+        ),
+    )
     poll: bool = field(
         default=False,
         metadata=option(

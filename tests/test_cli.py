@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.site import schema
 from generator.site.link import build_site
@@ -445,3 +446,61 @@ def test_an_invalid_mkdocs_yml_is_one_message(make_content: ContentFactory, tmp_
     assert "Traceback" not in result.stderr
     assert "Expected a whole number of at least 1, but received: 0" in result.stderr
     assert "briefing: mkdocs.yml: Aborted with a configuration error!" in result.stderr
+
+
+def test_committed_cms_config_is_current() -> None:
+    """Fails when the model or the vocabulary changed without `briefing cms-config`."""
+    from generator.commands import cms
+    from generator.commands.scaffold import vocabulary
+    from generator.publish import admin
+    from generator.settings import Settings
+
+    committed = (ROOT / admin.CONFIG).read_text(encoding="utf-8")
+    wanted = cms.text(Settings(content_dir=ROOT / "content"))
+    assert committed == wanted, "admin/config.yml is stale: run `briefing cms-config`"
+    config = yaml.safe_load(committed)
+    assert config["publish_mode"] == "editorial_workflow"
+    assert config["local_backend"] is True
+    events = {f["name"]: f for f in config["collections"][0]["fields"]}
+    actors = events["actors"]["fields"][0]
+    assert (actors["widget"], actors["collection"]) == ("relation", "actors")
+    assert events["claims"]["fields"][0]["collection"] == "actors"
+    assert events["type"]["options"][0]["value"] == "missile-launch"
+    assert events["sources"]["fields"][4]["pattern"][0] == "^[Hh][Tt][Tt][Pp][Ss]?://"
+    assert events["body"]["editor_components"] == []
+    assert "image" not in events["body"]["buttons"]
+    assert events["imported"]["widget"] == "briefing-readonly"
+    assert events["facts"]["widget"] == "hidden"
+    helper = admin.config(
+        vocabulary(ROOT / "content"), Settings(cms_auth="https://auth.example.org")
+    )
+    assert helper["backend"]["base_url"] == "https://auth.example.org"
+
+
+def test_cms_config_carries_hostile_vocabulary_labels_as_data(
+    make_content: ContentFactory,
+) -> None:
+    """A term's label is record text: in the form's configuration it is a YAML string, read
+    back as written (Decap shows it as text), never a key, an anchor or a second document."""
+    from generator.commands import cms
+    from generator.settings import Settings
+
+    content = make_content()
+    vocabulary = content / "vocabulary.yaml"
+    hostile = "</script><img src=x onerror=alert(1)> &a: *b\\n---\\nbackend: {name: evil}"
+    text = vocabulary.read_text(encoding="utf-8")
+    first = text.index("label: ") + len("label: ")
+    end = text.index("\n", first)
+    vocabulary.write_text(text[:first] + json.dumps(hostile) + text[end:], encoding="utf-8")
+    written = cms.text(Settings(content_dir=content))
+    config = yaml.safe_load(written)
+    assert config["backend"] == {"name": "github", "branch": "main"}
+    labels = [
+        o["label"]
+        for c in config["collections"]
+        for f in c["fields"]
+        if f.get("options")
+        for o in f["options"]
+        if isinstance(o, dict)
+    ]
+    assert hostile in labels

@@ -14,9 +14,10 @@ from typing import Any
 from mkdocs.exceptions import MkDocsException
 
 from generator import settings
-from generator.commands import diff, github, scaffold, synth
+from generator.commands import cms, diff, github, scaffold, synth
 from generator.content.errors import BriefingError, ContentErrors
 from generator.ingest import run as ingest
+from generator.publish import admin
 from generator.render import handwritten
 from generator.session.build import Builder, build
 from generator.settings import Settings
@@ -104,6 +105,14 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cms_config(args: argparse.Namespace) -> int:
+    if cms.write(_settings(args), args.out):
+        print(f"wrote {args.out}")
+    else:
+        print(f"{args.out} is up to date")
+    return 0
+
+
 def _synth(args: argparse.Namespace) -> int:
     if args.out.exists() and any(args.out.iterdir()):
         raise BriefingError(f"{args.out} is not empty; give a new folder")
@@ -183,6 +192,11 @@ def _writers(commands: Any) -> None:
     p = commands.add_parser("schema", help="write JSON Schema files to CONTENT/schema/")
     _content(p)
     p.set_defaults(run=_schema)
+
+    p = commands.add_parser("cms-config", help="write the editing form's configuration (/admin/)")
+    _content(p)
+    p.add_argument("--out", type=Path, default=admin.CONFIG, help="default: admin/config.yml")
+    p.set_defaults(run=_cms_config)
 
     p = commands.add_parser("synth", help="write a synthetic content tree for benchmarks")
     p.add_argument("--events", type=int, default=1000, help="number of events")

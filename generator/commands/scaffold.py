@@ -22,7 +22,8 @@ def slugify(text: str, limit: int = 80) -> str:
     return slug[:limit].rstrip("-")
 
 
-def _vocabulary(content: Path) -> Vocabulary:
+def vocabulary(content: Path) -> Vocabulary:
+    """``content/vocabulary.yaml``, checked (its errors raised)."""
     errors: list = []  # type: ignore[type-arg]
     record = to_record(load_file(content / "vocabulary.yaml"), Vocabulary, errors)
     if record is None:
@@ -56,12 +57,12 @@ def _schema_ref(content: Path, path: Path, name: str) -> str:
 def new_event(
     content: Path, templates: Path, title: str, date: str, event_type: str, actors: list[str]
 ) -> Path:
-    vocabulary = _vocabulary(content)
+    vocab = vocabulary(content)
     try:
         parsed = edtf.parse(date)
     except ValueError as exc:
         raise BriefingError(f"--date: {exc}") from None
-    _check_id(event_type, [t.id for t in vocabulary.event_types], "event type")
+    _check_id(event_type, [t.id for t in vocab.event_types], "event type")
     if not actors:
         raise BriefingError("an event needs at least one actor: add --actor ID")
     known = sorted(p.stem for p in (content / "actors").rglob("*.yaml"))
@@ -88,8 +89,8 @@ def new_event(
 
 
 def new_actor(content: Path, templates: Path, name: str, kind: str, actor_id: str | None) -> Path:
-    vocabulary = _vocabulary(content)
-    _check_id(kind, [t.id for t in vocabulary.actor_kinds], "actor kind")
+    vocab = vocabulary(content)
+    _check_id(kind, [t.id for t in vocab.actor_kinds], "actor kind")
     slug = actor_id or slugify(name)
     if actor_id is not None and not re.fullmatch(SLUG_PATTERN, actor_id):
         raise BriefingError(

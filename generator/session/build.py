@@ -40,6 +40,7 @@ from pydantic import BaseModel
 from generator.content import safe
 from generator.content.errors import BriefingError, ContentError, ContentErrors, display_path, warn
 from generator.publish import (
+    admin,
     budget,
     cards,
     exports,
@@ -76,6 +77,7 @@ WRITTEN: tuple[str, ...] = (
     *cards.WRITES,
     *sitemap.WRITES,
     *words.WRITES,
+    *admin.WRITES,
     f"{parts.FIRST}/",
     ERRORS,
 )
@@ -489,6 +491,7 @@ class Builder:
             lambda: feeds.topic_feeds(site, settings),
             lambda: cards.cards(site, settings.site_name),
             lambda: redirects.pages(site, settings),
+            lambda: admin.files(site.vocabulary, settings),
         ]
         for step in steps:
             if halt is not None and halt.is_set():
