@@ -49,8 +49,12 @@ class _Existing:
     data: dict[str, Any]
 
 
+_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter when built
+_Loader: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+
 def dump(data: dict[str, Any]) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def reconcile(content: Path, mapping: Mapping, events: list[Imported], today: dt.date) -> Plan:
@@ -229,7 +233,7 @@ def validate(plan: Plan, table: Table, events: list[Imported], content: Path) ->
     """Raise ``ContentErrors`` unless every file to write is a valid record whose type, status
     and actors the content knows."""
     vocabulary = yaml.load(
-        (content / "vocabulary.yaml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader
+        (content / "vocabulary.yaml").read_text(encoding="utf-8"), Loader=_Loader
     )
     types = {t["id"] for t in vocabulary.get("event_types", [])}
     statuses = {t["id"] for t in vocabulary.get("statuses", [])}
@@ -237,7 +241,7 @@ def validate(plan: Plan, table: Table, events: list[Imported], content: Path) ->
     rows = {e.id: e.row for e in events}
     errors: list[ContentError] = []
     for path, text in plan.writes.items():
-        data = yaml.load(text, Loader=yaml.BaseLoader)
+        data = yaml.load(text, Loader=_Loader)
         row = rows.get(path.stem) or next(iter(rows.values()))
 
         def fail(message: str, row: Any = row, path: Path = path) -> None:
