@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,8 @@ class Table:
     path: str
     header: list[str]
     rows: list[Row]
+    problems: list[ContentError] = field(default_factory=list)
+    """Rows that could not be read (left out of `rows`): reported with the rest of the run's."""
 
     def error(self, row: Row, column: str, message: str) -> ContentError:
         """``file:row:column: column-name: message``."""
@@ -96,9 +98,7 @@ def _grid(shown: str, lines: list[list[str]]) -> Table:
             errors.append(ContentError(shown, number, 1, "", message))
             continue
         found.append(Row(number, dict(zip(header, line, strict=True)), columns))
-    if errors:
-        raise ContentErrors(errors)
-    return Table(shown, header, found)
+    return Table(shown, header, found, errors)
 
 
 def _json(shown: str, data: Any, path: str | None) -> Table:
@@ -119,6 +119,4 @@ def _json(shown: str, data: Any, path: str | None) -> Table:
         header.update(dict.fromkeys(item))
         columns = {k: n + 1 for n, k in enumerate(item)}
         found.append(Row(number, {k: _text(v) for k, v in item.items()}, columns))
-    if errors:
-        raise ContentErrors(errors)
-    return Table(shown, list(header), found)
+    return Table(shown, list(header), found, errors)
