@@ -274,7 +274,7 @@ def test_every_kind_of_bad_input_in_one_run_and_nothing_written(
     lines[1] = lines[1].replace("2024-05-27", "May 27th 2024")
     lines[2] = lines[2].replace("Explosions/Remote violence", "Battles")
     lines[3] = lines[3] + ",one too many"
-    bad = tmp_path / "bad.csv"
+    bad = tmp_path / "export.csv"
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
     before = _tree_hash(content)
     code, out = _import(capsys, str(bad), "--mapping", str(ACLED), "--content", str(content))
@@ -285,6 +285,12 @@ def test_every_kind_of_bad_input_in_one_run_and_nothing_written(
     assert f"{bad}:3:6: event_type: 'Battles' is not in the lookup table 'event-types'" in out
     assert "Traceback" not in out
     assert _tree_hash(content) == before
+    page = (ROOT / "content" / "pages" / "importing.md").read_text(encoding="utf-8")
+    shown = page.split("## When the input is wrong", 1)[1].split("```text\n", 1)[1]
+    examples = shown.split("```", 1)[0].splitlines()
+    assert len(examples) == 4
+    for example in examples:  # the Importing data page's examples are these messages
+        assert example.replace("export.csv", str(bad)) in out.splitlines(), example
 
 
 @pytest.mark.parametrize(
