@@ -411,3 +411,23 @@ def test_synth_acled_rows_import_with_the_shipped_mapping(
     added = int(out.rsplit("\n", 2)[-2].split(" added")[0])
     assert added >= 280
     assert main(["check", "--content", str(content)]) == 0
+
+
+def test_a_curated_brief_is_the_twin_of_one_event_and_reimport_still_writes_nothing(
+    content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two rows of the curated brief's date and type: the first is matched, the second is a
+    brief of its own (not a second provenance fighting for the same file)."""
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    lines.append(next(x for x in lines if x.startswith("PRK1002,")).replace("PRK1002", "PRK1003"))
+    source = tmp_path / "twice.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = (str(source), "--mapping", str(ACLED), "--content", str(content))
+    code, out = _import(capsys, *args)
+    assert code == 0, out
+    assert out.count("matched 2024-05-30-srbm-salvo-sunan") == 1
+    assert "added 2024-05-30-acled-prk1003" in out
+    files = _files(content)
+    code, out = _import(capsys, *args)
+    assert out.endswith("0 added, 0 changed, 0 matched, 5 kept, 0 gone\n"), out
+    assert _files(content) == files

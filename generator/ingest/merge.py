@@ -48,8 +48,20 @@ class Plan:
 
 @dataclass
 class _Existing:
+    """An event file of the content: what finding it again needs (its provenance, date and
+    type); the rest is read again only for a file the import edits (`full`), so that a
+    re-import of many records does not hold them all."""
+
     path: Path
     data: dict[str, Any]
+
+    @classmethod
+    def read(cls, path: Path) -> _Existing:
+        data = load_file(path).data
+        return cls(path, {k: data[k] for k in ("imported", "date", "type") if k in data})
+
+    def full(self) -> dict[str, Any]:
+        return load_file(self.path).data
 
 
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter when built
@@ -104,7 +116,7 @@ def dump(data: dict[str, Any]) -> str:
 
 def reconcile(content: Path, mapping: Mapping, events: list[Imported], today: dt.date) -> Plan:
     """What importing ``events`` into ``content`` adds, changes, keeps and leaves gone."""
-    existing = [_Existing(p, load_file(p).data) for p in sorted(content.glob("events/**/*.yaml"))]
+    existing = [_Existing.read(p) for p in sorted(content.glob("events/**/*.yaml"))]
     mine = {
         e.data["imported"]["group"]: e
         for e in existing
@@ -125,8 +137,10 @@ def reconcile(content: Path, mapping: Mapping, events: list[Imported], today: dt
             text = _update(found, mapping, event, today)
             result.writes[found.path] = text
             continue
-        twin = curated.get((event.fields["date"], event.fields["type"]))
-        if mapping.match == "same-date-and-type" and twin is not None:
+        twin = None  # (a curated brief is the twin of one event at most: the first)
+        if mapping.match == "same-date-and-type":
+            twin = curated.pop((event.fields["date"], event.fields["type"]), None)
+        if twin is not None:
             result.matched.append(twin.path.stem)
             result.writes[twin.path] = _match(twin, mapping, event)
             continue
@@ -169,22 +183,23 @@ def _new(mapping: Mapping, event: Imported) -> dict[str, Any]:
 
 def _match(twin: _Existing, mapping: Mapping, event: Imported) -> str:
     """A curated brief's text with the data set cited and the imported facts it lacks."""
-    facts = dict(twin.data.get("facts") or {})
+    data = twin.full()
+    facts = dict(data.get("facts") or {})
     added = {k: v for k, v in event.fields["facts"].items() if k not in facts}
-    keys = {s.get("key") for s in twin.data.get("sources", [])}
+    keys = {s.get("key") for s in data.get("sources", [])}
     sources = [s for s in event.fields["sources"][:1] if s["key"] not in keys]
     owns = [f"facts.{k}" for k in added] + [f"sources.{s['key']}" for s in sources]
     changes: dict[str, Any] = {"imported": _provenance(mapping, event, owns)}
     if added:
         changes["facts"] = {**facts, **added}
     if sources:
-        changes["sources"] = [*twin.data.get("sources", []), *sources]
+        changes["sources"] = [*data.get("sources", []), *sources]
     return _edit(twin.path, changes, None)
 
 
 def _update(found: _Existing, mapping: Mapping, event: Imported, today: dt.date) -> str:
     """The text of an imported record after its owned fields took the new values."""
-    old = found.data
+    old = found.full()
     owns = set(old["imported"].get("owns", []))
     new = event.fields
     changes: dict[str, Any] = {}
