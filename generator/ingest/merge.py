@@ -75,8 +75,10 @@ class _Writer(_Dumper):  # type: ignore[misc]
     resolved: ClassVar[dict[tuple[str, tuple[bool, bool]], str]] = {}
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is not yaml.ScalarNode:
-            return super().resolve(kind, value, implicit)
+        if kind is not yaml.ScalarNode:  # (without path resolvers, the kind's default tag)
+            if self.yaml_path_resolvers:
+                return super().resolve(kind, value, implicit)
+            return _TAG + ("seq" if kind is yaml.SequenceNode else "map")
         key = (value, implicit)
         found = self.resolved.get(key)
         if found is None:
