@@ -431,3 +431,12 @@ def test_a_curated_brief_is_the_twin_of_one_event_and_reimport_still_writes_noth
     code, out = _import(capsys, *args)
     assert out.endswith("0 added, 0 changed, 0 matched, 5 kept, 0 gone\n"), out
     assert _files(content) == files
+
+
+def test_a_folder_without_a_vocabulary_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = _import(capsys, str(SAMPLE), "--mapping", str(ACLED), "--content", str(tmp_path))
+    assert code == 1
+    assert f"{tmp_path}:1:1: no vocabulary.yaml here: give the content folder with --content" in out
+    assert list(tmp_path.iterdir()) == []
