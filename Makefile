@@ -14,7 +14,7 @@ PORT ?= 8000
 # Material 9.7+ prints a banner about MkDocs 2.0 on every build; it is not about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install check test test-fast lint lint-js format-js site serve preview bench bench-50k bench-check bench-search bench-parts bench-timeline bench-safe bench-embed bench-words golden schema docs clean fuzz
+.PHONY: install check test test-fast lint lint-js format-js site serve preview bench bench-50k bench-check bench-search bench-parts bench-timeline bench-safe bench-embed bench-words bench-import golden schema docs clean fuzz
 
 # pip prints each package as it goes (the first install takes a minute or two).
 $(STAMP): pyproject.toml
@@ -121,6 +121,11 @@ bench-timeline: $(STAMP)
 
 bench-words: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.bench_words
+
+# `briefing import`: the CNS missile tests, 100,000 ACLED-shaped rows, a re-import that writes
+# nothing, and `make site` before and after the CNS import (needs ../shared for the CNS rows).
+bench-import: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.bench_import
 
 clean:
 	rm -rf site .cache

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import argparse
 import re
+import shlex
+import shutil
 from pathlib import Path
 
 import markdown
+import pytest
 from bs4 import BeautifulSoup
 from mkdocs.utils.yaml import yaml_load
 
@@ -141,3 +144,76 @@ def test_every_make_target_is_in_the_readme() -> None:
     assert "test-fast" in phony
     for target in phony:
         assert f"make {target}`" in README or f"make {target}," in README, target
+
+
+IMPORTING = PAGES / "importing.md"
+REPORT_LINE = re.compile(
+    r"(added|changed|matched|gone) [a-z0-9-]+( \(.+\))?"
+    r"|(dry run, nothing written: )?\d+ added, \d+ changed, \d+ matched, \d+ kept, \d+ gone"
+)
+"""The lines `briefing import` prints (`generator.ingest.run.report`)."""
+
+
+def test_the_mapping_keys_are_generated_from_the_mapping_model() -> None:
+    expected = docs.reference(ROOT / "templates", docs.MAPPING_MODELS)
+    page = IMPORTING.read_text(encoding="utf-8")
+    assert f"{docs.MAPPING_BEGIN}\n{expected}{docs.MAPPING_END}" in page, "run `make docs`"
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", expected, re.MULTILINE))
+    for model in docs.MAPPING_MODELS:
+        assert set(model.model_fields) <= documented, model.__name__
+
+
+def _content_with_data_records(folder: Path) -> Path:
+    shutil.copytree(ROOT / "content", folder)
+    vocabulary = folder / "vocabulary.yaml"
+    text = vocabulary.read_text(encoding="utf-8")
+    if "id: data-record" not in text:
+        status = "  - id: data-record\n    label: Data record\n    description: Imported.\n"
+        vocabulary.write_text(text.replace("statuses:\n", "statuses:\n" + status), "utf-8")
+    return folder
+
+
+def _blocks(text: str, kind: str) -> list[str]:
+    return [block.split("```", 1)[0] for block in text.split(f"```{kind}\n")[1:]]
+
+
+def test_every_import_command_shown_runs_and_its_output_is_the_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each `briefing` line of the Importing data page and of the README's section runs as
+    written (into a copy of the content), and each output line the page shows is a line the
+    command prints (its brief ids and counts as they were before the data set was shipped)."""
+    monkeypatch.chdir(ROOT)
+    readme = README.split("## Importing data", 1)[1].split("\n## ", 1)[0]
+    page = IMPORTING.read_text(encoding="utf-8")
+    lines = [
+        line
+        for block in _blocks(page, "sh") + _blocks(readme, "sh")
+        for line in block.splitlines()
+        if line.startswith(".venv/bin/briefing ")
+    ]
+    assert len(lines) == 3
+    for n, line in enumerate(lines):
+        args = shlex.split(line)[1:]
+        if any(a.startswith("../shared/") for a in args) and not (ROOT.parent / "shared").is_dir():
+            continue
+        content = _content_with_data_records(tmp_path / f"content{n}")
+        assert cli.main([*args, "--content", str(content)]) == 0, line
+        printed = capsys.readouterr().out.splitlines()
+        assert printed and all(REPORT_LINE.fullmatch(p) for p in printed)
+    shown = _blocks(page.split("## The CNS missile tests", 1)[1], "text")[0].splitlines()
+    assert shown and all(REPORT_LINE.fullmatch(s) for s in shown), shown
+
+
+def test_the_example_mapping_imports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (example,) = _blocks(IMPORTING.read_text(encoding="utf-8"), "yaml")
+    mapping = tmp_path / "mine.yaml"
+    mapping.write_text(example, encoding="utf-8")
+    source = tmp_path / "launches.csv"
+    source.write_text("when,what,where\n2024-05-27,Hwasong-11,Sohae\n", encoding="utf-8")
+    content = _content_with_data_records(tmp_path / "content")
+    args = ["import", str(source), "--mapping", str(mapping), "--content", str(content)]
+    assert cli.main(args) == 0
+    printed = capsys.readouterr().out
+    assert printed == "added 2024-05-27-launch\n1 added, 0 changed, 0 matched, 0 kept, 0 gone\n"
+    assert cli.main(["check", "--content", str(content)]) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import shutil
 import zipfile
@@ -14,6 +15,7 @@ import yaml
 
 from generator.commands.cli import main
 from generator.ingest.mapping import schema_text
+from generator.ingest.merge import dump
 
 ROOT = Path(__file__).parent.parent
 SOURCE = ROOT.parent / "shared" / "reference" / "nk-missile-tests"
@@ -239,3 +241,202 @@ def test_mapping_errors_are_positioned(tmp_path: Path, capsys: pytest.CaptureFix
 
 def test_the_mapping_schema_is_current() -> None:
     assert (ROOT / "mappings" / "mapping.schema.json").read_text(encoding="utf-8") == schema_text()
+
+
+def _tree_hash(folder: Path) -> str:
+    """One digest of every file's path and bytes under ``folder``."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(f"{path.relative_to(folder)}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_reimport_without_changes_writes_no_file(
+    content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = (str(SAMPLE), "--mapping", str(ACLED), "--content", str(content))
+    assert _import(capsys, *args)[0] == 0
+    files = _files(content)
+    code, out = _import(capsys, *args)
+    assert code == 0, out
+    assert out.endswith("0 added, 0 changed, 0 matched, 4 kept, 0 gone\n")
+    assert _files(content) == files  # the same files, bytes and modification times
+
+
+def test_every_kind_of_bad_input_in_one_run_and_nothing_written(
+    content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A row of the wrong width (a malformed file), an unknown column, an unmapped vocabulary
+    value and an unparseable date: each `file:row:column: message`, all in one run."""
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    lines[0] = lines[0].replace("fatalities,", "casualties,")
+    lines[1] = lines[1].replace("2024-05-27", "May 27th 2024")
+    lines[2] = lines[2].replace("Explosions/Remote violence", "Battles")
+    lines[3] = lines[3] + ",one too many"
+    bad = tmp_path / "export.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = _tree_hash(content)
+    code, out = _import(capsys, str(bad), "--mapping", str(ACLED), "--content", str(content))
+    assert code == 1
+    assert f"{bad}:4:1: has 32 values; the header has 31 columns" in out
+    assert f"{bad}:2:29: casualties: unknown column 'casualties'" in out
+    assert f"{bad}:2:2: event_date: 'May 27th 2024' is not a date in the mapping's formats" in out
+    assert f"{bad}:3:6: event_type: 'Battles' is not in the lookup table 'event-types'" in out
+    assert "Traceback" not in out
+    assert _tree_hash(content) == before
+    page = (ROOT / "content" / "pages" / "importing.md").read_text(encoding="utf-8")
+    shown = page.split("## When the input is wrong", 1)[1].split("```text\n", 1)[1]
+    examples = shown.split("```", 1)[0].splitlines()
+    assert len(examples) == 4
+    for example in examples:  # the Importing data page's examples are these messages
+        assert example.replace("export.csv", str(bad)) in out.splitlines(), example
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("broken.json", '[{"date": "2024-06-26",\n  "missile" "KN-23"}]', "broken.json:2:13: "),
+        ("list.json", '[{"date": "2024-06-26"}, "a row that is text"]', "list.json:2:1: expected"),
+        ("sheet.xlsx", "not a zip archive", "sheet.xlsx:1:1: not a readable XLSX file"),
+        ("binary.csv", b"\xff\xfe\x00bad", "binary.csv:1:1: cannot read the file"),
+        ("empty.csv", "", "empty.csv:1:1: the file is empty"),
+        ("rows.txt", "a,b\n", "rows.txt:1:1: give a .csv, .json or .xlsx file"),
+    ],
+)
+def test_a_malformed_file_is_one_positioned_message(
+    content: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    text: str | bytes,
+    expected: str,
+) -> None:
+    source = tmp_path / name
+    if isinstance(text, bytes):
+        source.write_bytes(text)
+    else:
+        source.write_text(text, encoding="utf-8")
+    before = _tree_hash(content)
+    code, out = _import(capsys, str(source), "--mapping", str(ACLED), "--content", str(content))
+    assert code == 1
+    assert f"{source.parent}/{expected}" in out, out
+    assert "Traceback" not in out
+    assert _tree_hash(content) == before
+
+
+def test_a_new_record_never_takes_the_name_of_an_editors_file(
+    content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mine = content / "events" / "2024" / "2024-05-27-acled-prk1001.yaml"
+    mine.write_text(
+        (content / CURATED)
+        .read_text(encoding="utf-8")
+        .replace("type: missile-launch", "type: statement"),
+        encoding="utf-8",
+    )
+    before = _tree_hash(content)
+    code, out = _import(capsys, str(SAMPLE), "--mapping", str(ACLED), "--content", str(content))
+    assert code == 1
+    assert (
+        "record 2024-05-27-acled-prk1001: " in out
+        and "exists, not imported from this data set" in out
+    )
+    assert _tree_hash(content) == before
+
+
+def test_records_are_written_as_safe_dump_writes_them() -> None:
+    """The import's own way to YAML gives yaml.safe_dump's bytes, hostile text included."""
+    hostile = [
+        "yes",
+        "No",
+        "null",
+        "~",
+        "1.10",
+        "0x1F",
+        "2024-06-26",
+        "12:30",
+        "- item",
+        "key: value",
+        "#comment",
+        "a # b",
+        "'quoted'",
+        '"double"',
+        "&anchor",
+        "*alias",
+        "!tag",
+        "%directive",
+        "@at",
+        "`tick`",
+        " leading",
+        "trailing ",
+        "",
+        "line\nbreak",
+        "tab\there",
+        "한국어 텍스트",
+        "emoji 🚀",
+        "\u2028sep",
+        "x" * 150,
+        "word " * 40,
+        "{flow: map}",
+        "[flow, list]",
+        "? key",
+        "<script>alert(1)</script>",
+    ]
+    data: dict[str, object] = {
+        "title": "North Korea launches 2 missiles",
+        "facts": {text or "empty": text for text in hostile},
+        "actors": [{"id": "north-korea", "role": text} for text in hostile[:6]],
+        "tags": hostile,
+        "empty": [],
+        "none": {},
+    }
+    expected = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    assert dump(data) == expected
+    assert yaml.load(dump(data), Loader=yaml.BaseLoader) == data
+    lost = {"said": "next\x85line 🚀"}  # (PyYAML's own emitter loses U+0085: libyaml's is kept)
+    assert yaml.load(dump(lost), Loader=yaml.BaseLoader) == lost
+
+
+def test_synth_acled_rows_import_with_the_shipped_mapping(
+    content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "acled.csv"
+    assert main(["synth", "--acled", "--events", "300", "--seed", "3", str(source)]) == 0
+    with source.open(encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    assert header[:3] == ["event_id_cnty", "event_date", "year"] and len(header) == 31
+    code, out = _import(capsys, str(source), "--mapping", str(ACLED), "--content", str(content))
+    assert code == 0, out
+    added = int(out.rsplit("\n", 2)[-2].split(" added")[0])
+    assert added >= 280
+    assert main(["check", "--content", str(content)]) == 0
+
+
+def test_a_curated_brief_is_the_twin_of_one_event_and_reimport_still_writes_nothing(
+    content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two rows of the curated brief's date and type: the first is matched, the second is a
+    brief of its own (not a second provenance fighting for the same file)."""
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    lines.append(next(x for x in lines if x.startswith("PRK1002,")).replace("PRK1002", "PRK1003"))
+    source = tmp_path / "twice.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = (str(source), "--mapping", str(ACLED), "--content", str(content))
+    code, out = _import(capsys, *args)
+    assert code == 0, out
+    assert out.count("matched 2024-05-30-srbm-salvo-sunan") == 1
+    assert "added 2024-05-30-acled-prk1003" in out
+    files = _files(content)
+    code, out = _import(capsys, *args)
+    assert out.endswith("0 added, 0 changed, 0 matched, 5 kept, 0 gone\n"), out
+    assert _files(content) == files
+
+
+def test_a_folder_without_a_vocabulary_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = _import(capsys, str(SAMPLE), "--mapping", str(ACLED), "--content", str(tmp_path))
+    assert code == 1
+    assert f"{tmp_path}:1:1: no vocabulary.yaml here: give the content folder with --content" in out
+    assert list(tmp_path.iterdir()) == []

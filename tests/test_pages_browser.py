@@ -43,6 +43,7 @@ EVERY_PAGE = {
     "methodology": ("/methodology/", "article h1"),
     "contributing": ("/contributing/", "article h1"),
     "editing": ("/editing/", "article h1"),
+    "importing": ("/importing/", "article h1"),
     "reference": ("/reference/", "article h1"),
     "problems": ("/problems/", "article h1"),
     "data": ("/data/", "article h1"),

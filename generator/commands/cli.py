@@ -14,7 +14,7 @@ from typing import Any
 from mkdocs.exceptions import MkDocsException
 
 from generator import settings
-from generator.commands import cms, diff, github, scaffold, synth
+from generator.commands import cms, diff, github, scaffold, synth, synth_acled
 from generator.content.errors import BriefingError, ContentErrors
 from generator.ingest import run as ingest
 from generator.publish import admin
@@ -114,6 +114,12 @@ def _cms_config(args: argparse.Namespace) -> int:
 
 
 def _synth(args: argparse.Namespace) -> int:
+    if args.acled:
+        if args.out.exists():
+            raise BriefingError(f"{args.out} exists; give a new file")
+        synth_acled.generate(args.out, rows=args.events, seed=args.seed)
+        print(f"wrote {args.events} ACLED-shaped rows to {args.out}")
+        return 0
     if args.out.exists() and any(args.out.iterdir()):
         raise BriefingError(f"{args.out} is not empty; give a new folder")
     synth.generate(args.out, events=args.events, actors=args.actors, seed=args.seed)
@@ -202,7 +208,12 @@ def _writers(commands: Any) -> None:
     p.add_argument("--events", type=int, default=1000, help="number of events")
     p.add_argument("--actors", type=int, default=100, help="number of actors")
     p.add_argument("--seed", type=int, default=1, help="random seed")
-    p.add_argument("out", type=Path, help="output folder (new or empty)")
+    p.add_argument(
+        "--acled",
+        action="store_true",
+        help="write an ACLED-shaped CSV export of N rows to OUT (a new file) instead",
+    )
+    p.add_argument("out", type=Path, help="output folder (new or empty), or file with --acled")
     p.set_defaults(run=_synth)
 
     p = commands.add_parser("import", help="import a data set's rows as records (CSV, JSON, XLSX)")

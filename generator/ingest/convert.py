@@ -69,26 +69,39 @@ class _Read:
 
 
 @functools.cache
-def _compiled(template: str) -> Template:
-    return ENV.from_string(template)
+def _compiled(template: str) -> Template | str:
+    """The template, or its text when it has no Jinja2 syntax at all (a constant)."""
+    return ENV.from_string(template) if "{" in template else template.strip()
+
+
+def names(values: dict[str, Any]) -> dict[str, Any]:
+    """What a template sees: ``values`` and the environment's globals (`render` takes it as it
+    is, without the copy per call that Jinja2's own ``render`` makes of both)."""
+    return {**ENV.globals, **values}
 
 
 def render(template: str, context: dict[str, Any]) -> str:
-    """A template's text, stripped; raise ``ValueError`` saying what went wrong."""
+    """A template's text, stripped; raise ``ValueError`` saying what went wrong. ``context``
+    is made by `names`."""
+    compiled = _compiled(template)
+    if isinstance(compiled, str):
+        return compiled
     try:
-        return _compiled(template).render(context).strip()
-    except TemplateError as exc:
+        made = ENV.context_class(ENV, context, compiled.name, compiled.blocks)
+        return str(ENV.concat(compiled.root_render_func(made))).strip()
+    except (TemplateError, ArithmeticError, AttributeError, LookupError, TypeError) as exc:
         raise ValueError(f"template error: {exc}") from None
 
 
 def convert(table: Table, mapping: Mapping) -> list[Imported]:
     """Every event of ``table``; raise ``ContentErrors`` with every problem of every row."""
-    errors: list[ContentError] = []
+    errors: list[ContentError] = list(table.problems)
     _check_columns(table, mapping, errors)
     read: list[_Read] = []
     keys: dict[str, int] = {}
+    blank = names(dict.fromkeys(table.header, ""))
     for row in table.rows:
-        found = _read_row(table, mapping, row, errors)
+        found = _read_row(table, mapping, row, errors, blank)
         if found is None:
             continue
         if found.key in keys:
@@ -133,8 +146,11 @@ def _check_columns(table: Table, mapping: Mapping, errors: list[ContentError]) -
                 errors.append(table.error(row, column, message))
 
 
-def _read_row(table: Table, mapping: Mapping, row: Row, errors: list[ContentError]) -> _Read | None:
-    """The row's values, converted; None (and its errors noted) when one does not convert."""
+def _read_row(
+    table: Table, mapping: Mapping, row: Row, errors: list[ContentError], blank: dict[str, Any]
+) -> _Read | None:
+    """The row's values, converted; None (and its errors noted) when one does not convert.
+    ``blank``: what the key template sees for a row without values (`names` of "" by column)."""
     unknown = {u.strip().lower() for u in mapping.unknown}
     values: dict[str, Any] = {}
     count = len(errors)
@@ -153,7 +169,7 @@ def _read_row(table: Table, mapping: Mapping, row: Row, errors: list[ContentErro
         errors.append(table.error(row, mapping.dates.column, str(exc)))
         return None
     try:
-        key = render(mapping.key, {**dict.fromkeys(table.header, ""), **row.values})
+        key = render(mapping.key, {**blank, **row.values})
     except ValueError as exc:
         errors.append(table.error(row, "", f"key: {exc}"))
         return None
@@ -220,13 +236,15 @@ def _context(items: list[_Read]) -> dict[str, Any]:
             if value is not None and value not in seen:
                 seen.append(value)
     times = sorted(t for t in (i.local_time for i in items) if t)
-    return {
-        **{column: (values[0] if values else None) for column, values in every.items()},
-        "all": every,
-        "count": len(items),
-        "local_date": items[0].local_date,
-        "local_time": times[0] if times else None,
-    }
+    return names(
+        {
+            **{column: (values[0] if values else None) for column, values in every.items()},
+            "all": every,
+            "count": len(items),
+            "local_date": items[0].local_date,
+            "local_time": times[0] if times else None,
+        }
+    )
 
 
 def _event(mapping: Mapping, group: str, items: list[_Read]) -> Imported:

@@ -15,12 +15,12 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from pydantic import ValidationError
 
-from generator.content.errors import ContentError, ContentErrors
+from generator.content.errors import ContentError, ContentErrors, display_path
 from generator.content.load import load_file
 from generator.content.model import Event
 from generator.ingest.convert import Imported
@@ -41,21 +41,84 @@ class Plan:
     kept: list[str] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
     writes: dict[Path, str] = field(default_factory=dict)
+    new: dict[Path, dict[str, Any]] = field(default_factory=dict)
+    """The data of each file the import creates (its text read back gives the same), so that
+    checking it needs no parse: the files of `writes` not in here are existing ones, edited."""
 
 
 @dataclass
 class _Existing:
+    """An event file of the content: what finding it again needs (its provenance, date and
+    type); the rest is read again only for a file the import edits (`full`), so that a
+    re-import of many records does not hold them all."""
+
     path: Path
     data: dict[str, Any]
 
+    @classmethod
+    def read(cls, path: Path) -> _Existing:
+        data = load_file(path).data
+        return cls(path, {k: data[k] for k in ("imported", "date", "type") if k in data})
+
+    def full(self) -> dict[str, Any]:
+        return load_file(self.path).data
+
+
+_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter when built
+_Loader: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_TAG = "tag:yaml.org,2002:"
+
+
+class _Writer(_Dumper):  # type: ignore[misc]
+    """The safe dumper, remembering how each text resolves (a record repeats its keys)."""
+
+    resolved: ClassVar[dict[tuple[str, tuple[bool, bool]], str]] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode:  # (without path resolvers, the kind's default tag)
+            if self.yaml_path_resolvers:
+                return super().resolve(kind, value, implicit)
+            return _TAG + ("seq" if kind is yaml.SequenceNode else "map")
+        key = (value, implicit)
+        found = self.resolved.get(key)
+        if found is None:
+            found = self.resolved[key] = super().resolve(kind, value, implicit)
+            if len(self.resolved) > 100_000:
+                self.resolved.clear()
+        return found
+
+
+def _node(value: Any) -> yaml.Node:
+    """What ``yaml.safe_dump`` represents ``value`` as, when it holds only text, lists and
+    mappings (all a record the import writes holds), made without its general representer."""
+    if isinstance(value, str):
+        return yaml.ScalarNode(_TAG + "str", value)
+    if isinstance(value, dict):
+        pairs = [(_node(k), _node(v)) for k, v in value.items()]
+        return yaml.MappingNode(_TAG + "map", pairs, flow_style=False)
+    if isinstance(value, list):
+        return yaml.SequenceNode(_TAG + "seq", [_node(v) for v in value], flow_style=False)
+    raise TypeError(type(value).__name__)
+
 
 def dump(data: dict[str, Any]) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    """``data`` as YAML text, as ``yaml.safe_dump(data, sort_keys=False, allow_unicode=True,
+    width=100)`` writes it (the same bytes; tests/test_import.py holds them side by side), by
+    libyaml. Where the two differ, libyaml escapes a character beyond U+FFFF (an emoji) that
+    PyYAML writes as it is, so PyYAML writes those; and PyYAML loses the line break U+0085,
+    which libyaml escapes, so libyaml writes those."""
+    try:
+        text = str(yaml.serialize(_node(data), Dumper=_Writer, allow_unicode=True, width=100))
+    except TypeError:
+        text = "\\U"
+    if "\\U" in text and "\\N" not in text:
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return text
 
 
 def reconcile(content: Path, mapping: Mapping, events: list[Imported], today: dt.date) -> Plan:
     """What importing ``events`` into ``content`` adds, changes, keeps and leaves gone."""
-    existing = [_Existing(p, load_file(p).data) for p in sorted(content.glob("events/**/*.yaml"))]
+    existing = [_Existing.read(p) for p in sorted(content.glob("events/**/*.yaml"))]
     mine = {
         e.data["imported"]["group"]: e
         for e in existing
@@ -76,14 +139,17 @@ def reconcile(content: Path, mapping: Mapping, events: list[Imported], today: dt
             text = _update(found, mapping, event, today)
             result.writes[found.path] = text
             continue
-        twin = curated.get((event.fields["date"], event.fields["type"]))
-        if mapping.match == "same-date-and-type" and twin is not None:
+        twin = None  # (a curated brief is the twin of one event at most: the first)
+        if mapping.match == "same-date-and-type":
+            twin = curated.pop((event.fields["date"], event.fields["type"]), None)
+        if twin is not None:
             result.matched.append(twin.path.stem)
             result.writes[twin.path] = _match(twin, mapping, event)
             continue
         result.added.append(event.id)
         path = content / "events" / event.fields["date"][:4] / f"{event.id}.yaml"
-        result.writes[path] = HEADER + dump(_new(mapping, event))
+        result.new[path] = _new(mapping, event)
+        result.writes[path] = HEADER + dump(result.new[path])
     result.gone = sorted(e.path.stem for e in mine.values())
     return result
 
@@ -119,22 +185,23 @@ def _new(mapping: Mapping, event: Imported) -> dict[str, Any]:
 
 def _match(twin: _Existing, mapping: Mapping, event: Imported) -> str:
     """A curated brief's text with the data set cited and the imported facts it lacks."""
-    facts = dict(twin.data.get("facts") or {})
+    data = twin.full()
+    facts = dict(data.get("facts") or {})
     added = {k: v for k, v in event.fields["facts"].items() if k not in facts}
-    keys = {s.get("key") for s in twin.data.get("sources", [])}
+    keys = {s.get("key") for s in data.get("sources", [])}
     sources = [s for s in event.fields["sources"][:1] if s["key"] not in keys]
     owns = [f"facts.{k}" for k in added] + [f"sources.{s['key']}" for s in sources]
     changes: dict[str, Any] = {"imported": _provenance(mapping, event, owns)}
     if added:
         changes["facts"] = {**facts, **added}
     if sources:
-        changes["sources"] = [*twin.data.get("sources", []), *sources]
+        changes["sources"] = [*data.get("sources", []), *sources]
     return _edit(twin.path, changes, None)
 
 
 def _update(found: _Existing, mapping: Mapping, event: Imported, today: dt.date) -> str:
     """The text of an imported record after its owned fields took the new values."""
-    old = found.data
+    old = found.full()
     owns = set(old["imported"].get("owns", []))
     new = event.fields
     changes: dict[str, Any] = {}
@@ -229,7 +296,7 @@ def validate(plan: Plan, table: Table, events: list[Imported], content: Path) ->
     """Raise ``ContentErrors`` unless every file to write is a valid record whose type, status
     and actors the content knows."""
     vocabulary = yaml.load(
-        (content / "vocabulary.yaml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader
+        (content / "vocabulary.yaml").read_text(encoding="utf-8"), Loader=_Loader
     )
     types = {t["id"] for t in vocabulary.get("event_types", [])}
     statuses = {t["id"] for t in vocabulary.get("statuses", [])}
@@ -237,12 +304,17 @@ def validate(plan: Plan, table: Table, events: list[Imported], content: Path) ->
     rows = {e.id: e.row for e in events}
     errors: list[ContentError] = []
     for path, text in plan.writes.items():
-        data = yaml.load(text, Loader=yaml.BaseLoader)
+        data = plan.new.get(path)
         row = rows.get(path.stem) or next(iter(rows.values()))
 
         def fail(message: str, row: Any = row, path: Path = path) -> None:
             errors.append(table.error(row, "", f"record {path.stem}: {message}"))
 
+        if data is None:
+            data = yaml.load(text, Loader=_Loader)
+        elif path.exists():
+            fail(f"{display_path(path)} exists, not imported from this data set: rename it")
+            continue
         try:
             record = Event.model_validate(data)
         except ValidationError as exc:
@@ -261,9 +333,23 @@ def validate(plan: Plan, table: Table, events: list[Imported], content: Path) ->
 
 
 def write(plan: Plan) -> None:
-    """Write every file of the plan (each through a temporary file, replaced at once)."""
+    """Write every file of the plan: an existing file through a temporary one that replaces it
+    at once, so that an editor's record is never half written; a new file directly, and only
+    if no file took its name since the check (a rename costs five times the write)."""
+    folders: set[Path] = set()
     for path, text in plan.writes.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
+        if path in plan.new:
+            handle = path.open("x", encoding="utf-8")
+            try:
+                with handle:
+                    handle.write(text)
+            except BaseException:
+                path.unlink()  # (ours: never left half written)
+                raise
+            continue
         temporary = path.with_name(f".{path.name}.importing")
         temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from generator.content.errors import ContentError, ContentErrors, display_path
 from generator.ingest import mapping as mappings
 from generator.ingest.convert import convert
 from generator.ingest.merge import Plan, reconcile, validate, write
@@ -15,6 +16,10 @@ from generator.ingest.table import read
 def run(source: Path, mapping_file: Path, content: Path, *, dry_run: bool = False) -> Plan:
     """Import ``source`` into ``content``; raise ``ContentErrors`` (and write nothing) on any
     problem."""
+    vocabulary = content / "vocabulary.yaml"
+    if not vocabulary.is_file():
+        message = "no vocabulary.yaml here: give the content folder with --content"
+        raise ContentErrors([ContentError(display_path(content), 1, 1, "", message)])
     mapping = mappings.load(mapping_file)
     table = read(source, mapping.rows)
     events = convert(table, mapping)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from python_calamine import CalamineWorkbook
@@ -31,6 +32,8 @@ class Table:
     path: str
     header: list[str]
     rows: list[Row]
+    problems: list[ContentError] = field(default_factory=list)
+    """Rows that could not be read (left out of `rows`): reported with the rest of the run's."""
 
     def error(self, row: Row, column: str, message: str) -> ContentError:
         """``file:row:column: column-name: message``."""
@@ -43,7 +46,8 @@ def read(path: Path, rows: str | None = None) -> Table:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            return _grid(shown, list(csv.reader(io.StringIO(path.read_text("utf-8-sig")))))
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                return _grid(shown, csv.reader(handle))  # (row by row: no copy of the file)
         if suffix == ".xlsx":
             return _grid(shown, _sheet(path))
         if suffix == ".json":
@@ -81,24 +85,25 @@ def _sheet(path: Path) -> list[list[str]]:
     return [[_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
 
 
-def _grid(shown: str, lines: list[list[str]]) -> Table:
+def _grid(shown: str, lines: Iterable[list[str]]) -> Table:
     """A header line, then rows; a row of another width is an error."""
-    if not lines:
+    lines = iter(lines)
+    first = next(lines, None)
+    if first is None:
         raise ContentErrors([ContentError(shown, 1, 1, "", "the file is empty")])
-    header = [h.strip() for h in lines[0]]
+    header = [h.strip() for h in first]
     columns = {name: n + 1 for n, name in enumerate(header)}
     found, errors = [], []
-    for number, line in enumerate(lines[1:], start=2):
+    for number, line in enumerate(lines, start=2):
         if not any(cell.strip() for cell in line):
             continue
         if len(line) != len(header):
             message = f"has {len(line)} values; the header has {len(header)} columns"
             errors.append(ContentError(shown, number, 1, "", message))
             continue
-        found.append(Row(number, dict(zip(header, line, strict=True)), columns))
-    if errors:
-        raise ContentErrors(errors)
-    return Table(shown, header, found)
+        values = {h: intern(v) if len(v) < 40 else v for h, v in zip(header, line, strict=True)}
+        found.append(Row(number, values, columns))  # (short values repeat: kept once each)
+    return Table(shown, header, found, errors)
 
 
 def _json(shown: str, data: Any, path: str | None) -> Table:
@@ -119,6 +124,4 @@ def _json(shown: str, data: Any, path: str | None) -> Table:
         header.update(dict.fromkeys(item))
         columns = {k: n + 1 for n, k in enumerate(item)}
         found.append(Row(number, {k: _text(v) for k, v in item.items()}, columns))
-    if errors:
-        raise ContentErrors(errors)
-    return Table(shown, list(header), found)
+    return Table(shown, list(header), found, errors)
