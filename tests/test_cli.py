@@ -172,7 +172,7 @@ def test_committed_json_schema_is_current() -> None:
 
 def test_json_schema_lists_vocabulary_and_fields(make_content: ContentFactory) -> None:
     vocabulary = build_site(make_content()).vocabulary
-    event = json.loads(schema.render(vocabulary)["event.schema.json"])
+    event = json.loads(schema.render_schema(vocabulary)["event.schema.json"])
     assert event["properties"]["type"]["enum"] == ["missile-launch", "statement"]
     assert event["additionalProperties"] is False
     assert set(event["required"]) == {

@@ -61,7 +61,7 @@ from mkdocs.structure.pages import Page
 
 from generator.speed.tuning import Shelf
 
-log = logging.getLogger("mkdocs.plugins.briefing.tuning")  # (MkDocs shows its loggers only)
+_log = logging.getLogger("mkdocs.plugins.briefing.tuning")  # (MkDocs shows its loggers only)
 
 SKIP_WRITE = ""
 """What ``on_post_page`` returns for a page MkDocs must not write (1)."""
@@ -145,7 +145,7 @@ def watch(server: Any, folders: Iterable[Path], *, poll: bool) -> None:
     for folder in folders:
         server.watch(str(folder))
     if not poll and (watcher := notified(server)):
-        log.info("briefing: edits noticed through file notifications (%s)", watcher)
+        _log.info("briefing: edits noticed through file notifications (%s)", watcher)
 
 
 def notified(server: Any) -> str | None:
@@ -176,7 +176,7 @@ def notified(server: Any) -> str | None:
             for handler in handlers:
                 observer.schedule(handler, watched.raw_path, recursive=watched.is_recursive)
     except OSError as exc:  # (out of inotify watches, say)
-        log.info("briefing: file notifications unavailable (%s); MkDocs polls for edits", exc)
+        _log.info("briefing: file notifications unavailable (%s); MkDocs polls for edits", exc)
         return None
     server.observer = observer
     return str(native.__name__)

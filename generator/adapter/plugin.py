@@ -60,7 +60,7 @@ def _reported(event: Callable[Concatenate[Any, P], R]) -> Callable[Concatenate[A
     return run
 
 
-def _sitemap_urls(files: Files) -> list[sitemap.Url]:
+def _sitemap_urls(files: Files) -> list[sitemap.SitemapUrl]:
     """The pages MkDocs builds, as its own sitemap lists them (at the canonical address), with
     the record's date of the generated ones (``lastmod`` in their front matter)."""
     urls = []
@@ -69,7 +69,7 @@ def _sitemap_urls(files: Files) -> list[sitemap.Url]:
         if page is None or page.is_link or not (loc := page.canonical_url or page.abs_url):
             continue
         lastmod = page.meta.get("lastmod")
-        urls.append(sitemap.Url(loc, str(lastmod) if lastmod else None))
+        urls.append(sitemap.SitemapUrl(loc, str(lastmod) if lastmod else None))
     return urls
 
 

@@ -24,7 +24,7 @@ from generator.site import addresses, editorial, pagefiles, schema
 from generator.site.link import build_site
 from generator.speed import tuning
 
-log = logging.getLogger("briefing")
+_log = logging.getLogger("briefing")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -55,7 +55,7 @@ def _check(args: argparse.Namespace) -> int:
     builder = Builder(options, drafts=True)
     builder.theme = pagefiles.Theme.of_file(_config_file(args))  # (read if content/pages/ needs it)
     with tuning.kept():
-        pages = handwritten.check(content / "pages", _config_file(args))
+        pages = handwritten.check_pages(content / "pages", _config_file(args))
         try:
             site = builder.check(addresses.files_in(content / "pages"))
         except ContentErrors as exc:
@@ -78,7 +78,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    print(diff.run(_settings(args), args.base, args.head, summary), end="")
+    print(diff.run_diff(_settings(args), args.base, args.head, summary), end="")
     return 0
 
 
@@ -96,7 +96,7 @@ def _new(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     # (Drafts' ids too: `check`, which says when the schema is stale, reads them.)
     content = _settings(args).content_dir
-    changed = schema.write(content / "schema", build_site(content, drafts=True))
+    changed = schema.write_schema(content / "schema", build_site(content, drafts=True))
     for path in changed:
         print(f"wrote {path}")
     if not changed:

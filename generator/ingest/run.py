@@ -9,14 +9,14 @@ from pathlib import Path
 from generator.ingest import mapping as mappings
 from generator.ingest.convert import convert
 from generator.ingest.merge import Plan, reconcile, validate, write
-from generator.ingest.table import read
+from generator.ingest.table import read_table
 
 
 def run(source: Path, mapping_file: Path, content: Path, *, dry_run: bool = False) -> Plan:
     """Import ``source`` into ``content``; raise ``ContentErrors`` (and write nothing) on any
     problem."""
     mapping = mappings.load(mapping_file)
-    table = read(source, mapping.rows)
+    table = read_table(source, mapping.rows)
     events = convert(table, mapping)
     result = reconcile(content, mapping, events, dt.date.today())
     validate(result, table, events, content)
