@@ -33,9 +33,10 @@ site that silently builds differently.
 8. **A page that is not a documentation page is a link target only** (`link_target`). A
    `File` whose ``is_documentation_page()`` is False is neither read nor built, and links to
    it resolve: a page whose HTML is current costs MkDocs nothing.
-9. **A dirty build goes by modification times.** Under ``--dirty`` (``on_startup``'s
-   ``dirty``, documented) MkDocs keeps the site folder and reads and builds a page only when
-   its source file is newer than its HTML (``File.is_modified``). So the pages the generator
+9. **A dirty build goes by modification times** (no code here: the files the generator
+   writes rely on it). Under ``--dirty`` (``on_startup``'s ``dirty``, documented) MkDocs keeps
+   the site folder and reads and builds a page only when its source file is newer than its
+   HTML (``File.is_modified``, not documented). So the pages the generator
    writes to its cache folder keep their modification time when their text is unchanged
    (`generator.render.output.write_page`), are written before MkDocs compares them
    (`generator.session.build.Builder.render`), and pages no longer generated are removed
