@@ -229,7 +229,7 @@ def from_mkdocs(config: MkDocsConfig, plugin: base.Config) -> Settings:
     )
 
 
-def load(config_file: Path, **changes: Any) -> Settings:
+def load_settings(config_file: Path, **changes: Any) -> Settings:
     """The settings in ``config_file`` (mkdocs.yml), read as `mkdocs build` reads them, with
     ``changes`` (fields of `Settings`) made."""
     from mkdocs.config import load_config  # (only outside MkDocs)
@@ -255,7 +255,7 @@ def for_command(config_file: Path | None, **flags: Any) -> Settings:
     given = {name: value for name, value in flags.items() if value is not None}
     if config_file is None and not CONFIG.is_file():
         return dataclasses.replace(_DEFAULT, **given)
-    return load(config_file or CONFIG, **given)
+    return load_settings(config_file or CONFIG, **given)
 
 
 def address_warning(site_url: str) -> str | None:

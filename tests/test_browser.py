@@ -42,7 +42,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_home_page(page: Page, site_url: str) -> None:
-    site_name = settings.load(ROOT / "mkdocs.yml").site_name
+    site_name = settings.load_settings(ROOT / "mkdocs.yml").site_name
     page.goto(f"{site_url}/")
     assert site_name in page.title()
     expect(page.locator("article h1")).to_have_text(_heading(site_name))

@@ -96,7 +96,7 @@ def test_feeds_and_open_data_drop_them(slipped: Site) -> None:
         root = ET.fromstring(feed)  # (U+FFFE ended the build in lxml)
         assert _held(ET.tostring(root, encoding="unicode")) == [], path
     assert any(b"Title Raw " in feed for feed in written.values())
-    data = exports.files(slipped, settings.site_url)
+    data = exports.export_files(slipped, settings.site_url)
     texts = {name: value for name, value in data.items() if isinstance(value, str)}
     assert {name: _held(value) for name, value in texts.items()} == {name: [] for name in texts}
     assert "Title Raw " in texts["data/events.geojson"]

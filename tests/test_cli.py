@@ -173,7 +173,7 @@ def test_committed_json_schema_is_current() -> None:
 
 def test_json_schema_lists_vocabulary_and_fields(make_content: ContentFactory) -> None:
     vocabulary = build_site(make_content()).vocabulary
-    event = json.loads(schema.render(vocabulary)["event.schema.json"])
+    event = json.loads(schema.render_schema(vocabulary)["event.schema.json"])
     assert event["properties"]["type"]["enum"] == ["missile-launch", "statement"]
     assert event["additionalProperties"] is False
     assert set(event["required"]) == {
@@ -455,8 +455,8 @@ def test_committed_cms_config_is_current() -> None:
     from generator.publish import admin
     from generator.settings import Settings
 
-    committed = (ROOT / admin.CONFIG).read_text(encoding="utf-8")
-    wanted = cms.text(Settings(content_dir=ROOT / "content"))
+    committed = (ROOT / admin.ADMIN_CONFIG).read_text(encoding="utf-8")
+    wanted = cms.committed_config(Settings(content_dir=ROOT / "content"))
     assert committed == wanted, "admin/config.yml is stale: run `briefing cms-config`"
     config = yaml.safe_load(committed)
     assert config["publish_mode"] == "editorial_workflow"
@@ -492,7 +492,7 @@ def test_cms_config_carries_hostile_vocabulary_labels_as_data(
     first = text.index("label: ") + len("label: ")
     end = text.index("\n", first)
     vocabulary.write_text(text[:first] + json.dumps(hostile) + text[end:], encoding="utf-8")
-    written = cms.text(Settings(content_dir=content))
+    written = cms.committed_config(Settings(content_dir=content))
     config = yaml.safe_load(written)
     assert config["backend"] == {"name": "github", "branch": "main"}
     labels = [

@@ -94,7 +94,7 @@ def test_every_command_and_option_is_documented() -> None:
 
 def test_the_options_table_is_current() -> None:
     """docs/site.md's table of the plugin's options is made from their declarations."""
-    expected = f"{docs.OPTIONS_BEGIN}\n{docs.options(ROOT / 'templates')}{docs.OPTIONS_END}"
+    expected = f"{docs.OPTIONS_BEGIN}\n{docs.options_table(ROOT / 'templates')}{docs.OPTIONS_END}"
     assert expected in SITE, "docs/site.md's options table is stale: run `make docs`"
 
 

@@ -32,7 +32,7 @@ def test_same_text_same_bytes_and_one_gzip_member(text: str) -> None:
     data = gzipped.compress(text)
     assert data == gzipped.compress(text)
     assert _one_member(data) == gzip.decompress(data) == text.encode("utf-8")
-    assert data[:10] == gzipped.HEADER  # (modification time 0, no file name)
+    assert data[:10] == gzipped.GZIP_HEADER  # (modification time 0, no file name)
 
 
 def test_gunzip_reads_it(tmp_path: Path) -> None:

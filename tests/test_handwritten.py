@@ -79,8 +79,8 @@ def test_what_markdown_makes_of_a_page_is_allowed() -> None:
     import markdown
 
     html = markdown.markdown(GOOD_PAGE, extensions=[*handwritten.EXTENSIONS, "fenced_code"])
-    assert handwritten.problems(html) == []
-    assert handwritten.sanitize(html).count("<") == html.count("<")
+    assert handwritten.page_problems(html) == []
+    assert handwritten.sanitize_page(html).count("<") == html.count("<")
 
 
 @pytest.mark.slow

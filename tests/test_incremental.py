@@ -229,7 +229,7 @@ def test_rendering_the_affected_units_equals_a_full_render(
     before = build_site(content, cache=cache)
     pages_before = render_pages(before, SETTINGS).pages
     memo = exports.Memo()
-    exports.files(before, SETTINGS.site_url, memo)
+    exports.export_files(before, SETTINGS.site_url, memo)
     rows = timeline.Rows()
     timeline.data(before, rows)
 
@@ -247,7 +247,9 @@ def test_rendering_the_affected_units_equals_a_full_render(
     share = 1 if edit in (rename_actor, reaffiliate_actor) else 4
     assert 0 < len(partial.pages) < len(full) / share
     # The data exports, made with what the memo kept from before the edit, are fresh ones.
-    assert exports.files(after, SETTINGS.site_url, memo) == exports.files(after, SETTINGS.site_url)
+    assert exports.export_files(after, SETTINGS.site_url, memo) == exports.export_files(
+        after, SETTINGS.site_url
+    )
     assert timeline.data(after, rows) == timeline.data(after)
 
 
@@ -379,7 +381,9 @@ def _patched_equals_built(
     assert_whole(site)
     full = render_pages(fresh, SETTINGS).pages
     assert render_pages(site, SETTINGS).pages == full
-    assert exports.files(site, SETTINGS.site_url) == exports.files(fresh, SETTINGS.site_url)
+    assert exports.export_files(site, SETTINGS.site_url) == exports.export_files(
+        fresh, SETTINGS.site_url
+    )
     if before is not None:
         assert site is last
         partial = render_pages(site, SETTINGS, before.units(site))

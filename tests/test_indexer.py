@@ -168,7 +168,7 @@ class Endless(BaseHTTPRequestHandler):
     and counts what it got to send before the client hung up (``sent``)."""
 
     sent: ClassVar[dict[str, int]] = {}
-    TOTAL = 4 * pagefind_binary.MAX_DOWNLOAD
+    TOTAL = 4 * pagefind_binary.PAGEFIND_LIMIT
 
     def do_GET(self) -> None:
         said = self.path.startswith("/said/")

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
+import time
 import wsgiref.simple_server
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +32,9 @@ PAGES = {
     "kept.md": "# Kept heading\n\nIts Markdown is let go, its title kept first.\n",
 }
 
+LINKED = "elsewhere.md"
+"""A page added as a link target only (8), in its own folder; index.md links to it."""
+
 HOOKS = '''
 """Does to a tiny site what generator.adapter.plugin does to ours."""
 import json
@@ -36,6 +43,17 @@ from pathlib import Path
 from generator.adapter import mkdocs_quirks
 
 SEEN = {"events": [], "forgotten": "unset"}
+CONVERTED = mkdocs_quirks.Converted()
+
+
+def on_files(files, config):
+    cache = str(Path(config.config_file_path).parent / "cache")
+    files.append(mkdocs_quirks.link_target("elsewhere.md", cache, config.site_dir, True))
+    return files
+
+
+def on_page_read_source(page, config):
+    SEEN["events"].append(["read", page.file.src_uri])
 
 
 def on_page_content(html, page, config, files):
@@ -46,11 +64,17 @@ def on_page_content(html, page, config, files):
     elif page.file.src_uri == "kept.md":
         mkdocs_quirks.keep_title(page)
         page.markdown = None
-    return html
+    return CONVERTED.hold(page, html)
+
+
+def on_env(env, config, files):
+    SEEN["events"].append(["env", None])
+    return env
 
 
 def on_page_context(context, page, config, nav):
     SEEN["events"].append(["context", page.file.src_uri])
+    CONVERTED.give_back(page)
     return context
 
 
@@ -84,16 +108,21 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     (root / "docs").mkdir()
     for name, text in PAGES.items():
         (root / "docs" / name).write_text(text, encoding="utf-8")
+    (root / "docs" / "index.md").write_text(
+        PAGES["index.md"] + f"\nSee [elsewhere]({LINKED}).\n", encoding="utf-8"
+    )
+    (root / "cache").mkdir()
+    (root / "cache" / LINKED).write_text("# Elsewhere\n\nNever read.\n", encoding="utf-8")
     (root / "hooks.py").write_text(HOOKS, encoding="utf-8")
     (root / "mkdocs.yml").write_text("site_name: Quirks\nhooks:\n  - hooks.py\n", encoding="utf-8")
     logger = logging.getLogger(mkdocs_quirks.BUILD_LOGGER)
     kept, level = _Kept(), logger.level
-    logger.addHandler(kept)
+    logging.getLogger("mkdocs").addHandler(kept)  # (MkDocs' warnings too: a link not found)
     logger.setLevel(logging.INFO)
     try:
         build(load_config(str(root / "mkdocs.yml")))
     finally:
-        logger.removeHandler(kept)
+        logging.getLogger("mkdocs").removeHandler(kept)
         logger.setLevel(level)
     seen = json.loads((root / "seen.json").read_text(encoding="utf-8"))
     return Built(root / "site", seen, kept.records)
@@ -108,10 +137,11 @@ def test_1_an_empty_page_is_not_written(built: Built) -> None:
 
 
 def test_2_mkdocs_logs_the_line_skipped_leaves_out(built: Built) -> None:
-    lines = [r for r in built.records if "skipped.md" in r.getMessage()]
+    records = [r for r in built.records if r.name == mkdocs_quirks.BUILD_LOGGER]
+    lines = [r for r in records if "skipped.md" in r.getMessage()]
     assert len(lines) == 1, (
         "mkdocs_quirks 2: MkDocs no longer logs one line for a page it skips; "
-        f"its build logger said: {[r.getMessage() for r in built.records]}"
+        f"its build logger said: {[r.getMessage() for r in records]}"
     )
     skipped = mkdocs_quirks.Skipped()
     assert skipped.filter(lines[0])  # (not handed to the writer: shown)
@@ -120,7 +150,7 @@ def test_2_mkdocs_logs_the_line_skipped_leaves_out(built: Built) -> None:
         "mkdocs_quirks 2: MkDocs' line for a skipped page changed its text, "
         f"and Skipped no longer leaves it out: {lines[0].getMessage()!r}"
     )
-    assert all(skipped.filter(r) for r in built.records if r is not lines[0])
+    assert all(skipped.filter(r) for r in records if r is not lines[0])
 
 
 def test_3_a_title_needs_the_markdown_unless_kept(built: Built) -> None:
@@ -137,12 +167,17 @@ def test_3_a_title_needs_the_markdown_unless_kept(built: Built) -> None:
 
 
 def test_4_every_page_is_converted_before_any_is_rendered(built: Built) -> None:
-    kinds = [kind for kind, _ in built.seen["events"]]
-    assert kinds == ["content"] * len(PAGES) + ["context"] * len(PAGES), (
-        "mkdocs_quirks 4: MkDocs no longer converts every page (on_page_content) before it "
-        f"renders any (on_page_context); the order was {built.seen['events']}: the shelf of "
-        "converted pages (tuning.Shelf) would hand MkDocs empty pages"
+    kinds = [kind for kind, _ in built.seen["events"] if kind != "read"]
+    assert kinds == ["content"] * len(PAGES) + ["env"] + ["context"] * len(PAGES), (
+        "mkdocs_quirks 4: MkDocs no longer converts every page (on_page_content) before "
+        f"on_env and before it renders any (on_page_context); the order was "
+        f"{built.seen['events']}: Converted would hand MkDocs empty pages, and the build's "
+        "collector would freeze pages not yet read"
     )
+    for name in ("index.md", "forgetful.md"):  # (their HTML came back from Converted)
+        built_page = "index.html" if name == "index.md" else f"{name[:-3]}/index.html"
+        body = (built.site / built_page).read_text(encoding="utf-8")
+        assert PAGES[name].splitlines()[-1] in body, f"{name}: its HTML was not given back"
 
 
 @pytest.fixture
@@ -198,11 +233,114 @@ def test_7_the_servers_watcher_is_a_polling_one_not_yet_started(
     observer = getattr(server, "observer", None)
     assert type(observer) is watchdog.observers.polling.PollingObserver, (
         "mkdocs_quirks 7: MkDocs' server.observer is no longer watchdog's PollingObserver: "
-        "tuning.notified keeps MkDocs' polling"
+        "mkdocs_quirks.notified keeps MkDocs' polling"
     )
     assert not observer.is_alive()
     watched = [watch.raw_path for watch in observer._handlers]
     assert watched == [str(built.site.parent / "docs")], (
         "mkdocs_quirks 7: the watches made before the server starts are no longer in "
-        "watchdog's _handlers: tuning.notified could not move them to file notifications"
+        "watchdog's _handlers: mkdocs_quirks.notified could not move them to file notifications"
+    )
+
+
+def test_7_the_moved_watches_start_mkdocs_rebuilds(server: LiveReloadServer, built: Built) -> None:
+    """`notified` on MkDocs' own server: its watcher replaced, and an edit in a watched folder
+    asks the server for a rebuild through the watches moved over."""
+    polling = server.observer
+    name = mkdocs_quirks.notified(server)
+    assert name is not None and server.observer is not polling, (
+        "mkdocs_quirks 7: notified kept MkDocs' polling watcher on its own server"
+    )
+    assert mkdocs_quirks.notified(server) is None  # (once only)
+    server.observer.start()
+    try:
+        (built.site.parent / "docs" / "index.md").write_text("# Home\n\nEdited.\n", "utf-8")
+        deadline = time.monotonic() + 10
+        while not server._want_rebuild and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        server.observer.stop()
+        server.observer.join()
+        (built.site.parent / "docs" / "index.md").write_text(PAGES["index.md"], "utf-8")
+    assert server._want_rebuild, (
+        "mkdocs_quirks 7: an edit in a folder MkDocs' server watched did not ask it for a "
+        "rebuild once its watches were moved to file notifications (MkDocs' handler changed?)"
+    )
+
+
+def test_8_a_link_only_file_is_neither_read_nor_built_and_links_resolve(built: Built) -> None:
+    touched = [uri for _, uri in built.seen["events"] if uri == LINKED]
+    assert not touched, (
+        "mkdocs_quirks 8: MkDocs read, converted or rendered a File whose "
+        f"is_documentation_page() is False ({built.seen['events']}): link_target saves nothing"
+    )
+    assert not (built.site / "elsewhere").exists(), (
+        "mkdocs_quirks 8: MkDocs built or copied a link-only File (LinkTarget): it would "
+        "overwrite the page's current HTML"
+    )
+    home = BeautifulSoup((built.site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    links = [a.get("href") for a in home.select("a")]
+    assert "elsewhere/" in links, (
+        f"mkdocs_quirks 8: a link to a link-only File no longer resolves to its page: {links}"
+    )
+    unresolved = [r.getMessage() for r in built.records if LINKED in r.getMessage()]
+    assert not unresolved, f"mkdocs_quirks 8: MkDocs did not find the link target: {unresolved}"
+
+
+DIRTY_HOOKS = '''
+"""Notes what a `mkdocs build` reads and whether it was told it is dirty."""
+import json
+from pathlib import Path
+
+SEEN = {"dirty": None, "read": []}
+
+
+def on_startup(command, dirty):
+    SEEN["dirty"] = dirty
+
+
+def on_page_read_source(page, config):
+    SEEN["read"].append(page.file.src_uri)
+
+
+def on_post_build(config):
+    Path(config.site_dir, "..", "seen.json").write_text(json.dumps(SEEN))
+'''
+
+
+def _mkdocs_build(root: Path, *more: str) -> dict[str, Any]:
+    """`mkdocs build` of the site at ``root`` (MkDocs' own command line): what the hooks saw."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml")]
+    subprocess.run([*command, *more], check=True, env=env, cwd=root)
+    seen: dict[str, Any] = json.loads((root / "seen.json").read_text(encoding="utf-8"))
+    return seen
+
+
+def test_9_a_dirty_build_goes_by_modification_times(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    for name in ("edited.md", "current.md"):
+        (tmp_path / "docs" / name).write_text(f"# {name}\n", encoding="utf-8")
+    (tmp_path / "hooks.py").write_text(DIRTY_HOOKS, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: Dirty\nhooks:\n  - hooks.py\n", "utf-8")
+    assert _mkdocs_build(tmp_path) == {"dirty": False, "read": ["current.md", "edited.md"]}
+    site = tmp_path / "site"
+    (site / "stale.html").write_text("left by an earlier build", encoding="utf-8")
+    html = {name: site / name / "index.html" for name in ("edited", "current")}
+    built_at = html["current"].stat().st_mtime
+    os.utime(tmp_path / "docs" / "current.md", (built_at - 60, built_at - 60))
+    os.utime(tmp_path / "docs" / "edited.md", (built_at + 60, built_at + 60))
+    seen = _mkdocs_build(tmp_path, "--dirty")
+    assert seen["dirty"] is True, "mkdocs_quirks 9: on_startup was not told the build is dirty"
+    assert seen["read"] == ["edited.md"], (
+        "mkdocs_quirks 9: a dirty build no longer reads only the pages whose source is newer "
+        f"than their HTML (it read {seen['read']}): generated pages would be built again, or "
+        "an edited one not"
+    )
+    assert html["current"].stat().st_mtime == built_at, (
+        "mkdocs_quirks 9: a dirty build wrote a page whose HTML is newer than its source"
+    )
+    assert (site / "stale.html").is_file(), (
+        "mkdocs_quirks 9: a dirty build emptied the site folder: the published files kept "
+        "between edits would be lost"
     )

@@ -127,7 +127,7 @@ def test_a_file_may_not_land_where_the_generator_or_the_theme_writes(tmp_path: P
     handwritten = {rel: str(folder / rel) for rel in files}
     found = {
         error.path.removeprefix(f"{folder}/"): error.message
-        for error in pagefiles.problems(handwritten, _theme(), build.WRITTEN)
+        for error in pagefiles.file_problems(handwritten, _theme(), build.WRITTEN)
     }
     generated = "which the generator writes"
     assert found == {
@@ -154,8 +154,8 @@ def test_the_generator_writes_only_where_it_declares(tmp_path: Path) -> None:
     """`WRITTEN` is what keeps hand-written files off the generator's: a file written anywhere
     else is refused before it is written."""
     with pytest.raises(BriefingError, match=r"the generator wrote notes\.txt, which WRITTEN"):
-        build._write(tmp_path, {f"{cards.FOLDER}/x.png": b"", "notes.txt": ""})
-    assert not (tmp_path / cards.FOLDER).exists()
+        build._write(tmp_path, {f"{cards.CARDS_FOLDER}/x.png": b"", "notes.txt": ""})
+    assert not (tmp_path / cards.CARDS_FOLDER).exists()
 
 
 def test_check_names_the_file_and_the_path_it_would_replace(
@@ -244,7 +244,7 @@ def test_generated_files_are_written_after_mkdocs_own(tmp_path: Path) -> None:
     child has written the open data and feeds: those are moved into the site after MkDocs is
     done, so a file of the theme on one of their paths cannot survive."""
     planted = {
-        f"{cards.FOLDER}/site.png": image("PNG"),
+        f"{cards.CARDS_FOLDER}/site.png": image("PNG"),
         "data/events.geojson": b'{"type": "FeatureCollection", "features": []}',
         "feed.xml": b"<feed/>",
     }

@@ -404,7 +404,7 @@ def test_every_field_of_every_event_comes_back_from_the_csv(tmp_path: Path) -> N
     shutil.copytree(FIXTURE, content)
     (content / "events" / "2024" / "hostile.yaml").write_text(HOSTILE_EVENT, encoding="utf-8")
     site = build_site(content)
-    out = exports.files(site, "https://example.org/")
+    out = exports.export_files(site, "https://example.org/")
     csv_text = _gunzipped(out["data/events.csv.gz"])
     assert _assert_round_trip(csv_text, _gunzipped(out["data/events.json.gz"])) == 5
     row = next(r for r in csv.DictReader(io.StringIO(csv_text)) if "=" in r["title"])

@@ -31,8 +31,8 @@ from tests.sitebuild import ROOT, config_for, mkdocs_build, sitemap
 
 pytestmark = pytest.mark.slow
 
-SITE_URL = settings_module.load(ROOT / "mkdocs.yml").site_url
-SITE_NAME = settings_module.load(ROOT / "mkdocs.yml").site_name
+SITE_URL = settings_module.load_settings(ROOT / "mkdocs.yml").site_url
+SITE_NAME = settings_module.load_settings(ROOT / "mkdocs.yml").site_name
 HOSTILE = "</script><script>alert(1)</script> & <b>bold</b> 'quoted'"
 
 
@@ -212,7 +212,7 @@ def test_og_image_tags_resolve_to_real_pngs(shipped: Path, model: Site) -> None:
         height = int(attr(head, 'meta[property="og:image:height"]', "content"))
         with Image.open(site_file(shipped, url)) as image:
             assert image.format == "PNG"
-            assert image.size == (width, height) == (cards.WIDTH, cards.HEIGHT)
+            assert image.size == (width, height) == (cards.CARD_WIDTH, cards.CARD_HEIGHT)
         seen.add(urlsplit(url).path)
     # One card per event type in use, and the site's own for every other page.
     used = {e.record.type for e in model.events}
@@ -787,7 +787,9 @@ def test_topic_feeds_hold_the_newest_twenty(tmp_path: Path) -> None:
     for tag, events in site.tags.items():
         entries = feedparser.parse(made[f"feeds/tags/{tag}.xml"]).entries
         assert len(entries) == min(len(events), 20), tag
-    assert len(feedparser.parse(feeds.briefs_feed(site, settings)).entries) == feeds.LIMIT == 50
+    assert (
+        len(feedparser.parse(feeds.briefs_feed(site, settings)).entries) == feeds.FEED_LIMIT == 50
+    )
 
 
 def test_a_profile_lists_its_latest_ten_claims(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from tests.test_site import _fetch, search_fragments, serving
 
 pytestmark = pytest.mark.slow
 
-SITE_URL = settings.load(ROOT / "mkdocs.yml").site_url
+SITE_URL = settings.load_settings(ROOT / "mkdocs.yml").site_url
 
 
 def test_a_dirty_build_removes_the_pages_of_a_deleted_record(tmp_path: Path) -> None:

@@ -147,3 +147,66 @@ def test_the_import_graph_has_no_cycles() -> None:
 
     for name in sorted(graph):
         visit(name, [])
+
+
+SHARED_NAMES: dict[str, str] = {}
+"""Public names more than one module may define, each with the reason an outside API needs it
+(a MkDocs hook, a command name). None today: every public name means one thing."""
+
+
+def _public_names(tree: ast.Module) -> list[tuple[str, int]]:
+    """The public names ``tree`` defines at its top level (def, class, assignment), with their
+    lines. Names starting with ``_`` are the module's own."""
+    found: list[tuple[str, int]] = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            found.append((node.name, node.lineno))
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            found += [
+                (name.id, node.lineno)
+                for target in targets
+                for name in ast.walk(target)
+                if isinstance(name, ast.Name)
+            ]
+    return [(name, line) for name, line in found if not name.startswith("_")]
+
+
+def _definitions() -> dict[str, list[str]]:
+    """Each public top-level name of the package: the modules (with the line) defining it."""
+    defined: dict[str, list[str]] = {}
+    for module, tree in _modules().items():
+        for name, line in dict(_public_names(tree)).items():
+            defined.setdefault(name, []).append(f"{module}:{line}")
+    return defined
+
+
+def test_one_meaning_per_public_name() -> None:
+    """No public top-level name is defined by two modules of generator/: where two meant the
+    same thing it is defined once and imported; where they differed, one was renamed."""
+    twice = {
+        name: where
+        for name, where in _definitions().items()
+        if len(where) > 1 and name not in SHARED_NAMES
+    }
+    assert not twice, "one meaning per public name; defined more than once:\n" + "\n".join(
+        f"{name}: {', '.join(where)}" for name, where in sorted(twice.items())
+    )
+    unneeded = [name for name in SHARED_NAMES if len(_definitions().get(name, [])) < 2]
+    assert not unneeded, f"no longer defined twice, take them off SHARED_NAMES: {unneeded}"
+
+
+def test_the_public_name_test_sees_names() -> None:
+    """The rule above reads the names it judges (so it cannot pass by reading none)."""
+    tree = ast.parse(
+        "import re\nfrom os import path\n"
+        "def run(): pass\nasync def fetch(): pass\nclass Bar: X = 1\n"
+        "WIDTH, HEIGHT = 1, 2\nLIMIT: int = 3\nT = TypeVar('T')\n_log = None\n"
+        "def _private(): pass\nif True:\n    NESTED = 1\n"
+    )
+    names = [name for name, _ in _public_names(tree)]
+    assert names == ["run", "fetch", "Bar", "WIDTH", "HEIGHT", "LIMIT", "T"]
+    defined = _definitions()
+    assert len(defined) > 300, len(defined)
+    assert [where.partition(":")[0] for where in defined["Builder"]] == ["session.build"]
+    assert {"SCHEME", "Settings", "SitemapUrl", "Url", "BriefingPlugin"} <= defined.keys()

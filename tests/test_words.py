@@ -51,7 +51,7 @@ def test_the_words_of_the_records_most_common_first(make_content: ContentFactory
 
 def test_the_list_is_written_beside_the_search_page(make_content: ContentFactory) -> None:
     site = build_site(make_content())
-    (path, text), *_ = words.files(site).items()
+    (path, text), *_ = words.word_files(site).items()
     assert path == "search/words.json"
     assert json.loads(text) == words.word_list(site)
     assert ", " not in text and ": " not in text
@@ -60,7 +60,7 @@ def test_the_list_is_written_beside_the_search_page(make_content: ContentFactory
 def test_at_most_the_limit(make_content: ContentFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     site = build_site(make_content())
     everything = words.word_list(site)
-    monkeypatch.setattr(words, "LIMIT", 10)
+    monkeypatch.setattr(words, "WORD_LIMIT", 10)
     assert words.word_list(site) == everything[:10]
 
 

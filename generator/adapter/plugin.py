@@ -21,7 +21,7 @@ from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
@@ -35,7 +35,7 @@ from generator.render import embed, handwritten, pages
 from generator.session.build import Builder
 from generator.session.serve import Session
 from generator.site import addresses, pagefiles
-from generator.speed import ENVIRONMENT, Speed, tuning
+from generator.speed import ENVIRONMENT, Speed
 
 SERVE_SCRIPT = "assets/briefing-serve.js"
 """Shows the content's errors over the page (templates/overrides/), under serve only."""
@@ -60,26 +60,7 @@ def _reported(event: Callable[Concatenate[Any, P], R]) -> Callable[Concatenate[A
     return run
 
 
-class _LinkTarget(File):
-    """A generated page whose HTML is current: a link target only."""
-
-    def is_documentation_page(self) -> bool:
-        return False
-
-    def copy_file(self, dirty: bool = False) -> None:
-        pass
-
-
-@functools.cache
-def _link_target(rel: str, cache: str, site_dir: str, urls: bool) -> File:
-    """Page ``rel``, whose HTML is current, as a link target only (made once, for every build)."""
-    dest = File(rel, cache, site_dir, urls).dest_uri
-    return _LinkTarget(
-        rel, cache, site_dir, urls, dest_uri=dest, inclusion=InclusionLevel.NOT_IN_NAV
-    )
-
-
-def _sitemap_urls(files: Files) -> list[sitemap.Url]:
+def _sitemap_urls(files: Files) -> list[sitemap.SitemapUrl]:
     """The pages MkDocs builds, as its own sitemap lists them (at the canonical address), with
     the record's date of the generated ones (``lastmod`` in their front matter)."""
     urls = []
@@ -88,7 +69,7 @@ def _sitemap_urls(files: Files) -> list[sitemap.Url]:
         if page is None or page.is_link or not (loc := page.canonical_url or page.abs_url):
             continue
         lastmod = page.meta.get("lastmod")
-        urls.append(sitemap.Url(loc, str(lastmod) if lastmod else None))
+        urls.append(sitemap.SitemapUrl(loc, str(lastmod) if lastmod else None))
     return urls
 
 
@@ -122,7 +103,8 @@ class BriefingPlugin(BasePlugin[LegacyConfig]):
         address = settings.address_warning(self.builder.settings.site_url)
         if address and not self.builder.serving:
             warn(address)
-        self.shelf = tuning.Shelf()  # (new at each build: a failed one may have left pages)
+        # (new at each build: a failed one may have left pages)
+        self.converted = mkdocs_quirks.Converted()
         self.skipped.handed.clear()
         if self.builder.serving:  # (shows content errors over the page: see Session._last_good)
             script = ExtraScriptValue(SERVE_SCRIPT)
@@ -148,7 +130,8 @@ class BriefingPlugin(BasePlugin[LegacyConfig]):
         pagefiles.remove(files, self.builder.refused, config.docs_dir, self.builder.theme)
         where = (str(self.builder.settings.cache_dir), config.site_dir, config.use_directory_urls)
         for rel in listing.paths:
-            files.append(File(rel, *where) if rel in listing.built else _link_target(rel, *where))
+            built = rel in listing.built
+            files.append(File(rel, *where) if built else mkdocs_quirks.link_target(rel, *where))
         return files
 
     @_reported
@@ -202,7 +185,7 @@ class BriefingPlugin(BasePlugin[LegacyConfig]):
         # keeps a heading's entities).
         mkdocs_quirks.keep_title(page)
         page.markdown = None
-        return self.shelf.put(page.file.src_uri, html)
+        return self.converted.hold(page, html)
 
     def _generated(self, page: Page) -> bool:
         """Whether ``page`` is one the generator wrote (not a hand-written one)."""
@@ -211,7 +194,7 @@ class BriefingPlugin(BasePlugin[LegacyConfig]):
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        page.content = self.shelf.take(page.file.src_uri, page.content)
+        self.converted.give_back(page)
         page.toc = trim.toc(page.toc, page.content or "")  # (none on short pages)
         return context
 
@@ -252,7 +235,7 @@ class BriefingPlugin(BasePlugin[LegacyConfig]):
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         options = self.builder.settings
-        tuning.watch(server, [options.content_dir, options.templates_dir], poll=options.poll)
+        mkdocs_quirks.watch(server, [options.content_dir, options.templates_dir], poll=options.poll)
         self.builder.collector.serving_starts()
         # Each page's policy as a header, with a nonce for MkDocs' live-reload script.
         mkdocs_quirks.wrap_app(server, preview.Policy)

@@ -32,7 +32,7 @@ from generator.publish import csp
 StartResponse = Callable[..., Callable[[bytes], object]]
 App = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
-HEADER = "Content-Security-Policy"
+CSP_HEADER = "Content-Security-Policy"
 
 _HEAD = re.compile(
     rb"\A\s*<!doctype html>\s*<html\b[^>]*>\s*<head>\s*<meta charset=[\"']?utf-8[\"']?\s*/?>\s*"
@@ -94,7 +94,7 @@ class Policy:
         status, headers, exc_info = answer
         kind = next((v for k, v in headers if k.lower() == "content-type"), "")
         if not kind.startswith("text/html"):
-            start_response(status, [*headers, (HEADER, csp.POLICY)], exc_info)
+            start_response(status, [*headers, (CSP_HEADER, csp.POLICY)], exc_info)
             return body
         try:
             page = b"".join(body)
@@ -107,5 +107,5 @@ class Policy:
         page = with_nonce(page, nonce)
         kept = [(k, v) for k, v in headers if k.lower() != "content-length"]
         length = ("Content-Length", str(len(page)))
-        start_response(status, [*kept, length, (HEADER, allow_nonce(policy, nonce))], exc_info)
+        start_response(status, [*kept, length, (CSP_HEADER, allow_nonce(policy, nonce))], exc_info)
         return [page]

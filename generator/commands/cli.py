@@ -25,7 +25,7 @@ from generator.site import addresses, editorial, pagefiles, schema
 from generator.site.link import build_site
 from generator.speed import tuning
 
-log = logging.getLogger("briefing")
+_log = logging.getLogger("briefing")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -56,7 +56,7 @@ def _check(args: argparse.Namespace) -> int:
     builder = Builder(options, drafts=True)
     builder.theme = pagefiles.Theme.of_file(_config_file(args))  # (read if content/pages/ needs it)
     with tuning.kept():
-        pages = handwritten.check(content / "pages", _config_file(args))
+        pages = handwritten.check_pages(content / "pages", _config_file(args))
         try:
             site = builder.check(addresses.files_in(content / "pages"))
         except ContentErrors as exc:
@@ -79,7 +79,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    print(diff.run(_settings(args), args.base, args.head, summary), end="")
+    print(diff.run_diff(_settings(args), args.base, args.head, summary), end="")
     return 0
 
 
@@ -97,7 +97,7 @@ def _new(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     # (Drafts' ids too: `check`, which says when the schema is stale, reads them.)
     content = _settings(args).content_dir
-    changed = schema.write(content / "schema", build_site(content, drafts=True))
+    changed = schema.write_schema(content / "schema", build_site(content, drafts=True))
     for path in changed:
         print(f"wrote {path}")
     if not changed:
@@ -106,7 +106,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _cms_config(args: argparse.Namespace) -> int:
-    if cms.write(_settings(args), args.out):
+    if cms.write_config(_settings(args), args.out):
         print(f"wrote {args.out}")
     else:
         print(f"{args.out} is up to date")
@@ -117,7 +117,7 @@ def _synth(args: argparse.Namespace) -> int:
     if args.acled:
         if args.out.exists():
             raise BriefingError(f"{args.out} exists; give a new file")
-        synth_acled.generate(args.out, rows=args.events, seed=args.seed)
+        synth_acled.generate_acled(args.out, rows=args.events, seed=args.seed)
         print(f"wrote {args.events} ACLED-shaped rows to {args.out}")
         return 0
     if args.out.exists() and any(args.out.iterdir()):
@@ -201,7 +201,7 @@ def _writers(commands: Any) -> None:
 
     p = commands.add_parser("cms-config", help="write the editing form's configuration (/admin/)")
     _content(p)
-    p.add_argument("--out", type=Path, default=admin.CONFIG, help="default: admin/config.yml")
+    p.add_argument("--out", type=Path, default=admin.ADMIN_CONFIG, help="default: admin/config.yml")
     p.set_defaults(run=_cms_config)
 
     p = commands.add_parser("synth", help="write a synthetic content tree for benchmarks")

@@ -10,14 +10,14 @@ from generator.publish import admin
 from generator.settings import Settings
 
 
-def text(settings: Settings) -> str:
+def committed_config(settings: Settings) -> str:
     """The committed configuration: without a repository (the build adds the one it is in)."""
     return admin.config_text(vocabulary(settings.content_dir), settings)
 
 
-def write(settings: Settings, out: Path) -> bool:
+def write_config(settings: Settings, out: Path) -> bool:
     """Write the configuration to ``out``; False when it was already current."""
-    wanted = text(settings)
+    wanted = committed_config(settings)
     if out.is_file() and out.read_text(encoding="utf-8") == wanted:
         return False
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -241,10 +241,10 @@ def diff(content: Path, base: str, head: str | None, options: Settings) -> Chang
 
 # -- the summary -----------------------------------------------------------------------------
 
-Style = Literal["text", "markdown"]
+SummaryStyle = Literal["text", "markdown"]
 
 
-def summary(changes: Changes, style: Style, templates: Path = TEMPLATES) -> str:
+def summary(changes: Changes, style: SummaryStyle, templates: Path = TEMPLATES) -> str:
     """The summary as text (terminal) or Markdown (job summary), from ``templates/diff/``."""
     # Markdown: every value is plain text, shown exactly as written (the pages' environment).
     env = jinja.environment(templates, pages=style == "markdown", marked=False)
@@ -257,7 +257,7 @@ def summary(changes: Changes, style: Style, templates: Path = TEMPLATES) -> str:
 _KINDS: Sequence[tuple[Kind, str]] = (("brief", "Briefs"), ("profile", "Profiles"))
 
 
-def run(options: Settings, base: str, head: str | None, summary_file: str | None) -> str:
+def run_diff(options: Settings, base: str, head: str | None, summary_file: str | None) -> str:
     """The text summary of the change to ``options.content_dir``; with ``summary_file``
     (``$GITHUB_STEP_SUMMARY``), the Markdown one is appended to it as well."""
     changes = diff(options.content_dir, base, head, options)

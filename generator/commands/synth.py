@@ -151,7 +151,7 @@ _SYLLABLES = _words(
     "kyong man myong nam ok pong pyol ri ryong sam sang sin so sok son song su sun tae tok u "
     "won yang yong"
 )
-TAGS = [
+SYNTH_TAGS = [
     "missiles",
     "ballistic-missile",
     "cruise-missile",
@@ -387,7 +387,7 @@ def _event(
     """An event's required fields and lists; ``when``: its day, date and time."""
     day, date, time = when
     sources = _sources(rng, prose, day, event_id)
-    tag_weights = [1 / (rank + 1) for rank in range(len(TAGS))]
+    tag_weights = [1 / (rank + 1) for rank in range(len(SYNTH_TAGS))]
     return {
         "title": prose.title(rng.randint(5, 14))[:150],
         "date": date,
@@ -412,7 +412,7 @@ def _event(
             f"Fact {k}": f"{rng.randint(1, 999)} km ({sources[0]['publisher']})"
             for k in range(rng.randint(0, 4))
         },
-        "tags": sorted(set(rng.choices(TAGS, tag_weights, k=rng.randint(0, 4)))),
+        "tags": sorted(set(rng.choices(SYNTH_TAGS, tag_weights, k=rng.randint(0, 4)))),
         "sources": sources,
         "published": (day + dt.timedelta(days=1)).isoformat(),
     }

@@ -72,7 +72,7 @@ ACTORS = {
     "South Korea": ["Government of South Korea (2022-)", "Military Forces of South Korea (2022-)"],
 }
 COUNTRIES = {"North Korea": ("PRK", 408), "South Korea": ("KOR", 410)}
-PLACES = {
+ACLED_PLACES = {
     "North Korea": [
         ("Pyongyang", "Sunan", "Sunan", 39.2, 125.67),
         ("North Pyongan", "Cholsan", "Sohae", 39.6596, 124.7057),
@@ -103,7 +103,7 @@ def _row(rng: random.Random, number: int, day: dt.date) -> list[str]:
     actor1 = rng.choice(ACTORS[country])
     other = "South Korea" if country == "North Korea" else "North Korea"
     actor2 = rng.choice(ACTORS[other]) if rng.random() < 0.2 else ""
-    admin1, admin2, location, lat, lon = rng.choice(PLACES[country])
+    admin1, admin2, location, lat, lon = rng.choice(ACLED_PLACES[country])
     located = rng.random() > 0.02
     when = f"{day:%d %B %Y}" if rng.random() < 0.05 else day.isoformat()
     source = rng.choice(SOURCES)
@@ -144,7 +144,7 @@ def _row(rng: random.Random, number: int, day: dt.date) -> list[str]:
     return [values.get(column, "") for column in COLUMNS]
 
 
-def generate(out: Path, *, rows: int, seed: int) -> None:
+def generate_acled(out: Path, *, rows: int, seed: int) -> None:
     """Write an ACLED-shaped CSV of ``rows`` events (1 January 2018 on, about 30 a day at
     100,000 rows) to the file ``out``."""
     rng = random.Random(seed)

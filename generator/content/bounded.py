@@ -54,7 +54,7 @@ MAX_LINKS = 1_000
 """Links and images in one field, inline (`](`, counted before converting: each may scan
 `MAX_LINK` characters) and by reference (`[text][id]`, `[id]`, counted as they are made)."""
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 def install(md: markdown.Markdown) -> None:
@@ -193,7 +193,7 @@ def _ends(data: str) -> dict[int, int]:
 # -- what texts end with ---
 
 
-class _Tails(Generic[T]):
+class _Tails(Generic[_T]):
     """Facts about a text that depend only on how it ends (positions counted from its end), for
     the last few texts, and for every text that is the end of one of them: Python-Markdown goes
     on with the rest of a block or of a paragraph as a new text, and nothing that depends only on
@@ -204,14 +204,14 @@ class _Tails(Generic[T]):
     """Texts kept: a block, the lines before its heading (parsed before the rest of it), and
     what those lines hold in turn."""
 
-    def __init__(self, find: Callable[[str], T]) -> None:
+    def __init__(self, find: Callable[[str], _T]) -> None:
         self.find = find
-        self.known: list[tuple[str, T]] = []
+        self.known: list[tuple[str, _T]] = []
         self.read = 0
         """Characters of the texts the facts were found in, so far (tests/test_bounded.py: a
         small multiple of the text converted)."""
 
-    def get(self, text: str, start: int = 0) -> T:
+    def get(self, text: str, start: int = 0) -> _T:
         """The facts about a text that ends with ``text[start:]``."""
         for index, (known, facts) in enumerate(self.known):
             if known is text or (len(known) >= len(text) - start and known.endswith(text[start:])):

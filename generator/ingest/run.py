@@ -10,7 +10,7 @@ from generator.content.errors import ContentError, ContentErrors, display_path
 from generator.ingest import mapping as mappings
 from generator.ingest.convert import convert
 from generator.ingest.merge import Plan, reconcile, validate, write
-from generator.ingest.table import read
+from generator.ingest.table import read_table
 
 
 def run(source: Path, mapping_file: Path, content: Path, *, dry_run: bool = False) -> Plan:
@@ -21,7 +21,7 @@ def run(source: Path, mapping_file: Path, content: Path, *, dry_run: bool = Fals
         message = "no vocabulary.yaml here: give the content folder with --content"
         raise ContentErrors([ContentError(display_path(content), 1, 1, "", message)])
     mapping = mappings.load(mapping_file)
-    table = read(source, mapping.rows)
+    table = read_table(source, mapping.rows)
     events = convert(table, mapping)
     result = reconcile(content, mapping, events, dt.date.today())
     validate(result, table, events, content)

@@ -40,7 +40,7 @@ class Table:
         return ContentError(self.path, row.number, row.columns.get(column, 1), column, message)
 
 
-def read(path: Path, rows: str | None = None) -> Table:
+def read_table(path: Path, rows: str | None = None) -> Table:
     """The rows of ``path`` by its suffix (.csv, .json, .xlsx); raise ``ContentErrors``."""
     shown = display_path(path)
     suffix = path.suffix.lower()

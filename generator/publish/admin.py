@@ -3,15 +3,15 @@
 The configuration is derived from the model (`generator.content.model`: each field's JSON
 Schema gives its widget, its pattern and its hint, the docstring) and from the vocabulary
 (its terms give the selects' options); nothing here re-lists the fields. The few choices the
-schema cannot say are named below: which ids point at which collection (`RELATIONS`), which
+schema cannot say are named below: which ids point at which collection (`RELATION_PICKERS`), which
 ids are vocabulary terms (`SELECTS`), what is shown but not edited (`READ_ONLY`), and what the
 form leaves alone (`LEFT_OUT`: kept as written when a record is saved).
 
 ``briefing cms-config`` writes the configuration to ``admin/config.yml`` (committed, kept
-current by a test, without a repository: `CONFIG`); a build writes it into ``site/admin/``
+current by a test, without a repository: `ADMIN_CONFIG`); a build writes it into ``site/admin/``
 with the repository named by the settings, beside the page (``templates/admin/``), the
 form's own script and Decap's bundle (`generator.publish.decap_bundle`). The page has its own
-Content-Security-Policy (`POLICY`); search, the sitemap and the feeds list only MkDocs' pages
+Content-Security-Policy (`ADMIN_POLICY`); search, the sitemap and the feeds list only MkDocs' pages
 and records, so the form is in none of them.
 """
 
@@ -28,16 +28,16 @@ from generator.content.model import Actor, Event, Record, Vocabulary
 from generator.publish import decap_bundle
 from generator.settings import Settings
 
-FOLDER = "admin"
-WRITES = (f"{FOLDER}/",)
+ADMIN_FOLDER = "admin"
+ADMIN_WRITES = (f"{ADMIN_FOLDER}/",)
 """Where `files` puts its files in the site (`generator.session.build.WRITTEN`)."""
-CONFIG = Path("admin/config.yml")
+ADMIN_CONFIG = Path("admin/config.yml")
 """The committed configuration, in the repository (`briefing cms-config`)."""
 SCRIPT = "cms.js"
 """The form's own script (``templates/admin/cms.js``): a read-only widget, and the empty
 values taken out before a save."""
 
-POLICY = (
+ADMIN_POLICY = (
     "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; "
     "style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data: blob: https://avatars.githubusercontent.com; "
@@ -54,7 +54,7 @@ API (``api.github.com``) and shows the editor's avatar (``avatars.githubusercont
 the local backend (``decap-server``, used only when the form is opened from ``localhost``) is
 on a port of this machine; previews use ``blob:`` URLs. Scripts still come from the site only."""
 
-RELATIONS = {
+RELATION_PICKERS = {
     "events.actors.id": "actors",
     "events.claims.by": "actors",
     "events.related.id": "events",
@@ -179,8 +179,8 @@ def _widget(
 ) -> dict[str, Any]:
     """The widget of one field, from its JSON Schema."""
     prop = _resolve(prop, defs)
-    if where in RELATIONS:
-        collection = RELATIONS[where]
+    if where in RELATION_PICKERS:
+        collection = RELATION_PICKERS[where]
         return {
             "widget": "relation",
             "collection": collection,
@@ -324,7 +324,7 @@ def repository(repo_url: str) -> str | None:
     return found[1] if found else None
 
 
-def files(vocabulary: Vocabulary, settings: Settings) -> dict[str, str | bytes]:
+def admin_files(vocabulary: Vocabulary, settings: Settings) -> dict[str, str | bytes]:
     """``/admin/``: the page, the configuration, the form's script and Decap's bundle."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(settings.templates_dir / "admin"),
@@ -333,13 +333,15 @@ def files(vocabulary: Vocabulary, settings: Settings) -> dict[str, str | bytes]:
         keep_trailing_newline=True,
     )
     page = env.get_template("index.html.j2").render(
-        policy=POLICY, site_name=settings.site_name, bundle=decap_bundle.ENTRY, script=SCRIPT
+        policy=ADMIN_POLICY, site_name=settings.site_name, bundle=decap_bundle.ENTRY, script=SCRIPT
     )
     out: dict[str, str | bytes] = {
-        f"{FOLDER}/index.html": page,
-        f"{FOLDER}/config.yml": config_text(vocabulary, settings, repository(settings.repo_url)),
-        f"{FOLDER}/{SCRIPT}": (settings.templates_dir / "admin" / SCRIPT).read_text("utf-8"),
+        f"{ADMIN_FOLDER}/index.html": page,
+        f"{ADMIN_FOLDER}/config.yml": config_text(
+            vocabulary, settings, repository(settings.repo_url)
+        ),
+        f"{ADMIN_FOLDER}/{SCRIPT}": (settings.templates_dir / "admin" / SCRIPT).read_text("utf-8"),
     }
-    for name, data in decap_bundle.files().items():
-        out[f"{FOLDER}/{name}"] = data
+    for name, data in decap_bundle.bundle_files().items():
+        out[f"{ADMIN_FOLDER}/{name}"] = data
     return out

@@ -17,11 +17,11 @@ from PIL import Image, ImageDraw, ImageFont
 
 from generator.site.entries import Site
 
-WIDTH, HEIGHT = 1200, 630
+CARD_WIDTH, CARD_HEIGHT = 1200, 630
 """The size sharing previews expect (1.91:1)."""
-FOLDER = "assets/cards"
+CARDS_FOLDER = "assets/cards"
 """Where the cards go in the site (templates/overrides/main.html points `og:image` here)."""
-WRITES = (f"{FOLDER}/",)
+CARD_WRITES = (f"{CARDS_FOLDER}/",)
 """Where `cards` puts its files in the site (`generator.session.build.WRITTEN`)."""
 SITE_CARD = "site"
 """The name of the site's own card (event type ids are slugs; `site` is reserved for it)."""
@@ -68,11 +68,11 @@ def _fitted(
 def card(site_name: str, label: str) -> bytes:
     """A 1200 × 630 PNG: ``site_name`` large, ``label`` (an event type, or a line about the
     site) in a band at the bottom."""
-    image = Image.new("RGB", (WIDTH, HEIGHT), _BACKGROUND)
+    image = Image.new("RGB", (CARD_WIDTH, CARD_HEIGHT), _BACKGROUND)
     draw = ImageDraw.Draw(image)
-    inner = WIDTH - 2 * _MARGIN
+    inner = CARD_WIDTH - 2 * _MARGIN
     band = 170
-    draw.rectangle((0, HEIGHT - band, WIDTH, HEIGHT), fill=_BAND)
+    draw.rectangle((0, CARD_HEIGHT - band, CARD_WIDTH, CARD_HEIGHT), fill=_BAND)
     draw.rectangle((_MARGIN, 88, _MARGIN + 120, 96), fill=_MUTED)
     font, lines = _fitted(site_name, (84, 72, 60, 52), inner, 3)
     step = round(font.size * 1.18)
@@ -81,7 +81,7 @@ def card(site_name: str, label: str) -> bytes:
         draw.text((_MARGIN, y), line, font=font, fill=_TEXT)
         y += step
     small, labels = _fitted(label, (60, 52, 44, 36), inner, 1)
-    top = HEIGHT - band + (band - round(small.size * 1.2)) // 2
+    top = CARD_HEIGHT - band + (band - round(small.size * 1.2)) // 2
     draw.text((_MARGIN, top), labels[0], font=small, fill=_MUTED)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
@@ -90,7 +90,7 @@ def card(site_name: str, label: str) -> bytes:
 
 def cards(site: Site, site_name: str) -> dict[str, bytes]:
     """Every card, by path in the site: the site's, and one per event type of the vocabulary."""
-    out = {f"{FOLDER}/{SITE_CARD}.png": card(site_name, "Briefs · Actors · Timeline · Map")}
+    out = {f"{CARDS_FOLDER}/{SITE_CARD}.png": card(site_name, "Briefs · Actors · Timeline · Map")}
     for kind in site.vocabulary.event_types:
-        out[f"{FOLDER}/{kind.id}.png"] = card(site_name, kind.label)
+        out[f"{CARDS_FOLDER}/{kind.id}.png"] = card(site_name, kind.label)
     return out

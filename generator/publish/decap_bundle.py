@@ -12,8 +12,6 @@ missing and copies them into ``site/admin/``. Nothing is loaded from another hos
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import io
 import os
 import re
@@ -21,20 +19,26 @@ import shutil
 import sys
 import tarfile
 import tempfile
-import urllib.request
 from pathlib import Path
 
 from generator.content.errors import BriefingError
+from generator.publish import npm
 
-VERSION = "3.16.3"
+DECAP_VERSION = "3.16.3"
 DIGEST = "hf+dPlCh7TJmWl8+6VRzHYOWhri5xgUknrZbDewaWe4s9B7xJ8PQugp2QHeSldMUKzav6+z0oIpwUYhUJDYtYw=="
 """SHA-512 of ``decap-cms-3.16.3.tgz``, base64: the registry's ``integrity``."""
-REGISTRY = "https://registry.npmjs.org/"
-TIMEOUT = 120  # seconds, for the download
-MAX_DOWNLOAD = 24 * 1024 * 1024
+DECAP_LIMIT = 24 * 1024 * 1024
 """Bytes read of a download at most: the release's tarball is 15,950,073 bytes. A registry or a
 proxy that sends more is not sending the release, and the download stops there."""
-_CHUNK = 64 * 1024
+RELEASE = npm.Release(
+    package="decap-cms",
+    version=DECAP_VERSION,
+    digest=DIGEST,
+    title="Decap CMS",
+    limit=DECAP_LIMIT,
+    size="16 MB",
+    instead="set DECAP_CMS_DIST to a folder with its dist/ files",
+)
 SERVED = re.compile(
     r"^package/dist/((?:[0-9]+\.)?decap-cms\.js|[0-9a-f]+\.wasm|decap-cms\.js\.LICENSE\.txt)$"
 )
@@ -51,32 +55,23 @@ def folder() -> Path:
         if not (Path(named) / ENTRY).is_file():
             raise BriefingError(f"DECAP_CMS_DIST names no folder holding {ENTRY}: {named}")
         return Path(named)
-    path = Path(sys.prefix) / "decap-cms" / VERSION
+    path = Path(sys.prefix) / "decap-cms" / DECAP_VERSION
     if not (path / ENTRY).is_file():
-        fetch(path)
+        fetch_bundle(path)
     return path
 
 
-def files() -> dict[str, bytes]:
+def bundle_files() -> dict[str, bytes]:
     """The bundle's files, by name."""
     where = folder()
     return {p.name: p.read_bytes() for p in sorted(where.iterdir()) if p.is_file()}
 
 
-def fetch(path: Path) -> None:
+def fetch_bundle(path: Path) -> None:
     """Download the tarball, check its digest and unpack the served files to ``path`` (written
     beside it and renamed, so a build running at the same time never sees half of them)."""
-    registry = os.environ.get("NPM_CONFIG_REGISTRY") or REGISTRY
-    url = f"{registry.rstrip('/')}/decap-cms/-/decap-cms-{VERSION}.tgz"
-    try:
-        data = _download(url)
-    except OSError as exc:
-        raise BriefingError(
-            f"could not download Decap CMS {VERSION} from {url}: {exc}; "
-            "set DECAP_CMS_DIST to a folder with its dist/ files"
-        ) from None
-    if base64.b64encode(hashlib.sha512(data).digest()).decode() != DIGEST:
-        raise BriefingError(f"{url} is not the Decap CMS {VERSION} release pinned here")
+    url = RELEASE.url
+    data = npm.tarball(RELEASE)
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=path.parent))
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
@@ -92,23 +87,6 @@ def fetch(path: Path) -> None:
         os.replace(staging, path)
     except OSError:  # another build got there first
         shutil.rmtree(staging, ignore_errors=True)
-
-
-def _download(url: str) -> bytes:
-    too_large = BriefingError(
-        f"{url} sends more than {MAX_DOWNLOAD // (1024 * 1024)} MB, more than the Decap CMS "
-        f"{VERSION} release is (16 MB): the download stopped"
-    )
-    with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > MAX_DOWNLOAD:
-            raise too_large
-        data = bytearray()
-        while chunk := response.read(_CHUNK):
-            data += chunk
-            if len(data) > MAX_DOWNLOAD:
-                raise too_large
-    return bytes(data)
 
 
 if __name__ == "__main__":  # `make install`: fetch it now rather than in the first build

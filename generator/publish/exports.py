@@ -45,8 +45,8 @@ class Memo(PerRecord):
         self.segments.forget_unused()
 
 
-WRITES = ("data/", "schema/")
-"""Where `files` puts its files in the site (`generator.session.build.WRITTEN`)."""
+EXPORT_WRITES = ("data/", "schema/")
+"""Where `export_files` puts its files in the site (`generator.session.build.WRITTEN`)."""
 
 DOWNLOADS = ("data/events.json", "data/events.csv", "data/actors.json")
 """Published gzip-compressed only, with ``.gz`` added to their names (nothing on the site reads
@@ -103,7 +103,7 @@ def csv_value(cell: str) -> str:
 
 
 @dataclass(frozen=True)
-class Column:
+class CsvColumn:
     """One column of events.csv: where its value sits in the record's JSON, and how it is
     written (``text``: as is; ``joined``: ids joined by "; "; ``json``: JSON, as in events.json)."""
 
@@ -120,7 +120,7 @@ def _single_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _model_fields(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> Iterable[Column]:
+def _model_fields(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> Iterable[CsvColumn]:
     """Columns in model order: a nested record (like location) gets dotted columns, a list of
     ids is joined, and lists of records and mappings are JSON (their items have fields of their
     own, which no fixed set of columns could hold)."""
@@ -132,33 +132,33 @@ def _model_fields(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> Itera
         origin = typing.get_origin(annotation)
         if origin is list:
             (item,) = typing.get_args(annotation)
-            yield Column(".".join(path), path, "joined" if item == Slug else "json")
+            yield CsvColumn(".".join(path), path, "joined" if item == Slug else "json")
         elif origin is dict:
-            yield Column(".".join(path), path, "json")
+            yield CsvColumn(".".join(path), path, "json")
         elif (nested := _single_model(annotation)) is not None:
             yield from _model_fields(nested, path)
         else:
-            yield Column(".".join(path), path, "text")
+            yield CsvColumn(".".join(path), path, "text")
 
 
-def csv_columns() -> list[Column]:
+def csv_columns() -> list[CsvColumn]:
     """The columns of events.csv, derived from the Event model. Actors are joined ids (one
     column a spreadsheet can filter on), with their other fields as JSON lists beside them."""
-    columns = [Column("id", ("id",), "text")]
+    columns = [CsvColumn("id", ("id",), "text")]
     for column in _model_fields(Event):
         if column.path == ("actors",):
-            columns.append(Column("actors", ("actors", "id"), "joined"))
+            columns.append(CsvColumn("actors", ("actors", "id"), "joined"))
             columns += [
-                Column(f"actors.{name}", ("actors", name), "json")
+                CsvColumn(f"actors.{name}", ("actors", name), "json")
                 for name in ActorRef.model_fields
                 if name != "id"
             ]
         else:
             columns.append(column)
-    return [*columns, Column("url", ("url",), "text")]
+    return [*columns, CsvColumn("url", ("url",), "text")]
 
 
-def _cell(data: dict[str, Any], column: Column) -> str:
+def _cell(data: dict[str, Any], column: CsvColumn) -> str:
     value: Any = data
     if column.path[0] == "actors":  # one value per actor
         value = [ref.get(column.path[1]) for ref in data["actors"]]
@@ -180,13 +180,13 @@ def _csv_line(cells: list[str]) -> str:
     return safe.text(out.getvalue())
 
 
-def event_row(event: EventEntry, site_url: str, columns: list[Column]) -> list[str]:
+def event_row(event: EventEntry, site_url: str, columns: list[CsvColumn]) -> list[str]:
     """The CSV cells of ``event``: taken from its events.json entry, so the two hold the same."""
     data = event_json(event, site_url)
     return [_cell(data, column) for column in columns]
 
 
-def _csv_row(event: EventEntry, site_url: str, columns: list[Column]) -> str:
+def _csv_row(event: EventEntry, site_url: str, columns: list[CsvColumn]) -> str:
     return _csv_line(event_row(event, site_url, columns))
 
 
@@ -267,7 +267,7 @@ def _array(lines: Iterable[str]) -> str:
     return "[\n" + ",\n".join(lines) + "\n]"
 
 
-def files(site: Site, site_url: str, memo: Memo | None = None) -> dict[str, str | bytes]:
+def export_files(site: Site, site_url: str, memo: Memo | None = None) -> dict[str, str | bytes]:
     """Path under the site root -> text (or, compressed, bytes) of every data file."""
     memo = memo or Memo()
     type_labels = {t.id: t.label for t in site.vocabulary.event_types}

@@ -24,12 +24,12 @@ from generator.site.memo import ByName
 
 BRIEFS = "feed.xml"
 UPDATES = "updates.xml"
-FOLDER = "feeds"
+FEEDS_FOLDER = "feeds"
 """Where the topic feeds go in the site."""
-WRITES = (BRIEFS, UPDATES, f"{FOLDER}/")
+FEED_WRITES = (BRIEFS, UPDATES, f"{FEEDS_FOLDER}/")
 """Every feed's place in the site (`generator.session.build.WRITTEN`)."""
 
-LIMIT = 50
+FEED_LIMIT = 50
 """Entries of the site's own feeds (feed.xml, updates.xml): the newest."""
 TOPIC_LIMIT = 20
 """Entries of an actor's or a tag's feed: the newest, as a reader polling it needs (a feed reader
@@ -123,11 +123,11 @@ def _briefs(
 
 
 def briefs_feed(site: Site, settings: Settings) -> bytes:
-    newest = _newest_first(site.events)[:LIMIT]
+    newest = _newest_first(site.events)[:FEED_LIMIT]
     return _briefs(site, settings, BRIEFS, f"{settings.site_name}: briefs", newest)
 
 
-TOPIC_FOLDERS = (f"{FOLDER}/actors/", f"{FOLDER}/tags/")
+TOPIC_FOLDERS = (f"{FEEDS_FOLDER}/actors/", f"{FEEDS_FOLDER}/tags/")
 """Where the topic feeds are (`topic_feeds`)."""
 
 
@@ -156,7 +156,7 @@ def updates_feed(site: Site, settings: Settings) -> bytes:
         for index, update in enumerate(event.record.updates, 1)
     ]
     entries.sort(key=lambda item: (item[0], item[1].sort_key, item[2]), reverse=True)
-    entries = entries[:LIMIT]
+    entries = entries[:FEED_LIMIT]
     feed = _feed(
         settings,
         UPDATES,

@@ -27,7 +27,7 @@ LEVEL = 6
 LINES = 1000
 """Lines of text per segment (2.7 MB of events.json at 10,000 synthetic events, a thousand
 events; a quarter of that of events.csv, whose records span lines)."""
-HEADER = bytes([0x1F, 0x8B, zlib.DEFLATED, 0, 0, 0, 0, 0, 0, 255])
+GZIP_HEADER = bytes([0x1F, 0x8B, zlib.DEFLATED, 0, 0, 0, 0, 0, 0, 255])
 """RFC 1952: the magic bytes, deflate, no flags, modification time 0, no extra flags, no OS."""
 
 
@@ -80,4 +80,4 @@ def compress(text: str, segments: Segments | None = None) -> bytes:
     segments = segments or Segments()
     body = b"".join(segments.get(piece) for piece in _pieces(data))
     trailer = struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
-    return HEADER + body + LAST + trailer
+    return GZIP_HEADER + body + LAST + trailer

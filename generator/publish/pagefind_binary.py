@@ -7,25 +7,23 @@ figures). So the binary comes from the npm
 registry, where Pagefind's own installer takes it from: the platform's tarball, checked
 against the SHA-512 digest pinned below (the registry's `integrity` for that exact file), and
 kept inside the virtual environment. `make install` fetches it; a build fetches it when it is
-missing. The download is read a chunk at a time, and stops with a message past `MAX_DOWNLOAD`.
+missing. The download is read a chunk at a time, and stops with a message past `PAGEFIND_LIMIT`.
 ``PAGEFIND_BINARY_PATH`` names another binary instead (an offline machine, a platform not listed
 here); it must be release 1.6.0, since the site's search scripts are written for it.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import io
 import os
 import platform
 import sys
 import tarfile
 import tempfile
-import urllib.request
 from pathlib import Path
 
 from generator.content.errors import BriefingError
+from generator.publish import npm
 
 VERSION = "1.6.0"
 
@@ -53,13 +51,23 @@ DIGESTS = {
         "wUrniW3REr7VWJHz6xE6F/p/AQgHDFpGZiY9sbWT71KfEijDE5Jnc37V8zc7cilV9h/QkwJGXoEP2+ZLwDmhtw=="
     ),
 }
-REGISTRY = "https://registry.npmjs.org/"
-TIMEOUT = 120  # seconds, for the download
-MAX_DOWNLOAD = 16 * 1024 * 1024
+PAGEFIND_LIMIT = 16 * 1024 * 1024
 """Bytes read of a download at most: the largest of the release's tarballs is 7.5 MB
 (linux-x64: 7,542,388 bytes; the others 7.1 to 7.3 MB). A registry or a proxy that sends more
 is not sending the release, and the download stops there, before it fills the memory."""
-_CHUNK = 64 * 1024
+
+
+def release(name: str) -> npm.Release:
+    """The pinned release of ``@pagefind/<name>``."""
+    return npm.Release(
+        package=f"@pagefind/{name}",
+        version=VERSION,
+        digest=DIGESTS[name],
+        title="Pagefind",
+        limit=PAGEFIND_LIMIT,
+        size="7.5 MB",
+        instead="set PAGEFIND_BINARY_PATH to a Pagefind binary of that release",
+    )
 
 
 def platform_name() -> str:
@@ -96,49 +104,19 @@ def fetch(name: str, path: Path) -> None:
     """Download ``@pagefind/<name>``'s tarball, check its digest and unpack the binary to
     ``path`` (written beside it and renamed, so a build running at the same time never sees a
     half-written file)."""
-    registry = os.environ.get("NPM_CONFIG_REGISTRY") or REGISTRY
-    url = f"{registry.rstrip('/')}/@pagefind/{name}/-/{name}-{VERSION}.tgz"
-    try:
-        data = _download(url)
-    except OSError as exc:
-        raise BriefingError(
-            f"could not download Pagefind {VERSION} from {url}: {exc}; "
-            "set PAGEFIND_BINARY_PATH to a Pagefind binary of that release"
-        ) from None
-    digest = base64.b64encode(hashlib.sha512(data).digest()).decode()
-    if digest != DIGESTS[name]:
-        raise BriefingError(f"{url} is not the Pagefind {VERSION} release pinned here")
+    pinned = release(name)
+    data = npm.tarball(pinned)
     member = f"package/bin/{path.name}"
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
         unpacked = archive.extractfile(member)
         if unpacked is None:
-            raise BriefingError(f"{url} holds no {member}")
+            raise BriefingError(f"{pinned.url} holds no {member}")
         binary = unpacked.read()
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as out:
         out.write(binary)
     os.chmod(out.name, 0o755)
     os.replace(out.name, path)
-
-
-def _download(url: str) -> bytes:
-    """The body at ``url``, read a chunk at a time and never past `MAX_DOWNLOAD` bytes: a body
-    that says or turns out to be longer stops the download with a message."""
-    too_large = BriefingError(
-        f"{url} sends more than {MAX_DOWNLOAD // (1024 * 1024)} MB, far more than the Pagefind "
-        f"{VERSION} release is (7.5 MB): the download stopped; set PAGEFIND_BINARY_PATH to a "
-        "Pagefind binary of that release"
-    )
-    with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > MAX_DOWNLOAD:
-            raise too_large
-        data = bytearray()
-        while chunk := response.read(_CHUNK):
-            data += chunk
-            if len(data) > MAX_DOWNLOAD:
-                raise too_large
-    return bytes(data)
 
 
 if __name__ == "__main__":  # `make install`: fetch it now rather than in the first build

@@ -37,7 +37,7 @@ from generator.content.errors import BriefingError
 from generator.publish import pagefind_binary
 from generator.site import parts
 
-log = logging.getLogger("briefing.search")
+_log = logging.getLogger("briefing.search")
 
 EXCLUDED = (
     ".headerlink",
@@ -113,7 +113,7 @@ def index(site_dir: Path, blocks: Mapping[str, str], plan: Sequence[parts.Part] 
             folders[part.folder].mkdir(parents=True, exist_ok=True)
             _run_cli(folders[part.folder], site_dir / part.folder)
             check_bundle(site_dir / part.folder, staged[part.folder] if len(plan) > 1 else None)
-    log.info("briefing: search index written to %s", site_dir / parts.FIRST)
+    _log.info("briefing: search index written to %s", site_dir / parts.FIRST)
 
 
 def _run_cli(pages: Path, bundle: Path) -> None:
@@ -227,7 +227,7 @@ class Indexer:
         if self.errors or self.failure:
             problems = [*self.errors, self.failure] if self.failure else self.errors
             raise BriefingError("Pagefind failed:\n" + "\n".join(problems))
-        log.info("briefing: search index of %d pages written to %s", self.indexed, self.bundle)
+        _log.info("briefing: search index of %d pages written to %s", self.indexed, self.bundle)
         return self.indexed
 
     def _write(self) -> None:

@@ -1,12 +1,12 @@
 """The sitemap: ``/sitemap.xml`` is an index of the files that list the site's pages,
-``sitemaps/1.xml``, ``sitemaps/2.xml``, … of at most `LIMIT` pages each.
+``sitemaps/1.xml``, ``sitemaps/2.xml``, … of at most `SITEMAP_LIMIT` pages each.
 
 Browsers fetch the sitemap too: Material's bundle asks for ``sitemap.xml`` beside each
 ``<link rel=alternate>`` of a page (the feeds'), meant for language versions. As an index it
 stays a few hundred bytes however large the site grows, so no reader downloads the list of
 pages. The topic feeds are in folders of their own (``feeds/actors/``, ``feeds/tags/``): each
-gets a copy of the index (`files`' ``beside``), or every actor's and tag's page would log a 404
-in the reader's console. Crawlers read the index that robots.txt names, then each file it
+gets a copy of the index (`sitemap_files`' ``beside``), or every actor's and tag's page would
+log a 404 in the reader's console. Crawlers read the index that robots.txt names, then each file it
 lists. The sitemap protocol allows 50,000 URLs per file: a site of 50,000 events has more
 pages, so the pages are cut, in the order MkDocs builds them, into numbered files. (One file per
 section would not do: the briefs alone reach the limit at that size.)
@@ -29,18 +29,18 @@ from pathlib import Path
 
 import jinja2
 
-LIMIT = 50_000
+SITEMAP_LIMIT = 50_000
 """Pages per file: the sitemap protocol's limit (files are also limited to 50 MB; ours stay
 near 100 bytes a page)."""
 INDEX = "sitemap.xml"
-FOLDER = "sitemaps"
+SITEMAPS_FOLDER = "sitemaps"
 """The files of pages, in the site folder; nothing else is written there."""
-WRITES = (INDEX, f"{FOLDER}/")
-"""Where `files` puts its files in the site (`generator.session.build.WRITTEN`)."""
+SITEMAP_WRITES = (INDEX, f"{SITEMAPS_FOLDER}/")
+"""Where `sitemap_files` puts its files in the site (`generator.session.build.WRITTEN`)."""
 
 
 @dataclass(frozen=True)
-class Url:
+class SitemapUrl:
     """One page: its full address and, if it has one, its record's date (ISO 8601)."""
 
     loc: str
@@ -59,11 +59,11 @@ def _environment(templates: Path) -> jinja2.Environment:
     )
 
 
-def files(
-    urls: Sequence[Url],
+def sitemap_files(
+    urls: Sequence[SitemapUrl],
     site_url: str,
     templates: Path,
-    limit: int = LIMIT,
+    limit: int = SITEMAP_LIMIT,
     beside: Sequence[str] = (),
 ) -> dict[str, str]:
     """Site file -> text: the index (`INDEX`) and the files of ``urls`` it lists, ``limit``
@@ -74,10 +74,10 @@ def files(
     out: dict[str, str] = {}
     listed = []
     for number, part in enumerate(parts, start=1):
-        path = f"{FOLDER}/{number}.xml"
+        path = f"{SITEMAPS_FOLDER}/{number}.xml"
         out[path] = env.get_template("sitemap/urls.xml.j2").render(urls=part)
         dates = [url.lastmod for url in part if url.lastmod]
-        listed.append(Url(site_url + path, max(dates, default=None)))
+        listed.append(SitemapUrl(site_url + path, max(dates, default=None)))
     out[INDEX] = env.get_template("sitemap/index.xml.j2").render(parts=listed)
     for folder in beside:
         out[folder + INDEX] = out[INDEX]

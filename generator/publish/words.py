@@ -6,7 +6,7 @@ their stems and prefixes), not words like them. The search page then fetches thi
 distance (`assets/search/search.js`). The list is written at build time from the records' own
 words, the text Pagefind indexes of briefs and profiles (titles, summaries, key facts, claims,
 assessments, analyses; names, other names, offices): every word of three letters or more,
-lowercased, the words in more records first, at most `LIMIT` of them. Numbers, link addresses
+lowercased, the words in more records first, at most `WORD_LIMIT` of them. Numbers, link addresses
 and markup are left out. It is fetched only when a search finds nothing.
 
 Under `mkdocs serve` the words of each record are kept while the record object is the same
@@ -26,14 +26,14 @@ from generator.site.entries import ActorEntry, EventEntry, Site
 
 PATH = "search/words.json"
 """Beside the search page (``search/index.html``)."""
-LIMIT = 20_000
+WORD_LIMIT = 20_000
 """Words in the list at most, the most common first: a site's own vocabulary may stay under it
 (the synthetic 50,000-event site has 3,109 words, 33 KB), while the list of a large site
 written by many editors stops at about 220 KB (under 120 KB compressed), fetched only by a
 search that finds nothing; the words left out are in one or two records each."""
 SHORTEST, LONGEST = 3, 30
 """Words shorter are not worth suggesting; longer ones are not words."""
-WRITES = (PATH,)
+WORD_WRITES = (PATH,)
 """What this module writes into the site (`generator.session.build.WRITTEN`)."""
 
 _NOT_TEXT = re.compile(r"\]\([^)]*\)|<[^>]*>|https?://\S+")
@@ -113,13 +113,13 @@ class Tally:
 
 
 def word_list(site: Site, tally: Tally | None = None) -> list[str]:
-    """The site's words, those in more records first (then alphabetically), at most `LIMIT`."""
+    """The site's words, those in more records first (then alphabetically), at most `WORD_LIMIT`."""
     counts = (tally or Tally()).update(site)
     kept = ((w, n) for w, n in counts.items() if n > 0 and SHORTEST <= len(w) <= LONGEST)
     ranked = sorted(kept, key=lambda item: (-item[1], item[0]))
-    return [word for word, _ in ranked[:LIMIT]]
+    return [word for word, _ in ranked[:WORD_LIMIT]]
 
 
-def files(site: Site, tally: Tally | None = None) -> dict[str, str]:
+def word_files(site: Site, tally: Tally | None = None) -> dict[str, str]:
     """The word list, as a site file: a JSON array, without spaces."""
     return {PATH: json.dumps(word_list(site, tally), ensure_ascii=False, separators=(",", ":"))}

@@ -21,7 +21,7 @@ PALETTE = 9
 """Number of series colours in briefing.css (.chart-type-0 … 8): Paul Tol's colour-blind-safe
 "muted" and "light" schemes, nine colours each."""
 
-WIDTH = 720
+CHART_WIDTH = 720
 LEFT, RIGHT, TOP = 48, 8, 8
 PLOT = 180
 """Height of the plotting area; the month axis goes below it."""
@@ -39,7 +39,7 @@ def colours(vocabulary: Vocabulary) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
-class Bar:
+class MonthBar:
     """One month: its label, its segments stacked bottom-up and its total."""
 
     key: tuple[int, int]
@@ -58,7 +58,7 @@ class Chart:
     months: list[str]
     types: list[tuple[str, str, int]]
     """(id, label, palette index), in the vocabulary's order."""
-    bars: list[Bar]
+    bars: list[MonthBar]
     bar: float
     """Width of a month's slot."""
     month_ticks: list[tuple[float, str, bool]]
@@ -93,7 +93,7 @@ def chart(site: Site, months: int = 24) -> Chart | None:
     peak = max(sum(c.values()) for c in counts.values())
     ticks = _count_ticks(peak)
     scale = PLOT / ticks[-1]
-    bar = (WIDTH - LEFT - RIGHT) / len(keys)
+    bar = (CHART_WIDTH - LEFT - RIGHT) / len(keys)
     labels = [f"{dt.date(y, m, 1):%b %Y}" for y, m in keys]
     bars = []
     for n, key in enumerate(keys):
@@ -104,7 +104,7 @@ def chart(site: Site, months: int = 24) -> Chart | None:
                 y -= count * scale
                 stack.append((palette[t.id], t.label, count, round(y, 2), round(count * scale, 2)))
         x = round(LEFT + n * bar, 2)
-        bars.append(Bar(key, labels[n], x, stack, sum(counts[key].values())))
+        bars.append(MonthBar(key, labels[n], x, stack, sum(counts[key].values())))
     every = max(1, math.ceil(LABEL_WIDTH / bar))
     narrow = every * math.ceil(math.ceil(NARROW_LABEL_WIDTH / bar) / every)
     return Chart(
@@ -121,7 +121,7 @@ def chart(site: Site, months: int = 24) -> Chart | None:
         left=LEFT,
         top=TOP,
         plot=PLOT,
-        width=WIDTH,
+        width=CHART_WIDTH,
         height=TOP + PLOT + 44,
     )
 

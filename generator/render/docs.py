@@ -161,7 +161,7 @@ def option_rows() -> list[dict[str, str]]:
     return out
 
 
-def options(templates: Path) -> str:
+def options_table(templates: Path) -> str:
     """The plugin's options table (README)."""
     env = jinja.environment(templates, pages=False)
     return str(env.get_template("docs/options.md.j2").render(options=option_rows()))
@@ -185,7 +185,7 @@ if __name__ == "__main__":
     for page, begin, end, made in [
         (REFERENCE_PAGE, BEGIN, END, reference(Path("templates"))),
         (METHODOLOGY_PAGE, RULES_BEGIN, RULES_END, rules(Path("templates"))),
-        (OPTIONS_PAGE, OPTIONS_BEGIN, OPTIONS_END, options(Path("templates"))),
+        (OPTIONS_PAGE, OPTIONS_BEGIN, OPTIONS_END, options_table(Path("templates"))),
         (
             MAPPING_PAGE,
             MAPPING_BEGIN,

@@ -3,12 +3,12 @@
 They come in pull requests like records, and MkDocs converts them with raw HTML allowed, so a
 page could carry a ``<meta http-equiv="refresh">`` (which no policy blocks), an overlay styled to
 cover the page, or an element whose id the theme's script looks up. The HTML MkDocs makes of
-them is therefore held to an allow-list (`TAGS`, `ATTRIBUTES`, `CLASSES`): wider than record
-text's (`generator.content.safe`), for what Markdown and the site's extensions make of a page
+them is therefore held to an allow-list (`PAGE_TAGS`, `PAGE_ATTRIBUTES`, `CLASSES`): wider than
+record text's (`generator.content.safe`), for what Markdown and the site's extensions make of a page
 (headings with ids, admonitions, definition lists, the site's own images), but no style, no handler,
 no script, form, frame or meta. What it would remove is an error, at its line in the page
-(`problems`): `briefing check` converts each page as MkDocs would to find them, and the build
-fails on them; and the build publishes the sanitized HTML whatever is found (`sanitize`).
+(`page_problems`): `briefing check` converts each page as MkDocs would to find them, and the build
+fails on them; and the build publishes the sanitized HTML whatever is found (`sanitize_page`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from mkdocs.utils.yaml import yaml_load
 from generator.content import safe
 from generator.content.errors import ContentError, ContentErrors, display_path
 
-TAGS = safe.TAGS | {
+PAGE_TAGS = safe.TAGS | {
     "h1",
     "div",
     "span",
@@ -51,7 +51,7 @@ TAGS = safe.TAGS | {
 }
 """Elements a hand-written page may hold."""
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-ATTRIBUTES = (
+PAGE_ATTRIBUTES = (
     {
         "a": frozenset({"href", "title"}),
         "img": frozenset({"src", "alt", "title", "width", "height"}),
@@ -97,8 +97,8 @@ _SITE_RELATIVE = re.compile(r"(?:\.\./)+|\./")
 _OWN_FILE = re.compile(r"(?:\.\./|\./)*[A-Za-z0-9_~-][A-Za-z0-9._~/-]*")
 
 _CLEANER = nh3.Cleaner(
-    tags=set(TAGS),
-    attributes={tag: set(names) for tag, names in ATTRIBUTES.items()} | {"*": set()},
+    tags=set(PAGE_TAGS),
+    attributes={tag: set(names) for tag, names in PAGE_ATTRIBUTES.items()} | {"*": set()},
     attribute_filter=_url,
     allowed_classes={tag: set(names) for tag, names in CLASSES.items()},
     url_schemes=set(safe.URL_SCHEMES),
@@ -108,7 +108,7 @@ _CLEANER = nh3.Cleaner(
 )
 
 
-def sanitize(page: str) -> str:
+def sanitize_page(page: str) -> str:
     """A hand-written page's HTML (as MkDocs made it) reduced to the allow-list."""
     return _CLEANER.clean(page)
 
@@ -116,10 +116,10 @@ def sanitize(page: str) -> str:
 def published(source: Path, page: str) -> str:
     """The HTML MkDocs made of the hand-written page ``source``, sanitized; `ContentErrors` at
     their lines in the page for anything the sanitizer would remove (the build fails on them)."""
-    found = problems(page)
+    found = page_problems(page)
     if found:
         raise ContentErrors(positioned(source, source.read_text(encoding="utf-8-sig"), found))
-    return sanitize(page)
+    return sanitize_page(page)
 
 
 class _Scan(HTMLParser):
@@ -131,7 +131,7 @@ class _Scan(HTMLParser):
         """(message, text to look for in the page's source)"""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in TAGS:
+        if tag not in PAGE_TAGS:
             self.found.append((f"the element <{tag}> is not allowed in a page", f"<{tag}"))
             return
         for name, value in attrs:
@@ -142,7 +142,7 @@ class _Scan(HTMLParser):
                     self.found.append(
                         (f"the class {sorted(extra)[0]!r} is not allowed on <{tag}>", value)
                     )
-            elif name not in ATTRIBUTES.get(tag, ()):
+            elif name not in PAGE_ATTRIBUTES.get(tag, ()):
                 self.found.append((f"the attribute {name} is not allowed on <{tag}>", name))
             elif _url(tag, name, value) is None:
                 what = {"href": "the link to", "src": "the image", "id": "the id"}.get(name, name)
@@ -152,8 +152,8 @@ class _Scan(HTMLParser):
         pass
 
 
-def problems(page: str) -> list[tuple[str, str]]:
-    """What `sanitize` would remove from ``page`` (HTML): (message, a text of the source to
+def page_problems(page: str) -> list[tuple[str, str]]:
+    """What `sanitize_page` would remove from ``page`` (HTML): (message, a text of the source to
     find it by), in order."""
     scan = _Scan()
     scan.feed(page)
@@ -162,7 +162,7 @@ def problems(page: str) -> list[tuple[str, str]]:
 
 
 def positioned(source: Path, text: str, found: Sequence[tuple[str, str]]) -> list[ContentError]:
-    """``found`` (`problems`) as errors at their line in ``text`` (the page's Markdown)."""
+    """``found`` (`page_problems`) as errors at their line in ``text`` (the page's Markdown)."""
     errors, start = [], 0
     for message, snippet in found:
         at = text.find(snippet, start)
@@ -175,7 +175,7 @@ def positioned(source: Path, text: str, found: Sequence[tuple[str, str]]) -> lis
     return errors
 
 
-def check(folder: Path, config_file: Path | None = None) -> list[ContentError]:
+def check_pages(folder: Path, config_file: Path | None = None) -> list[ContentError]:
     """`briefing check` of the hand-written pages under ``folder``: each converted as MkDocs
     would, with the Markdown extensions of ``config_file`` (mkdocs.yml, if there is one), and
     what the allow-list would remove reported at its line."""
@@ -184,7 +184,7 @@ def check(folder: Path, config_file: Path | None = None) -> list[ContentError]:
     for source in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
         text = source.read_text(encoding="utf-8-sig")
         converted = markdown.markdown(_body(text), extensions=names, extension_configs=options)
-        errors += positioned(source, text, problems(converted))
+        errors += positioned(source, text, page_problems(converted))
     return errors
 
 

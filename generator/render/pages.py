@@ -19,7 +19,7 @@ from generator.render.chart import chart
 from generator.render.page import Page
 from generator.site.entries import ActorEntry, EventEntry, Site
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 MAP = "map.md"
 """The map page (the one page whose policy allows the map tiles' host:
@@ -40,7 +40,7 @@ class Pager:
         return f"{self.base}.md" if number == 1 else f"{self.base}/page/{number}.md"
 
 
-def paginate(items: Sequence[T], base: str, size: int) -> list[Pager]:
+def paginate(items: Sequence[_T], base: str, size: int) -> list[Pager]:
     count = max(1, math.ceil(len(items) / size))
     return [Pager(items[(n - 1) * size : n * size], n, count, base) for n in range(1, count + 1)]
 
@@ -73,11 +73,11 @@ class Hubs:
             self.key, self.made = key, {}
         return self
 
-    def get(self, name: str, make: Callable[..., T], *args: Any) -> T:
+    def get(self, name: str, make: Callable[..., _T], *args: Any) -> _T:
         """``make(*args)``, made once for these dates and types."""
         if name not in self.made:
             self.made[name] = make(*args)
-        return cast(T, self.made[name])
+        return cast(_T, self.made[name])
 
     def brief_pages(self, site: Site) -> list[Page]:
         """The page of each brief, oldest first; those of entries gone are let go."""

@@ -2,7 +2,7 @@
 templates (the overview on /timeline/, the strip on each brief), and the compact JSON the
 timeline's script zooms, pans and filters over.
 
-The overview is drawn at build time, so it reads without JavaScript. Up to `MARKS` events it
+The overview is drawn at build time, so it reads without JavaScript. Up to `MOST_MARKS` events it
 draws each event as its own mark (a point for a day, a span for a month, a year or an
 interval), linking to its brief; above that it draws counts per month, quarter or year in
 each lane, so its size does not grow with the site. The JSON is columnar: ``index.json`` has
@@ -25,7 +25,7 @@ from generator.render.chart import colours
 from generator.site.entries import EventEntry, Site, neighbours
 from generator.site.memo import ByName, PerRecord
 
-MARKS = 400
+MOST_MARKS = 400
 """Above this many events the overview shows counts, not single events."""
 WIDTH, LABELS, LANE, AXIS = 1000, 150, 26, 26
 """The overview's width, its lane-label column, one lane's height and the axis's height."""
@@ -158,7 +158,7 @@ def overview(site: Site) -> Overview | None:
     marks: list[Mark] = []
     bars: list[Bar] = []
     unit = ""
-    if len(site.events) <= MARKS:
+    if len(site.events) <= MOST_MARKS:
         marks = [_mark(e, scale, by_type[e.record.type]) for e in site.events]
     else:
         unit = _bin_unit(first, last)
@@ -407,7 +407,7 @@ class Rows(PerRecord):
             self.lists, self.version, self.years = lists, self.version + 1, ByName()
 
 
-WRITES = ("data/timeline/",)
+TIMELINE_WRITES = ("data/timeline/",)
 """Where `data` puts its files in the site (`generator.session.build.WRITTEN`)."""
 
 

@@ -63,7 +63,7 @@ from generator.speed.background import Background, can_fork
 from generator.speed.pagewriter import PageWriter
 from generator.speed.tuning import Collector, Untuned
 
-log = logging.getLogger("mkdocs.plugins.briefing.build")  # (MkDocs shows its loggers only)
+_log = logging.getLogger("mkdocs.plugins.briefing.build")  # (MkDocs shows its loggers only)
 
 ERRORS = "briefing-errors.json"
 """Under `mkdocs serve`: the content's errors, a JSON list of lines, empty when there are none
@@ -71,13 +71,13 @@ ERRORS = "briefing-errors.json"
 warning in the server's terminal on each page load)."""
 
 WRITTEN: tuple[str, ...] = (
-    *exports.WRITES,
-    *timeline.WRITES,
-    *feeds.WRITES,
-    *cards.WRITES,
-    *sitemap.WRITES,
-    *words.WRITES,
-    *admin.WRITES,
+    *exports.EXPORT_WRITES,
+    *timeline.TIMELINE_WRITES,
+    *feeds.FEED_WRITES,
+    *cards.CARD_WRITES,
+    *sitemap.SITEMAP_WRITES,
+    *words.WORD_WRITES,
+    *admin.ADMIN_WRITES,
     f"{parts.FIRST}/",
     ERRORS,
 )
@@ -162,7 +162,7 @@ class Run:
     """The pages whose Markdown changed (all of them, when the child rendered them)."""
     removed: bool = False
     """Pages no longer generated were removed from the site."""
-    pages: Sequence[sitemap.Url] | None = None
+    pages: Sequence[sitemap.SitemapUrl] | None = None
     """The pages MkDocs builds, for the sitemap (once it has read them)."""
 
 
@@ -275,7 +275,7 @@ class Builder:
         check. (Under serve the collector is off already: see `tuning.Collector`.)"""
         urls = self.settings.directory_urls
         # (First, so that the files refused are known even when the records have errors.)
-        files = pagefiles.problems(handwritten, self.theme, WRITTEN, urls)
+        files = pagefiles.file_problems(handwritten, self.theme, WRITTEN, urls)
         self.refused = set()
         self._refuse(handwritten, files)
         try:
@@ -350,7 +350,7 @@ class Builder:
         out = render_pages(site, self.settings, units, self.compiled, planned)
         cache = self.settings.cache_dir
         self.run.written = output.write_pages(out.pages, cache, complete=units is None)
-        log.info(
+        _log.info(
             "briefing: %d pages, %d rendered, %d changed",
             len(planned),
             len(out.pages),
@@ -367,7 +367,7 @@ class Builder:
         output.remove_pages(gone, self.settings.cache_dir)
         site_dir, directory_urls = self.run.site_dir, self.settings.directory_urls
         count = addresses.remove_html(gone, site_dir, directory_urls)
-        log.info("briefing: %d pages no longer generated, removed from the site", count)
+        _log.info("briefing: %d pages no longer generated, removed from the site", count)
         self.run.removed = True
 
     # -- while MkDocs builds ----------------------------------------------------------------
@@ -377,7 +377,7 @@ class Builder:
         if self.run.background is not None:
             self.run.background.ready(path)
 
-    def pages_read(self, urls: Sequence[sitemap.Url]) -> None:
+    def pages_read(self, urls: Sequence[sitemap.SitemapUrl]) -> None:
         """MkDocs has read every page (``urls``: those it builds, for the sitemap) and starts
         building HTML: the background is done, and the search index takes pages as they are
         built (when every page is)."""
@@ -387,7 +387,9 @@ class Builder:
         if run.background is not None:
             done, run.background = run.background.finish(), None
             count = done.rendered  # (all of them)
-            log.info("briefing: %d pages, %d rendered, %d changed", count, count, len(done.written))
+            _log.info(
+                "briefing: %d pages, %d rendered, %d changed", count, count, len(done.written)
+            )
         indexing = self._indexing()
         if run.writer is not None:
             run.writer.begin(self._parts() if indexing else None)
@@ -461,7 +463,7 @@ class Builder:
         if writer is not None:
             indexed = writer.finish()
             if run.indexed:
-                log.info("briefing: search index of %d pages written", indexed)
+                _log.info("briefing: search index of %d pages written", indexed)
         return indexer
 
     def _publish_now(self, site: Site) -> None:
@@ -481,9 +483,9 @@ class Builder:
         out, settings = out or self.run.site_dir, self.settings
         moved = {addresses.destination(p, settings.directory_urls) for p in redirects.sources(site)}
         steps: list[Callable[[], Mapping[str, str | bytes]]] = [
-            lambda: exports.files(site, settings.site_url, self.exported),
+            lambda: exports.export_files(site, settings.site_url, self.exported),
             lambda: timeline.data(site, self.rows),
-            lambda: words.files(site, self.words),
+            lambda: words.word_files(site, self.words),
             lambda: {
                 feeds.BRIEFS: feeds.briefs_feed(site, settings),
                 feeds.UPDATES: feeds.updates_feed(site, settings),
@@ -491,7 +493,7 @@ class Builder:
             lambda: feeds.topic_feeds(site, settings),
             lambda: cards.cards(site, settings.site_name),
             lambda: redirects.pages(site, settings),
-            lambda: admin.files(site.vocabulary, settings),
+            lambda: admin.admin_files(site.vocabulary, settings),
         ]
         for step in steps:
             if halt is not None and halt.is_set():
@@ -499,14 +501,14 @@ class Builder:
             _write(out, step(), moved)
         return True
 
-    def _sitemap(self, urls: Sequence[sitemap.Url]) -> None:
+    def _sitemap(self, urls: Sequence[sitemap.SitemapUrl]) -> None:
         """The sitemap of the pages MkDocs built. A dirty build's site folder may hold more
         files of pages, from a larger site: the folder is emptied first."""
         settings = self.settings
-        made = sitemap.files(
+        made = sitemap.sitemap_files(
             urls, settings.site_url, settings.templates_dir, beside=feeds.TOPIC_FOLDERS
         )
-        shutil.rmtree(self.run.site_dir / sitemap.FOLDER, ignore_errors=True)
+        shutil.rmtree(self.run.site_dir / sitemap.SITEMAPS_FOLDER, ignore_errors=True)
         _write(self.run.site_dir, made)
 
     def _search(self, indexer: search.PartedIndexer | None) -> None:

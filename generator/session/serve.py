@@ -41,7 +41,7 @@ from generator.site.link import build_site
 from generator.speed import FAST, Speed
 from generator.speed.background import Background
 
-log = logging.getLogger("mkdocs.plugins.briefing.serve")  # (MkDocs shows its loggers only)
+_log = logging.getLogger("mkdocs.plugins.briefing.serve")  # (MkDocs shows its loggers only)
 
 
 def _all(
@@ -202,7 +202,7 @@ class Session(Builder):
         assert self.last is not None
         problems = exc.errors if isinstance(exc, ContentErrors) else [exc]
         lines = [str(problem) for problem in problems]
-        log.error("briefing: content errors; serving the last good site:\n%s", "\n".join(lines))
+        _log.error("briefing: content errors; serving the last good site:\n%s", "\n".join(lines))
         run = self.run
         self.failed, run.site = True, self.last.site
         run.parts = parts.of_site(run.site, self.settings)
@@ -294,16 +294,16 @@ class Session(Builder):
         try:
             self.unpublished = not self._publish(site, self.halt)
         except BriefingError as exc:
-            log.error("briefing: writing the open data and feeds failed: %s", exc)
+            _log.error("briefing: writing the open data and feeds failed: %s", exc)
             return
         except Exception:
-            log.exception("briefing: writing the open data and feeds failed")
+            _log.exception("briefing: writing the open data and feeds failed")
             return
         seconds = time.perf_counter() - started
         if self.unpublished:
-            log.info("briefing: open data and feeds left to the next build (%.2f s)", seconds)
+            _log.info("briefing: open data and feeds left to the next build (%.2f s)", seconds)
         else:
-            log.info("briefing: open data and feeds written in %.2f s", seconds)
+            _log.info("briefing: open data and feeds written in %.2f s", seconds)
 
     def wait(self, *, abandon: bool = False) -> None:
         """Before a build touches the site folder, or MkDocs' server stops: the last build's

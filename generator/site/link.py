@@ -28,7 +28,7 @@ from generator.content.records import ID_PATTERN, RESERVED_IDS, RecordCache, Rec
 from generator.settings import Settings
 from generator.site.entries import ActorEntry, EventEntry, Involvement, RelatedGroup, Site
 
-log = logging.getLogger("briefing.link")
+_log = logging.getLogger("briefing.link")
 
 
 def build_site(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar, cast
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 class PerRecord:
@@ -23,8 +23,8 @@ class PerRecord:
         self._new: dict[int, tuple[object, dict[str, tuple[Hashable, Any]]]] = {}
 
     def get(
-        self, record: object, kind: str, key: Hashable, make: Callable[..., T], *args: Any
-    ) -> T:
+        self, record: object, kind: str, key: Hashable, make: Callable[..., _T], *args: Any
+    ) -> _T:
         """``make(*args)``, or what it returned last time for this record, kind and key."""
         slot = self._new.get(id(record)) or self._old.get(id(record))
         if slot is None or slot[0] is not record:
@@ -32,7 +32,7 @@ class PerRecord:
         self._new[id(record)] = slot
         hit = slot[1].get(kind)
         if hit is not None and hit[0] == key:
-            return cast(T, hit[1])
+            return cast(_T, hit[1])
         value = make(*args)
         slot[1][kind] = (key, value)
         return value
@@ -50,8 +50,8 @@ class ByName:
         self._made: dict[Hashable, tuple[Hashable, Sequence[object], Any]] = {}
 
     def get(
-        self, name: Hashable, key: Hashable, objects: Sequence[object], make: Callable[[], T]
-    ) -> T:
+        self, name: Hashable, key: Hashable, objects: Sequence[object], make: Callable[[], _T]
+    ) -> _T:
         """``make()``, or what it returned last time for ``name``, ``key`` and ``objects``."""
         last = self._made.get(name)
         if (
@@ -60,7 +60,7 @@ class ByName:
             and len(last[1]) == len(objects)
             and all(a is b for a, b in zip(last[1], objects, strict=True))
         ):
-            return cast(T, last[2])
+            return cast(_T, last[2])
         made = make()
         self._made[name] = (key, objects, made)
         return made

@@ -137,7 +137,7 @@ def within(dest: str, owned: Iterable[str]) -> str | None:
     return None
 
 
-def problems(
+def file_problems(
     handwritten: Mapping[str, str],
     theme: Theme,
     written: Sequence[str],

@@ -65,7 +65,7 @@ def schemas(
     return out
 
 
-def render(
+def render_schema(
     vocabulary: Vocabulary | None,
     actor_ids: Sequence[str] = (),
     event_ids: Sequence[str] = (),
@@ -78,7 +78,7 @@ def render(
 
 def for_site(site: Site) -> dict[str, str]:
     """The schema files for the content as it is: its vocabulary, actor ids and event ids."""
-    return render(
+    return render_schema(
         site.vocabulary,
         sorted(a.id for a in site.actors),
         sorted(e.id for e in site.events),
@@ -125,7 +125,7 @@ def stale_warnings(content_dir: Path, site: Site) -> list[EditorialWarning]:
     ]
 
 
-def write(out_dir: Path, site: Site) -> list[Path]:
+def write_schema(out_dir: Path, site: Site) -> list[Path]:
     """Write the schema files for ``site``; return the ones whose text changed."""
     out_dir.mkdir(parents=True, exist_ok=True)
     changed = []

@@ -36,7 +36,7 @@ from generator.content.errors import BriefingError
 from generator.publish import minify, search
 from generator.site import parts
 
-HEADER = struct.Struct("<III")
+MESSAGE_HEADER = struct.Struct("<III")
 """A page's message: the lengths of its file's path, its address and its HTML (UTF-8), then
 the three. A message of three zeros ends the pages. The first message is the plan of the
 search index's parts (pickled), its length first."""
@@ -81,7 +81,7 @@ class PageWriter:
 
     def _send(self, fields: list[bytes]) -> None:
         try:
-            self.pipe.write(HEADER.pack(*map(len, fields), *[0] * (3 - len(fields))))
+            self.pipe.write(MESSAGE_HEADER.pack(*map(len, fields), *[0] * (3 - len(fields))))
             for field in fields:
                 self.pipe.write(field)
         except OSError:  # (the child stopped: it says why)
@@ -91,7 +91,7 @@ class PageWriter:
         """Wait for every page to be written and the search index's bundles; the number of
         pages indexed."""
         try:
-            self.pipe.write(HEADER.pack(0, 0, 0))
+            self.pipe.write(MESSAGE_HEADER.pack(0, 0, 0))
             self.pipe.close()
         except OSError:
             pass  # (the child stopped: it says why)
@@ -145,7 +145,7 @@ def _child(site_dir: Path, read: int, told: int) -> None:
 
 
 def _write_all(site_dir: Path, pipe: IO[bytes]) -> int:
-    size = HEADER.unpack(_exactly(pipe, HEADER.size))[0]
+    size = MESSAGE_HEADER.unpack(_exactly(pipe, MESSAGE_HEADER.size))[0]
     plan = pickle.loads(_exactly(pipe, size)) if size else None  # (nothing: the build failed)
     if not size:
         return 0
@@ -153,7 +153,7 @@ def _write_all(site_dir: Path, pipe: IO[bytes]) -> int:
     try:
         with pipe:
             while True:
-                sizes = HEADER.unpack(_exactly(pipe, HEADER.size))
+                sizes = MESSAGE_HEADER.unpack(_exactly(pipe, MESSAGE_HEADER.size))
                 if not any(sizes):
                     break
                 path, url, html = (_exactly(pipe, size) for size in sizes)

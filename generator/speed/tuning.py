@@ -1,23 +1,16 @@
-"""Tuning for long builds and for `mkdocs serve`: when the garbage collector runs, and how edits
-are noticed. Nothing here changes what is built; each step says what it saves.
+"""Tuning for long builds and for `mkdocs serve`: when the garbage collector runs, and a
+compressed shelf for HTML that waits. Nothing here changes what is built; each step says what
+it saves. (How `mkdocs serve` notices edits is MkDocs' own behaviour, changed through
+`generator.adapter.mkdocs_quirks`.)
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import logging
 import threading
 import zlib
-from collections.abc import Iterable, Iterator
-from pathlib import Path
-from typing import Any
-
-import watchdog.events
-import watchdog.observers
-import watchdog.observers.polling
-
-log = logging.getLogger("mkdocs.plugins.briefing.tuning")  # (MkDocs shows its loggers only)
+from collections.abc import Iterator
 
 
 class Collector:
@@ -121,79 +114,24 @@ def kept() -> Iterator[None]:
 
 
 class Shelf:
-    """Converted pages' HTML, compressed while it waits for MkDocs to build the pages.
+    """Pages' HTML by key, compressed while it waits to be used
+    (`generator.adapter.mkdocs_quirks.Converted` keeps MkDocs' converted pages here until it
+    builds them).
 
-    MkDocs converts every page's Markdown before it builds any page's HTML, so at the end of
-    its first pass it holds every page's converted HTML (a brief's is about 10 KB). Compressed
-    (zlib at its fastest level: a third of a millisecond for both ways) it takes about a
-    quarter of that, and the process's memory stays that much lower for the rest of the build:
-    the room freed after a page is built is reused, not given back to the system.
+    A process that holds every page's HTML at once (a brief's is about 10 KB) holds it here
+    compressed (zlib at its fastest level: a third of a millisecond for both ways), in about a
+    quarter of the room, and its memory stays that much lower for the rest of the build: the
+    room freed after a page is built is reused, not given back to the system.
     """
 
     def __init__(self) -> None:
         self.pages: dict[str, bytes] = {}
 
-    def put(self, key: str, html: str) -> str:
-        """Keep ``html`` for page ``key``; returns what MkDocs holds instead (nothing)."""
+    def put(self, key: str, html: str) -> None:
+        """Keep ``html`` for page ``key``."""
         self.pages[key] = zlib.compress(html.encode("utf-8"), 1)
-        return ""
 
     def take(self, key: str, held: str | None) -> str | None:
-        """The HTML kept for page ``key``; ``held`` (what MkDocs holds) if none was."""
+        """The HTML kept for page ``key`` (no longer kept); ``held`` if none was."""
         packed = self.pages.pop(key, None)
         return held if packed is None else zlib.decompress(packed).decode("utf-8")
-
-
-# What changes a watched file (as MkDocs' polling sees it: its contents, times or size).
-# Opening or reading one (inotify reports both) does not, and taken for an edit, it would
-# start a rebuild for every rebuild that reads the records.
-CHANGES = [
-    watchdog.events.FileAttribEvent,  # (its modification time, as `touch` sets it)
-    watchdog.events.FileCreatedEvent,
-    watchdog.events.FileDeletedEvent,
-    watchdog.events.FileModifiedEvent,
-    watchdog.events.FileMovedEvent,
-]
-
-
-def watch(server: Any, folders: Iterable[Path], *, poll: bool) -> None:
-    """Have `mkdocs serve` rebuild on edits in ``folders``; unless ``poll``, noticed through
-    the system's file notifications (see `notified`)."""
-    for folder in folders:
-        server.watch(str(folder))
-    if not poll and (watcher := notified(server)):
-        log.info("briefing: edits noticed through file notifications (%s)", watcher)
-
-
-def notified(server: Any) -> str | None:
-    """Make `mkdocs serve` notice edits through the system's file notifications (inotify, FSEvents,
-    ReadDirectoryChangesW); the name of the watcher now used, or None if MkDocs' is kept.
-
-    MkDocs 1.6 polls: twice a second, its watcher lists and stats every watched file, which
-    costs the rebuild's process time in proportion to the records, and a save waits a
-    quarter of a second on average to be seen. Its watcher (``server.observer``) is replaced
-    before it starts, with the watches made so far moved over.
-    """
-    polling = getattr(server, "observer", None)
-    native: Any = watchdog.observers.Observer
-    if (
-        native is watchdog.observers.polling.PollingObserver
-        or type(polling) is not watchdog.observers.polling.PollingObserver
-        or polling.is_alive()
-    ):
-        return None
-
-    class Notified(native):  # type: ignore[misc]
-        def schedule(self, handler: Any, path: str, **options: Any) -> Any:
-            return super().schedule(handler, path, **{"event_filter": CHANGES, **options})
-
-    observer = Notified()
-    try:
-        for watch, handlers in list(polling._handlers.items()):  # (watchdog keeps no public list)
-            for handler in handlers:
-                observer.schedule(handler, watch.raw_path, recursive=watch.is_recursive)
-    except OSError as exc:  # (out of inotify watches, say)
-        log.info("briefing: file notifications unavailable (%s); MkDocs polls for edits", exc)
-        return None
-    server.observer = observer
-    return str(native.__name__)

@@ -28,10 +28,10 @@ def measure(content: Path) -> dict[str, float]:
     gc.freeze()  # (as a build does once it has read the records: `tuning.Collector`)
     tally = words.Tally()
     started, cpu = time.perf_counter(), time.process_time()
-    text = words.files(site, tally)[words.PATH]
+    text = words.word_files(site, tally)[words.PATH]
     cold, cold_cpu = time.perf_counter() - started, time.process_time() - cpu
     started = time.perf_counter()
-    words.files(site, tally)
+    words.word_files(site, tally)
     kept = time.perf_counter() - started
     raw = text.encode("utf-8")
     return {
