@@ -42,6 +42,7 @@ from generator.content.errors import BriefingError, ContentError, ContentErrors,
 from generator.publish import (
     budget,
     cards,
+    explorer,
     exports,
     feeds,
     minify,
@@ -72,6 +73,7 @@ warning in the server's terminal on each page load)."""
 WRITTEN: tuple[str, ...] = (
     *exports.WRITES,
     *timeline.WRITES,
+    *explorer.WRITES,
     *feeds.WRITES,
     *cards.WRITES,
     *sitemap.WRITES,
@@ -481,6 +483,7 @@ class Builder:
         steps: list[Callable[[], Mapping[str, str | bytes]]] = [
             lambda: exports.files(site, settings.site_url, self.exported),
             lambda: timeline.data(site, self.rows),
+            lambda: explorer.data(site),
             lambda: words.files(site, self.words),
             lambda: {
                 feeds.BRIEFS: feeds.briefs_feed(site, settings),
