@@ -19,7 +19,7 @@ from tests.browser_support import BRIEF_PATH, PAGE_TYPES, _screenshot, no_transi
 pytestmark = pytest.mark.browser
 
 TILE_HOST = "tile.openstreetmap.org"
-"""The one other host a page may ask: the map's tiles, on /map/ only."""
+"""The one other host a page may ask: the map's tiles, on /map/ and /explorer/ only."""
 
 
 @pytest.mark.parametrize("path, ready", PAGE_TYPES.values(), ids=PAGE_TYPES.keys())
@@ -44,7 +44,7 @@ def test_no_request_leaves_the_site(browser: Browser, site_url: str, path: str, 
         page.wait_for_load_state("networkidle")
         hosts = {urlsplit(url).netloc for url in asked if not url.startswith(("data:", "blob:"))}
         others = hosts - {site_host}
-        if path == "/map/":
+        if path in ("/map/", "/explorer/"):
             assert others <= {TILE_HOST}, sorted(asked)
             assert others, "the map loads its tiles"
             expect(page.locator(".briefing-map-credit")).to_contain_text(

@@ -122,24 +122,28 @@ export function labelWidth(title) {
  * The marks of `events` ([{i, first, days, title}], by first day) between days `from` and `to`
  * over `width` px: {marks: [{i, x, width, bar, row, label}], groups: [{x, members: [i...]}]}.
  * A mark's `bar` is its time extent in px (a day: 0, drawn as a dot); its `width` is what it
- * takes with its label. Every event is in exactly one mark or one group.
+ * takes with its label. The event numbered `keep` (the one chosen) is placed first, so it
+ * always has a mark of its own. Every event is in exactly one mark or one group.
  */
-export function layout(events, from, to, width, rows = ROWS) {
+export function layout(events, from, to, width, rows = ROWS, keep = -1) {
   const perDay = width / (to - from + 1);
   const labelled = events.length <= LABELLED;
-  const ends = new Array(labelled ? rows : 0).fill(Number.NEGATIVE_INFINITY);
+  const taken = Array.from({ length: rows }, () => []); // each row's [start, end] in px
   const marks = [];
   const left = [];
-  for (const e of events) {
+  const free = (row, a, b) => taken[row].every(([x, y]) => b + 4 <= x || y + 4 <= a);
+  const ordered = events.filter((e) => e.i === keep).concat(events.filter((e) => e.i !== keep));
+  for (const e of ordered) {
     const start = Math.max(e.first, from);
     const end = Math.min(e.first + e.days, to + 1);
     const x = (start - from) * perDay;
     const bar = e.days === 1 ? 0 : Math.max(2, (end - start) * perDay);
-    const room = Math.min(Math.max(bar, labelWidth(e.title)), width - x);
-    const row = ends.findIndex((taken) => taken + 4 <= x);
-    if (row >= 0 && x + Math.max(room, MARK) <= width + MARK) {
-      ends[row] = x + Math.max(room, MARK);
-      marks.push({ i: e.i, x, width: Math.max(room, MARK), bar, row, label: true });
+    const room = Math.max(MARK, Math.min(Math.max(bar, labelWidth(e.title)), width - x));
+    const mine = e.i === keep;
+    const row = labelled || mine ? taken.findIndex((_, n) => free(n, x, x + room)) : -1;
+    if (row >= 0) {
+      taken[row].push([x, x + room]);
+      marks.push({ i: e.i, x, width: room, bar, row, label: true });
     } else {
       left.push({ i: e.i, x, bar });
     }

@@ -208,7 +208,6 @@ function markButton(view, mark, r) {
       dataset: { id: r.id, n: String(r.i) },
       "aria-label": `${r.title}, ${r.date}, ${r.typeLabel}`,
       "aria-pressed": chosen ? "true" : "false",
-      role: "listitem",
     },
     el("span", { className: "bx-bar" }),
     mark.label ? el("span", { className: "bx-label", textContent: r.title }) : "",
@@ -240,7 +239,6 @@ function groupButton(view, group) {
       className: "bx-group",
       dataset: { count: String(n) },
       "aria-label": `${n} events from ${isoOf(origin, from)} to ${isoOf(origin, to)}: zoom in on them`,
-      role: "listitem",
     },
     String(n),
   );
@@ -259,7 +257,9 @@ function drawTimeline(view, rows) {
   view.width = lanes.clientWidth || 600;
   const unit = drawAxis(view, state);
   const byNumber = new Map(rows.map((r) => [r.i, r]));
-  const { marks, groups } = layout(rows, state.from, state.to, view.width);
+  const chosen = rows.find((r) => r.id === state.event);
+  const keep = chosen ? chosen.i : -1;
+  const { marks, groups } = layout(rows, state.from, state.to, view.width, ROWS, keep);
   lanes.replaceChildren(
     ...marks.map((m) => markButton(view, m, byNumber.get(m.i))),
     ...groups.map((g) => groupButton(view, g)),
@@ -380,7 +380,11 @@ function choose(view, i) {
   if (!r) return;
   view.state = { ...view.state, event: r.id };
   writeUrl(view.data, view.state);
+  // Drawn again: the event chosen always gets a mark of its own (a group may have held it).
+  const focused = document.activeElement?.closest(".bx-lanes") ? r.id : "";
+  drawTimeline(view, view.rows);
   markChosen(view);
+  if (focused) box.querySelector(`.bx-mark[data-id="${CSS.escape(focused)}"]`)?.focus();
 }
 
 function markChosen(view) {
