@@ -36,4 +36,3 @@ def test_each_year_lines_up_with_the_timelines_rows() -> None:
             expected = where.country if where and where.country else None
             assert (index["countries"][country] if country >= 0 else None) == expected
     assert located > 0
-

@@ -29,6 +29,7 @@ const FILTERS = [
   ["country", "Country"],
 ];
 const PAGE = 500; // rows of the list shown at a time
+const WHOLE = 2000; // up to this many events, the first view shows them all
 const ROW = 32; // px, one row of the timeline
 
 let box = null;
@@ -57,9 +58,16 @@ function model(root, index, extra) {
     order,
     years: new Map(), // year -> Promise of its files, merged
     ids: new Map(), // event id -> number, for the years loaded
-    first: Math.min(...index.first),
-    last: Math.max(...index.first.map((f, i) => f + index.days[i] - 1)),
+    first: index.first.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY),
+    last: index.first.reduce((a, f, i) => Math.max(a, f + index.days[i] - 1), 0),
   };
+}
+
+/** The window a link without one opens: every event, or on a large site its last year (the
+ * files of one year, not of every year, on the first view). */
+function opening(data) {
+  if (data.n <= WHOLE) return [data.first, data.last];
+  return [data.last - 364, data.last];
 }
 
 function loadYear(data, year) {
@@ -132,9 +140,10 @@ function readUrl(data) {
       .filter(Boolean);
   const from = dayOf(origin, params.get("from"));
   const to = dayOf(origin, params.get("to"), true);
+  const [first, last] = opening(data);
   const state = {
-    from: from ?? data.first,
-    to: to ?? data.last,
+    from: from ?? first,
+    to: to ?? last,
     event: params.get("event") || "",
     centre: from === null && to === null && Boolean(params.get("event")),
   };
@@ -146,7 +155,8 @@ function readUrl(data) {
 function writeUrl(data, state, replace = false) {
   const params = new URLSearchParams();
   const origin = data.index.origin;
-  if (state.from !== data.first || state.to !== data.last) {
+  const [first, last] = opening(data);
+  if (state.from !== first || state.to !== last) {
     params.set("from", isoOf(origin, state.from));
     params.set("to", isoOf(origin, state.to));
   }
@@ -228,8 +238,8 @@ function groupButton(view, group) {
   const { index } = view.data;
   const firsts = group.members.map((i) => index.first[i]);
   const lasts = group.members.map((i) => index.first[i] + index.days[i] - 1);
-  const from = Math.min(...firsts);
-  const to = Math.max(...lasts);
+  const from = firsts.reduce((a, b) => Math.min(a, b));
+  const to = lasts.reduce((a, b) => Math.max(a, b));
   const origin = index.origin;
   const n = group.members.length;
   const button = el(
