@@ -30,6 +30,7 @@ const FILTERS = [
 ];
 const PAGE = 500; // rows of the list shown at a time
 const WHOLE = 2000; // up to this many events, the first view shows them all
+const OPENING = 300; // else it shows about this many of the latest
 const ROW = 32; // px, one row of the timeline
 
 let box = null;
@@ -63,11 +64,19 @@ function model(root, index, extra) {
   };
 }
 
-/** The window a link without one opens: every event, or on a large site its last year (the
- * files of one year, not of every year, on the first view). */
+/** The window a link without one opens: every event, or on a large site the latest ones, up
+ * to a year back and at most OPENING of them (the files of a year or two, not of every year,
+ * on the first view, and titled marks). Worked out once. */
 function opening(data) {
-  if (data.n <= WHOLE) return [data.first, data.last];
-  return [data.last - 364, data.last];
+  if (data.opening) return data.opening;
+  if (data.n <= WHOLE) data.opening = [data.first, data.last];
+  else {
+    const { first } = data.index;
+    const latest = data.order.slice(-OPENING).map((i) => first[i]);
+    const from = Math.max(data.last - 364, latest.reduce((a, b) => Math.min(a, b)) + 1);
+    data.opening = [Math.min(from, data.last - 6), data.last];
+  }
+  return data.opening;
 }
 
 function loadYear(data, year) {
