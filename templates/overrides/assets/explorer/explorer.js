@@ -31,7 +31,7 @@ const FILTERS = [
 const PAGE = 500; // rows of the list shown at a time
 const WHOLE = 2000; // up to this many events, the first view shows them all
 const OPENING = 300; // else it shows about this many of the latest
-const ROW = 32; // px, one row of the timeline
+const ROW = 34; // px, one row of the timeline (--bx-row in explorer.css)
 
 let box = null;
 
