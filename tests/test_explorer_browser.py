@@ -247,3 +247,37 @@ def test_looks_and_axe(browser: Browser, site_url: str, width: int, scheme: str)
             assert tl and map_box and map_box["y"] >= tl["y"] + tl["height"]
         assert _serious_violations(page) == []
         _screenshot(page, f"explorer-{width}-{scheme}")
+
+
+def test_spans_keep_their_days_and_ticks_fit_the_zoom(page: Page, site_url: str) -> None:
+    """A month-precision date is a bar over its month, an interval over its days, a day a dot;
+    the axis ticks days, weeks, months or years as the window widens."""
+    page.goto(f"{site_url}/explorer/")
+    _ready(page)
+    found = page.evaluate(
+        """async () => {
+          const t = await import(new URL('../assets/explorer/explorer-time.js', location.href));
+          const month = t.layout([{ i: 0, first: 31, days: 30, title: "June" }], 0, 119, 1200);
+          const day = t.layout([{ i: 1, first: 31, days: 1, title: "A day" }], 0, 119, 1200);
+          const units = [[0, 9], [0, 90], [0, 700], [0, 7000]].map(
+            ([a, b]) => t.ticks("2024-01-01", a, b, 1000).unit);
+          return { month: month.marks[0], day: day.marks[0], units };
+        }"""
+    )
+    assert found["month"]["bar"] == pytest.approx(300) and found["month"]["x"] == pytest.approx(310)
+    assert found["day"]["bar"] == 0
+    assert found["units"] == ["day", "week", "month", "year"]
+    # In the page: the three-day interval's bar spans three days of the window.
+    interval = next(
+        e.id
+        for e in build_site(ROOT / "content").events
+        if (e.record.date.last - e.record.date.first).days == 2
+    )
+    page.goto(f"{site_url}/explorer/?from=2024-06-20&to=2024-07-09&event={interval}")
+    state = _ready(page)
+    width = page.locator(".bx-lanes").evaluate("e => e.clientWidth")
+    days = (dt.date.fromisoformat(state["to"]) - dt.date.fromisoformat(state["from"])).days + 1
+    bar = page.locator(f'.bx-mark[data-id="{interval}"] .bx-bar').evaluate(
+        "e => e.getBoundingClientRect().width"
+    )
+    assert bar == pytest.approx(3 * width / days, abs=1.5)
