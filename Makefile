@@ -14,7 +14,7 @@ PORT ?= 8000
 # Material 9.7+ prints a banner about MkDocs 2.0 on every build; it is not about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install check test test-fast lint lint-js format-js site serve preview bench bench-50k bench-check bench-search bench-parts bench-timeline bench-safe bench-embed bench-words bench-import golden schema docs clean fuzz
+.PHONY: install check test test-fast lint lint-js format-js site serve preview bench bench-50k bench-check bench-search bench-parts bench-timeline bench-explore bench-safe bench-embed bench-words bench-import golden schema docs clean fuzz
 
 # pip prints each package as it goes (the first install takes a minute or two).
 $(STAMP): pyproject.toml
@@ -118,6 +118,9 @@ bench-parts: $(STAMP)
 
 bench-timeline: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.bench_timeline
+
+bench-explore: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.bench_explore
 
 bench-words: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.bench_words

@@ -247,6 +247,7 @@ PAGE_TYPES = {
     "tag": ("/tags/balloons/", ".entry"),
     "search": ("/search/?q=launch", ".briefing-search__result"),
     "map": ("/map/", ".leaflet-marker-icon, .marker-cluster"),
+    "explorer": ("/explorer/", "[data-explorer][data-ready=true] .bx-mark"),
     "data": ("/data/", "article h1"),
     "page": ("/about/", "article h1"),  # (hand-written, from content/pages/)
     # (The test server answers unknown addresses with its own page; a host serves this one.)

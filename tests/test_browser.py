@@ -354,10 +354,15 @@ A11Y_PAGES = {
     "tag": "/tags/balloons/",
     "search": "/search/?q=launch",
     "map": "/map/",
+    "explorer": "/explorer/",
     "404": "/404.html",
 }
 # Pages that fill themselves in: checked once they have.
-A11Y_READY = {"search": ".briefing-search__result", "map": ".leaflet-marker-icon, .marker-cluster"}
+A11Y_READY = {
+    "search": ".briefing-search__result",
+    "map": ".leaflet-marker-icon, .marker-cluster",
+    "explorer": "[data-explorer][data-ready=true] .bx-map .leaflet-marker-icon",
+}
 
 
 @pytest.mark.parametrize(

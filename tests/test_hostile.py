@@ -385,6 +385,16 @@ def _visit(browser: Browser, url: str, built: Built) -> None:
         page.goto(url + "/search/?q=hostile")
         page.locator(".briefing-search__result").first.wait_for()
     with open_page(browser, url) as page:
+        # The explorer shows titles, places and summaries on the timeline, the list and the card.
+        page.goto(url + "/explorer/?tag=hostile")
+        page.locator("[data-explorer][data-ready=true]").wait_for()
+        picks = page.locator(".bx-table .bx-pick")
+        assert picks.count() > 0
+        for n in range(min(picks.count(), 40)):
+            picks.nth(n).click()
+            page.locator(".bx-card:not([hidden])").wait_for()
+        page.locator(".bx-lanes button").first.focus()
+    with open_page(browser, url) as page:
         page.goto(url + "/map/")
         markers = page.locator(".leaflet-marker-icon")
         markers.first.wait_for()

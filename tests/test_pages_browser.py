@@ -39,6 +39,7 @@ EVERY_PAGE = {
     "search": ("/search/?q=launch", ".briefing-search__result"),
     "search-none": ("/search/?q=misile", ".briefing-search__none"),
     "map": ("/map/", ".leaflet-marker-icon, .marker-cluster"),
+    "explorer": ("/explorer/", "[data-explorer][data-ready=true] .bx-mark"),
     "about": ("/about/", "article h1"),
     "methodology": ("/methodology/", "article h1"),
     "contributing": ("/contributing/", "article h1"),

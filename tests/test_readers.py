@@ -359,10 +359,9 @@ def test_404_page_has_search_and_the_hubs(shipped: Path) -> None:
     assert hubs == {
         "Home": "/.",
         "Briefs": "/briefs/",
-        "Timeline": "/timeline/",
+        "Explorer": "/explorer/",
         "Actors": "/actors/",
         "Tags": "/tags/",
-        "Map": "/map/",
     }
     for href in hubs.values():
         if href != "/.":

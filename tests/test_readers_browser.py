@@ -43,8 +43,10 @@ def test_no_request_leaves_the_site(browser: Browser, site_url: str, path: str, 
         hosts = {urlsplit(url).netloc for url in asked if not url.startswith(("data:", "blob:"))}
         others = hosts - {site_host}
         assert not others, [u for u in asked if urlsplit(u).netloc != site_host]
-        if path == "/map/":
-            expect(page.locator("#map")).to_have_attribute("data-basemap", "natural-earth")
+        if path in ("/map/", "/explorer/"):
+            expect(page.locator("[data-basemap]")).to_have_attribute(
+                "data-basemap", "natural-earth"
+            )
             expect(page.locator(".briefing-map-credit")).to_contain_text("Natural Earth")
     assert any(url.startswith(site_url + path.split("?")[0]) for url in asked)
 

@@ -266,7 +266,7 @@ def test_no_page_over_budget_and_nav_holds_hubs_only(shipped: Path) -> None:
     assert max(sizes.values()) < BUDGET
     home = soup(shipped / "index.html")
     tabs = [a.get_text(strip=True) for a in home.select("nav.md-tabs a")]
-    assert tabs == ["Home", "Briefs", "Timeline", "Actors", "Tags", "Map", "Search", "About"]
+    assert tabs == ["Home", "Briefs", "Explorer", "Actors", "Tags", "Search", "About"]
     assert home.select_one("figure.chart svg[role=group] a.chart-month") is not None
 
 

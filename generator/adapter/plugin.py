@@ -214,7 +214,7 @@ class BriefingPlugin(BasePlugin[LegacyConfig]):
         options = self.builder.settings
         origin = settings.tile_origin(options.map_tiles)
         generated = page.file.src_dir == str(options.cache_dir)
-        return [origin] if origin and generated and page.file.src_uri == pages.MAP else []
+        return [origin] if origin and generated and page.file.src_uri in pages.MAPS else []
 
     def on_post_template(
         self, output_content: str, /, *, template_name: str, config: MkDocsConfig

@@ -22,8 +22,11 @@ from generator.site.entries import ActorEntry, EventEntry, Site
 _T = TypeVar("_T")
 
 MAP = "map.md"
-"""The map page (the one page whose policy allows the map tiles' host:
-`generator.adapter.plugin`)."""
+"""The map page (one of the `MAPS`)."""
+EXPLORER = "explorer.md"
+"""The explorer: timeline, map and list linked (templates/explorer.md.j2)."""
+MAPS = (MAP, EXPLORER)
+"""The pages whose policy allows the map tiles' host (`generator.adapter.plugin`)."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,7 @@ def plan(site: Site, page_size: int, hubs: Hubs | None = None) -> list[Page]:
         *_tag_pages(site.tags, page_size),
         Page("data.md", "data.md.j2", context=context(_models)),
         Page(MAP, "map.md.j2", context=context(hubs.get, "map", _map, site)),
+        Page(EXPLORER, "explorer.md.j2", context=context(hubs.get, "map", _map, site)),
         Page("index.md", "home.md.j2", context=context(_home, site, newest, hubs, page_size)),
     ]
 

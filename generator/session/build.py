@@ -43,6 +43,7 @@ from generator.publish import (
     admin,
     budget,
     cards,
+    explorer,
     exports,
     feeds,
     minify,
@@ -73,6 +74,7 @@ warning in the server's terminal on each page load)."""
 WRITTEN: tuple[str, ...] = (
     *exports.EXPORT_WRITES,
     *timeline.TIMELINE_WRITES,
+    *explorer.EXPLORER_WRITES,
     *feeds.FEED_WRITES,
     *cards.CARD_WRITES,
     *sitemap.SITEMAP_WRITES,
@@ -485,6 +487,7 @@ class Builder:
         steps: list[Callable[[], Mapping[str, str | bytes]]] = [
             lambda: exports.export_files(site, settings.site_url, self.exported),
             lambda: timeline.data(site, self.rows),
+            lambda: explorer.explorer_data(site),
             lambda: words.word_files(site, self.words),
             lambda: {
                 feeds.BRIEFS: feeds.briefs_feed(site, settings),
