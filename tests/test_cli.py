@@ -457,7 +457,7 @@ def test_committed_cms_config_is_current() -> None:
 
     committed = (ROOT / admin.ADMIN_CONFIG).read_text(encoding="utf-8")
     wanted = cms.committed_config(Settings(content_dir=ROOT / "content"))
-    assert committed == wanted, "admin/config.yml is stale: run `briefing cms-config`"
+    assert committed == wanted, "templates/admin/config.yml is stale: run `briefing cms-config`"
     config = yaml.safe_load(committed)
     assert config["publish_mode"] == "editorial_workflow"
     assert config["local_backend"] is True

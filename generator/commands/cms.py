@@ -1,4 +1,4 @@
-"""``briefing cms-config``: the editing form's configuration (``admin/config.yml``), generated
+"""``briefing cms-config``: the editing form's configuration (``templates/admin/config.yml``), generated
 from the model and the vocabulary (`generator.publish.admin`)."""
 
 from __future__ import annotations

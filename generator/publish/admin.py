@@ -7,7 +7,7 @@ schema cannot say are named below: which ids point at which collection (`RELATIO
 ids are vocabulary terms (`SELECTS`), what is shown but not edited (`READ_ONLY`), and what the
 form leaves alone (`LEFT_OUT`: kept as written when a record is saved).
 
-``briefing cms-config`` writes the configuration to ``admin/config.yml`` (committed, kept
+``briefing cms-config`` writes the configuration (as templates/admin/config.yml: committed, kept
 current by a test, without a repository: `ADMIN_CONFIG`); a build writes it into ``site/admin/``
 with the repository named by the settings, beside the page (``templates/admin/``), the
 form's own script and Decap's bundle (`generator.publish.decap_bundle`). The page has its own
@@ -31,7 +31,7 @@ from generator.settings import Settings
 ADMIN_FOLDER = "admin"
 ADMIN_WRITES = (f"{ADMIN_FOLDER}/",)
 """Where `files` puts its files in the site (`generator.session.build.WRITTEN`)."""
-ADMIN_CONFIG = Path("admin/config.yml")
+ADMIN_CONFIG = Path("templates/admin/config.yml")
 """The committed configuration, in the repository (`briefing cms-config`)."""
 SCRIPT = "cms.js"
 """The form's own script (``templates/admin/cms.js``): a read-only widget, and the empty
@@ -307,7 +307,7 @@ _MODELS = _models()
 
 
 def config_text(vocabulary: Vocabulary, settings: Settings, repo: str | None = None) -> str:
-    """The configuration as YAML, as committed (``admin/config.yml``) and published."""
+    """The configuration as YAML, as committed (``templates/admin/config.yml``) and published."""
     head = (
         "# Decap CMS's configuration for /admin/, generated from the model and the vocabulary by\n"
         "# `briefing cms-config`: do not edit it by hand. The build adds the repository.\n"
