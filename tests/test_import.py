@@ -14,6 +14,8 @@ import yaml
 
 from generator.commands.cli import main
 from generator.ingest.mapping import schema_text
+from generator.session.build import render_site
+from generator.settings import Settings
 from generator.site.link import build_site
 
 ROOT = Path(__file__).parent.parent
@@ -401,3 +403,23 @@ def test_the_shipped_content_holds_the_missile_record_on_the_map(
         assert brief.record.location and brief.record.location.source == "nk-missile-tests"
     code = main(["check", "--strict", "--content", str(ROOT / "content")])
     assert code == 0, capsys.readouterr().err
+
+
+def test_readers_see_data_records_as_such() -> None:
+    """The badge on the brief and in the lists, the search facet and the search result's line."""
+    settings = Settings(site_name="Briefing", templates_dir=ROOT / "templates")
+    marks = str.maketrans("", "", "\ufdd0\ufdd1")  # (the markers of record text, unmarked later)
+    pages = {
+        k: v.translate(marks)
+        for k, v in render_site(build_site(ROOT / "content"), settings).items()
+    }
+    brief = pages["briefs/2017-03-06-missile-test.md"]
+    assert '<span class="badge badge--data-record">Data record</span>' in brief
+    assert 'data-pagefind-filter="status:Data record"' in brief
+    assert 'data-pagefind-meta="status:Data record"' in brief
+    curated = pages["briefs/2024-06-26-suspected-ballistic-missile-launch.md"]
+    assert "Data record" not in curated and "badge--confirmed" in curated
+    year = pages["timeline/2017.md"]
+    assert year.count("badge--data-record") == year.count("-missile-test") > 0
+    css = (ROOT / "templates" / "overrides" / "assets" / "briefing.css").read_text("utf-8")
+    assert ".badge--data-record {" in css and 'slate"] .badge--data-record {' in css
