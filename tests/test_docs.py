@@ -16,6 +16,7 @@ from mkdocs.utils.yaml import yaml_load
 
 from generator import settings
 from generator.commands import cli
+from generator.ingest import mapping
 from generator.render import docs
 
 ROOT = Path(__file__).parent.parent
@@ -161,6 +162,10 @@ def test_the_mapping_keys_are_generated_from_the_mapping_model() -> None:
     documented = set(re.findall(r"^\| `([a-z_]+)` \|", expected, re.MULTILINE))
     for model in docs.MAPPING_MODELS:
         assert set(model.model_fields) <= documented, model.__name__
+    parts = {
+        m for m in vars(mapping).values() if isinstance(m, type) and issubclass(m, mapping.Spec)
+    }
+    assert parts - {mapping.Spec} == set(docs.MAPPING_MODELS), "list every part in MAPPING_MODELS"
 
 
 def _content_with_data_records(folder: Path) -> Path:

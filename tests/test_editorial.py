@@ -15,7 +15,7 @@ from generator.render.jinja import when
 from generator.site import editorial
 from generator.site.editorial import Rule
 from generator.site.link import build_site
-from tests.conftest import EVENT, ContentFactory
+from tests.conftest import EVENT, VOCABULARY, ContentFactory
 
 ROOT = Path(__file__).parent.parent
 P = "content/events/2024/launch.yaml"
@@ -141,6 +141,75 @@ CASES = {
 }
 
 
+# A data record: what `briefing import` writes (status data-record, no claims, no assessment,
+# every fact naming its source), which the vocabulary must list.
+DATA_VOCABULARY = edit(
+    "statuses:\n",
+    "statuses:\n  - id: data-record\n    label: Data record\n    description: Imported.\n",
+    VOCABULARY,
+)
+DATA = edit("status: developing", "status: data-record", CLEAN)
+DATA = DATA.split("claims:\n")[0] + "facts:" + DATA.split("\nfacts:", 1)[1]
+DATA_CLAIM = edit("facts:", "claims:\n  - by: kim-jong-un\n    said: It worked.\nfacts:", DATA)
+DATA_CASES = {
+    "data record with an undated, unsourced claim by a non-actor": (
+        DATA_CLAIM,
+        w(
+            "19:3: claims:",
+            "a data record holds claims: curate it first",
+            editorial.DATA_RECORD_UNASSESSED,
+        ),
+    ),
+    "data record with an assessment above its sources": (
+        DATA + "assessment:\n  text: Likely.\n  confidence: high\n",
+        w(
+            "32:3: assessment:",
+            "a data record holds an assessment: curate it first",
+            editorial.DATA_RECORD_UNASSESSED,
+        ),
+    ),
+    "data record with a figure without source": (
+        edit('Missiles: "1 (JCS)"', 'Missiles: "1"', DATA),
+        w(
+            "19:13: facts.Missiles:",
+            "'1' gives a figure without its source",
+            editorial.FIGURE_SOURCE,
+        ),
+    ),
+    "data record with coordinates without source": (
+        edit("  source: ref\n", "", DATA),
+        w(
+            "8:3: location:",
+            "the coordinates name no source (location.source)",
+            editorial.COORDINATES_SOURCED,
+        ),
+    ),
+}
+
+
+def test_a_data_record_passes_without_claims_or_assessment(make_content: ContentFactory) -> None:
+    root = make_content(events={"launch": DATA}, vocabulary=DATA_VOCABULARY)
+    site = build_site(root)
+    assert site.event_by_id["launch"].record.status == "data-record"
+    assert not site.event_by_id["launch"].record.claims
+    assert editorial.lint(site) == []
+
+
+@pytest.mark.parametrize("text, expected", DATA_CASES.values(), ids=DATA_CASES.keys())
+def test_data_records_waive_judgement_rules_and_keep_sourcing_rules(
+    make_content: ContentFactory, text: str, expected: str
+) -> None:
+    """The claim and confidence rules are not checked on a data record (its one warning is that
+    it holds claims or an assessment at all); the sourcing rules are."""
+    root = make_content(events={"launch": text}, vocabulary=DATA_VOCABULARY)
+    assert [str(x) for x in editorial.lint(build_site(root))] == [expected]
+
+
+def test_judgement_rules_are_the_waived_ones() -> None:
+    waived = {rule.id for rule in editorial.RULES if not rule.data_records}
+    assert waived == {"claim-dated", "claim-sourced", "claimant-actor", "confidence-sources"}
+
+
 @pytest.mark.parametrize("text, expected", CASES.values(), ids=CASES.keys())
 def test_rule_breach_gives_message_and_position(
     make_content: ContentFactory, text: str, expected: str
@@ -149,7 +218,8 @@ def test_rule_breach_gives_message_and_position(
 
 
 def test_every_rule_has_a_case() -> None:
-    tested = {case[1].rsplit(" (", 1)[1].split(":")[0] for case in CASES.values()}
+    cases = [*CASES.values(), *DATA_CASES.values()]
+    tested = {case[1].rsplit(" (", 1)[1].split(":")[0] for case in cases}
     assert tested == {rule.id for rule in editorial.RULES}
 
 

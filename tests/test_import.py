@@ -16,6 +16,9 @@ import yaml
 from generator.commands.cli import main
 from generator.ingest.mapping import schema_text
 from generator.ingest.merge import dump
+from generator.session.build import render_site
+from generator.settings import Settings
+from generator.site.link import build_site
 
 ROOT = Path(__file__).parent.parent
 SOURCE = ROOT.parent / "shared" / "reference" / "nk-missile-tests"
@@ -30,14 +33,13 @@ needs_reference = pytest.mark.skipif(
 
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
-    """A copy of the shipped content, with the data-record status."""
+    """A copy of the shipped content without its data records: what the editors wrote (the
+    curated briefs that a data set's rows matched keep their provenance)."""
     out = tmp_path / "content"
     shutil.copytree(ROOT / "content", out)
-    vocabulary = out / "vocabulary.yaml"
-    text = vocabulary.read_text(encoding="utf-8")
-    if "id: data-record" not in text:
-        status = "  - id: data-record\n    label: Data record\n    description: Imported.\n"
-        vocabulary.write_text(text.replace("statuses:\n", "statuses:\n" + status), "utf-8")
+    for path in out.glob("events/*/*.yaml"):
+        if "\nstatus: data-record\n" in path.read_text(encoding="utf-8"):
+            path.unlink()
     return out
 
 
@@ -56,28 +58,22 @@ def _read(path: Path) -> dict[str, object]:
 
 
 @needs_reference
-def test_cns_salvos_local_dates_months_and_curated_twins(
+def test_cns_import_writes_the_shipped_data_records(
     content: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    before = (content / CURATED).read_text(encoding="utf-8")
+    """The data records in content/ are exactly what the shipped mapping makes of the data set:
+    salvos, local dates, month-only dates, "unknown" left out; a second run writes nothing."""
     code, out = _import(
         capsys, str(SOURCE / "test.en.json"), "--mapping", str(CNS), "--content", str(content)
     )
     assert code == 0, out
-    assert out.endswith("163 added, 0 changed, 3 matched, 0 kept, 0 gone\n")
+    assert out.endswith("162 added, 0 changed, 0 matched, 4 kept, 0 gone\n")
+    for path in (content / "events").glob("*/*-missile-test.yaml"):
+        shipped = ROOT / "content" / path.relative_to(content)
+        assert path.read_text(encoding="utf-8") == shipped.read_text(encoding="utf-8"), path.name
     events = content / "events"
     assert not list(events.glob("*/2024-06-25-missile-test.yaml"))  # 20:28 UTC = 26 June KST
     assert not list(events.glob("*/2024-06-26-missile-test.yaml"))  # the curated brief is it
-    curated = _read(content / CURATED)
-    assert curated["imported"]["owns"] == ["facts.Facility", "facts.Landing", "sources.cns"]  # type: ignore[index]
-    assert curated["sources"][-1]["key"] == "cns"  # type: ignore[index]
-    after = (content / CURATED).read_text(encoding="utf-8")
-    for field in ("claims:", "assessment:", "body:", "updates:"):
-        block = before.split(f"\n{field}")[1].split("\n", 1)[1]
-        block = block.split("\n" + next(x for x in block.splitlines() if x and x[0] not in " -#"))[
-            0
-        ]
-        assert block in after, field
     months = [
         p
         for p in events.glob("*/*-missile-test.yaml")
@@ -85,10 +81,12 @@ def test_cns_salvos_local_dates_months_and_curated_twins(
     ]
     assert months and all(len(_read(p)["date"]) == 7 for p in months)  # type: ignore[arg-type]
     salvo = _read(events / "2022" / "2022-11-02-missile-test.yaml")
-    assert int(salvo["facts"]["Missiles"]) == 7  # type: ignore[index]
+    assert salvo["facts"]["Missiles"] == "7 (CNS)"  # type: ignore[index]
     assert salvo["location"]["source"] == "nk-missile-tests"  # type: ignore[index]
     assert "unknown" not in json.dumps(salvo["facts"]).lower()
-    assert main(["check", "--content", str(content)]) == 0
+    rocket = _read(events / "2023" / "2023-11-21-missile-test.yaml")  # Chollima-1: a carrier
+    assert rocket["type"] == "satellite-launch"
+    assert main(["check", "--strict", "--content", str(content)]) == 0
 
     files = _files(content)
     code, out = _import(
@@ -96,6 +94,142 @@ def test_cns_salvos_local_dates_months_and_curated_twins(
     )
     assert "0 added, 0 changed, 0 matched, 166 kept, 0 gone\n" in out
     assert _files(content) == files  # nothing rewritten, not even touched
+
+
+# A curated brief about the launch of 31 October 2024 (its CNS row: 22:11 UTC on 30 October).
+LAUNCH = "2024-10-31-missile-test"
+ROW = "2024-10-30 22:11 (UTC) hwasong-19"
+CURATED_BRIEF = f"""\
+# yaml-language-server: $schema=../../schema/event.schema.json
+title: North Korea tests the Hwasong-19
+date: "2024-10-31"
+type: missile-launch
+status: confirmed
+summary: North Korea launched a long-range missile, named by KCNA as the Hwasong-19.
+actors:
+  - id: north-korea
+    role: launched it
+  - kcna
+claims:
+  - by: kcna
+    date: "2024-11-01"
+    said: >-
+      KCNA said it was the   Hwasong-19.
+    sources: [kh]
+facts:
+  Apogee: "about 7,000 km (The Korea Herald)"   # the editors' figure, kept
+sources:
+  - key: kh
+    publisher: The Korea Herald
+    title: Report on the launch
+body: |
+  An editor's  *analysis*.
+updates:
+  - date: "2024-11-01"
+    note: Added KCNA's name for the missile.
+published: "2024-10-31"
+data_rows:
+  - dataset: cns-missile-tests
+    row: "{ROW}"
+"""
+
+
+def _curated(content: Path, text: str) -> Path:
+    (content / "events" / "2024" / f"{LAUNCH}.yaml").unlink(missing_ok=True)
+    path = content / "events" / "2024" / "2024-10-31-hwasong-19.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _cns(tmp_path: Path, match: str) -> Path:
+    """The shipped CNS mapping with another `match` rule."""
+    text = CNS.read_text(encoding="utf-8")
+    start = text.index("\nmatch:\n")
+    end = text.index("\n", text.index("reference: true", start))
+    mapping = tmp_path / "cns.yaml"
+    mapping.write_text(text[:start] + f"\nmatch: {match}" + text[end:], encoding="utf-8")
+    return mapping
+
+
+@needs_reference
+def test_a_curated_brief_naming_the_row_gains_the_data_set_and_keeps_its_text(
+    content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The shipped rule: same local date, same type, and the brief names the row."""
+    brief = _curated(content, CURATED_BRIEF)
+    code, out = _import(
+        capsys, str(SOURCE / "test.en.json"), "--mapping", str(CNS), "--content", str(content)
+    )
+    assert code == 0, out
+    assert "matched 2024-10-31-hwasong-19" in out
+    assert not (content / "events" / "2024" / f"{LAUNCH}.yaml").exists()
+    after = brief.read_text(encoding="utf-8")
+    lines = iter(after.splitlines())
+    assert all(line in lines for line in CURATED_BRIEF.splitlines()), "an editor's line changed"
+    record = _read(brief)
+    assert record["facts"]["Apogee"] == "about 7,000 km (The Korea Herald)"  # type: ignore[index]
+    assert record["facts"]["Distance"] == "1,001 km (CNS)"  # type: ignore[index]
+    assert [s["key"] for s in record["sources"]] == ["kh", "cns"]  # type: ignore[attr-defined]
+    assert record["imported"]["rows"] == [ROW]  # type: ignore[index]
+    assert record["status"] == "confirmed"
+    assert record["updates"][-1]["note"].startswith("Matched with CNS")  # type: ignore[index]
+    assert main(["schema", "--content", str(content)]) == 0  # (the ids changed)
+    assert main(["check", "--strict", "--content", str(content)]) == 0
+
+
+@needs_reference
+@pytest.mark.parametrize(
+    "edit, rule, matched",
+    [
+        (("data_rows:", "other_rows:"), "{same: [date, type], reference: true}", False),
+        (
+            (ROW, "2024-10-30 22:11 (UTC) hwasong-18"),
+            "{same: [date, type], reference: true}",
+            False,
+        ),
+        (
+            ("type: missile-launch", "type: satellite-launch"),
+            "{same: [date, type], reference: true}",
+            False,
+        ),
+        (
+            ("type: missile-launch", "type: satellite-launch"),
+            "{same: [date], reference: true}",
+            True,
+        ),
+        (("data_rows:", "other_rows:"), "{same: [date, type]}", True),
+        (('date: "2024-10-31"', 'date: "2024-10-30"'), "{reference: true}", True),
+        (('date: "2024-10-31"', 'date: "2024-10-30"'), "{same: [date], reference: true}", False),
+    ],
+    ids=[
+        "no reference",
+        "another row",
+        "another type",
+        "type not asked",
+        "date and type only",
+        "reference only",
+        "reference, another date",
+    ],
+)
+def test_both_ways_of_matching(
+    content: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    edit: tuple[str, str],
+    rule: str,
+    matched: bool,
+) -> None:
+    text = CURATED_BRIEF.replace(*edit)
+    if edit[0] == "data_rows:":  # (a field the model does not know: drop the reference)
+        text = text.split("other_rows:")[0]
+    _curated(content, text)
+    mapping = _cns(tmp_path, rule)
+    code, out = _import(
+        capsys, str(SOURCE / "test.en.json"), "--mapping", str(mapping), "--content", str(content)
+    )
+    assert code == 0, out
+    assert ("matched 2024-10-31-hwasong-19" in out) is matched, out
+    assert (f"added {LAUNCH}" in out) is not matched
 
 
 @needs_reference
@@ -133,8 +267,8 @@ def test_changed_rows_update_owned_fields_only_and_vanished_rows_are_listed(
     text = record.read_text(encoding="utf-8")
     assert editor in text
     updated = _read(record)
-    assert updated["facts"]["Apogee"] == "6,700 km"  # type: ignore[index]
-    assert "Apogee 6,648 km → 6,700 km" in updated["updates"][-1]["note"]  # type: ignore[index]
+    assert updated["facts"]["Apogee"] == "6,700 km (CNS)"  # type: ignore[index]
+    assert "Apogee 6,648 km (CNS) → 6,700 km (CNS)" in updated["updates"][-1]["note"]  # type: ignore[index]
     assert other.stat().st_mtime_ns == untouched
     assert main(["check", "--content", str(content)]) == 0
 
@@ -208,7 +342,9 @@ def test_xlsx_reads_like_csv(
         "--dry-run",
     )
     assert code == 0, out
-    assert out.endswith("1 added, 0 changed, 3 matched, 0 kept, 0 gone\n")
+    # (the curated briefs of 27 and 30 May hold the CNS data set's provenance: a brief is
+    # matched with one data set, so ACLED's rows of those days are records of their own)
+    assert out.endswith("2 added, 0 changed, 2 matched, 0 kept, 0 gone\n")
 
 
 def test_bad_rows_are_all_reported_and_nothing_is_written(
@@ -419,14 +555,14 @@ def test_a_curated_brief_is_the_twin_of_one_event_and_reimport_still_writes_noth
     """Two rows of the curated brief's date and type: the first is matched, the second is a
     brief of its own (not a second provenance fighting for the same file)."""
     lines = SAMPLE.read_text(encoding="utf-8").splitlines()
-    lines.append(next(x for x in lines if x.startswith("PRK1002,")).replace("PRK1002", "PRK1003"))
+    lines.append(next(x for x in lines if x.startswith("KOR2001,")).replace("KOR2001", "KOR2003"))
     source = tmp_path / "twice.csv"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     args = (str(source), "--mapping", str(ACLED), "--content", str(content))
     code, out = _import(capsys, *args)
     assert code == 0, out
-    assert out.count("matched 2024-05-30-srbm-salvo-sunan") == 1
-    assert "added 2024-05-30-acled-prk1003" in out
+    assert out.count("matched 2024-06-04-south-korea-suspends-2018-military-agreement") == 1
+    assert "added 2024-06-04-acled-kor2003" in out
     files = _files(content)
     code, out = _import(capsys, *args)
     assert out.endswith("0 added, 0 changed, 0 matched, 5 kept, 0 gone\n"), out
@@ -440,3 +576,52 @@ def test_a_folder_without_a_vocabulary_is_refused(
     assert code == 1
     assert f"{tmp_path}:1:1: no vocabulary.yaml here: give the content folder with --content" in out
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_shipped_content_holds_the_missile_record_on_the_map(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue #30: every CNS test is in content/ (committed, so this runs without ../shared),
+    located at its facility with the coordinates cited, and the whole passes the strict check."""
+    site = build_site(ROOT / "content")
+    located = [e for e in site.events if e.record.location and e.record.location.lat is not None]
+    places = {(e.record.location.lat, e.record.location.lon) for e in located if e.record.location}
+    assert len(located) >= 150 and len(places) >= 40, (len(located), len(places))
+    records = [e for e in site.events if e.record.status == "data-record"]
+    rows = [key for e in site.events if e.record.imported for key in e.record.imported.rows]
+    assert len(records) == 162 and len(rows) == 339
+    for event in records:
+        record = event.record
+        assert record.imported is not None and record.imported.dataset == "cns-missile-tests"
+        assert not record.claims and record.assessment is None
+        assert record.sources[0].title == "CNS North Korea Missile Test Database"
+        if record.location is not None:
+            assert record.location.source == "nk-missile-tests"
+    for name in ("05-27", "05-30", "06-26", "07-01"):  # Sohae, Sunan, Pyongyang, Jangyon
+        (brief,) = [
+            e for e in site.events if str(e.record.date) == f"2024-{name}" and e.record.data_rows
+        ]
+        assert brief.record.status != "data-record" and brief.record.imported is not None
+        assert brief.record.location and brief.record.location.source == "nk-missile-tests"
+    code = main(["check", "--strict", "--content", str(ROOT / "content")])
+    assert code == 0, capsys.readouterr().err
+
+
+def test_readers_see_data_records_as_such() -> None:
+    """The badge on the brief and in the lists, the search facet and the search result's line."""
+    settings = Settings(site_name="Briefing", templates_dir=ROOT / "templates")
+    marks = str.maketrans("", "", "\ufdd0\ufdd1")  # (the markers of record text, unmarked later)
+    pages = {
+        k: v.translate(marks)
+        for k, v in render_site(build_site(ROOT / "content"), settings).items()
+    }
+    brief = pages["briefs/2017-03-06-missile-test.md"]
+    assert '<span class="badge badge--data-record">Data record</span>' in brief
+    assert 'data-pagefind-filter="status:Data record"' in brief
+    assert 'data-pagefind-meta="status:Data record"' in brief
+    curated = pages["briefs/2024-06-26-suspected-ballistic-missile-launch.md"]
+    assert "Data record" not in curated and "badge--confirmed" in curated
+    year = pages["timeline/2017.md"]
+    assert year.count("badge--data-record") == year.count("-missile-test") > 0
+    css = (ROOT / "templates" / "overrides" / "assets" / "briefing.css").read_text("utf-8")
+    assert ".badge--data-record {" in css and 'slate"] .badge--data-record {' in css

@@ -117,6 +117,17 @@ def _located_in_content() -> dict[str, str]:
     }
 
 
+def _sample() -> list[tuple[str, str]]:
+    """Located events to open one by one: every brief the editors wrote, and every 20th data
+    record (the data records are alike, and those of one facility may share a title: only
+    events whose title is theirs alone can be found by it)."""
+    located = _located_in_content()
+    shared = Counter(located.values())
+    unique = [(i, t) for i, t in sorted(located.items()) if shared[t] == 1]
+    data = {e.id for e in build_site(ROOT / "content").events if e.record.status == "data-record"}
+    return [x for x in unique if x[0] not in data] + [x for x in unique if x[0] in data][::20]
+
+
 # --------------------------------------------------------------------------- the browser
 
 
@@ -308,7 +319,7 @@ def test_marker_popup_links_to_brief(browser: Browser, shipped: ServedSite) -> N
     features = {str(f["id"]): f["properties"] for f in shipped.features()}
 
     with _page(browser, shipped) as page:
-        for number, (event_id, title) in enumerate(sorted(_located_in_content().items())):
+        for number, (event_id, title) in enumerate(_sample()):
             properties = features[event_id]
             _open_map(page, shipped)
             _reveal(page, event_id)
@@ -340,23 +351,23 @@ def test_clicking_clusters_zooms_in_to_markers(browser: Browser, shipped: Served
         clusters = pane.locator(".marker-cluster")
         singles = pane.locator(".leaflet-marker-icon:not(.marker-cluster)")
 
-        def single_titles() -> set[str]:
-            return {str(singles.nth(i).get_attribute("alt")) for i in range(singles.count())}
+        def single_titles() -> Counter[str]:  # (data records of one place may share a title)
+            return Counter(str(singles.nth(i).get_attribute("alt")) for i in range(singles.count()))
 
         assert clusters.count() >= 1, "the shipped events at one place start as a cluster"
         expect(clusters.first).to_have_attribute("role", "button")
         expect(clusters.first).to_have_accessible_name(re.compile(r"^\d+ events$"))
         before = single_titles()
-        size = max(int(text.split()[0]) for text in clusters.all_inner_texts())
-        for _ in range(5):  # zoom in (markercluster zooms to the cluster), then spiderfy
+        size = min(int(text.split()[0]) for text in clusters.all_inner_texts())
+        for _ in range(8):  # zoom in (markercluster zooms to the cluster), then spiderfy
             numbers = [int(text.split()[0]) for text in clusters.all_inner_texts()]
-            clusters.nth(numbers.index(max(numbers))).click()
+            clusters.nth(numbers.index(min(numbers))).click()
             _wait_for_animations(page)
-            if len(single_titles() - before) >= size:
+            if (single_titles() - before).total() >= size:
                 break
         opened = single_titles() - before
-        assert len(opened) == size, f"expected the {size} markers of the cluster, found {opened}"
-        assert opened <= titles
+        assert opened.total() >= size, f"expected the {size} markers of the cluster, found {opened}"
+        assert set(opened) <= titles
         _screenshot(page, "cluster-opened", full_page=False)
 
 

@@ -21,6 +21,7 @@ from generator.content.model import Actor, Event
 from generator.publish import exports
 from generator.site.entries import Site
 from generator.site.link import build_site
+from tests.browser_support import BRIEF_ID
 from tests.conftest import FIXTURE
 from tests.sitebuild import ROOT, config_for, mkdocs_build
 
@@ -163,7 +164,9 @@ def test_every_page_announces_the_feeds_and_sharing_metadata(builds: tuple[Path,
     )
     cite = brief.select_one(".cite")
     assert cite is not None
-    assert "Version of 28 November 2026" in cite.get_text()
+    record = build_site(ROOT / "content").event_by_id[BRIEF_ID].record
+    latest = max(u.date for u in record.updates)
+    assert f"Version of {latest.day} {latest:%B %Y}" in cite.get_text()
     assert "/briefs/2024-06-26-suspected-ballistic-missile-launch/" in cite.get_text()
 
 

@@ -201,7 +201,9 @@ def _writers(commands: Any) -> None:
 
     p = commands.add_parser("cms-config", help="write the editing form's configuration (/admin/)")
     _content(p)
-    p.add_argument("--out", type=Path, default=admin.ADMIN_CONFIG, help="default: templates/admin/config.yml")
+    p.add_argument(
+        "--out", type=Path, default=admin.ADMIN_CONFIG, help="default: templates/admin/config.yml"
+    )
     p.set_defaults(run=_cms_config)
 
     p = commands.add_parser("synth", help="write a synthetic content tree for benchmarks")

@@ -391,6 +391,16 @@ class Provenance(Record):
     own every other field, and the import never touches them."""
 
 
+class RowRef(Record):
+    """A row of an open data set that a curated brief is about."""
+
+    dataset: Slug
+    """The data set's id, as its mapping names it (e.g. cns-missile-tests)."""
+    row: Line
+    """The row's key, as the mapping's `key` writes it (and `imported.rows` lists it), e.g.
+    ``2024-06-25 20:28 (UTC) unknown``."""
+
+
 class Event(Record):
     """An event brief: one file under content/events/."""
 
@@ -444,6 +454,10 @@ class Event(Record):
     draft: bool = False
     """True while the brief is not ready: `briefing check` checks it, but it is published
     nowhere (`make serve` shows it with a "draft" banner); published records cannot link to it."""
+    data_rows: Annotated[list[RowRef], Field(max_length=20)] = []
+    """Rows of open data sets that this curated brief is about. When a mapping's `match` rule
+    asks for a reference, `briefing import` matches the brief to the event those rows make: the
+    brief then gains the data set as a source and its facts, and no data record is written."""
     imported: Provenance | None = None
     """Written by `briefing import`: the data set rows this brief was made from or matched
     with. Leave it as it is: it is how a re-import finds the brief and keeps editors' work."""

@@ -121,6 +121,18 @@ class Fields(Spec):
     """Tags given to a new record (then the editors' to change)."""
 
 
+class Match(Spec):
+    """How a curated brief about the same event as an imported one is found: every condition
+    given must hold (a rule with none matches nothing)."""
+
+    same: list[Literal["date", "type"]] = []
+    """Fields the curated brief must share with the imported event: ``date`` (the local date,
+    with its precision) and ``type`` (the event type)."""
+    reference: bool = False
+    """The curated brief must name one of the event's row keys in its `data_rows` (with this
+    mapping's `dataset`): an editor's explicit statement that they are the same event."""
+
+
 class Mapping(Spec):
     """A mapping file: how one data set's rows become event records."""
 
@@ -148,9 +160,10 @@ class Mapping(Spec):
     """Template: rows with the same result are one event (a salvo); default: the row key."""
     id: str
     """Template: the record id (and file name) of an event."""
-    match: Literal["none", "same-date-and-type"] = "none"
+    match: Match | None = None
     """How a curated brief about the same event is found, so that it is not duplicated: it then
-    gains the data set as a source and the imported facts it lacks, nothing else."""
+    gains the data set as a source and the imported facts it lacks, nothing else. Without it,
+    every event becomes a record of its own."""
     lookups: dict[Slug, dict[str, str]] = {}
     """Tables: source value -> value (vocabulary ids, actor ids, names)."""
     places: dict[str, Place] = {}

@@ -48,8 +48,8 @@ class Plan:
 
 @dataclass
 class _Existing:
-    """An event file of the content: what finding it again needs (its provenance, date and
-    type); the rest is read again only for a file the import edits (`full`), so that a
+    """An event file of the content: what finding it again needs (its provenance, date, type
+    and references to data set rows); the rest is read again only for a file the import edits (`full`), so that a
     re-import of many records does not hold them all."""
 
     path: Path
@@ -58,7 +58,8 @@ class _Existing:
     @classmethod
     def read(cls, path: Path) -> _Existing:
         data = load_file(path).data
-        return cls(path, {k: data[k] for k in ("imported", "date", "type") if k in data})
+        kept = ("imported", "date", "type", "data_rows")
+        return cls(path, {k: data[k] for k in kept if k in data})
 
     def full(self) -> dict[str, Any]:
         return load_file(self.path).data
@@ -125,9 +126,7 @@ def reconcile(content: Path, mapping: Mapping, events: list[Imported], today: dt
         if isinstance(e.data.get("imported"), dict)
         and e.data["imported"].get("dataset") == mapping.dataset
     }
-    curated = {
-        (e.data.get("date"), e.data.get("type")): e for e in existing if "imported" not in e.data
-    }
+    curated = [e for e in existing if "imported" not in e.data]
     result = Plan()
     for event in events:
         found = mine.pop(event.group, None)
@@ -139,12 +138,11 @@ def reconcile(content: Path, mapping: Mapping, events: list[Imported], today: dt
             text = _update(found, mapping, event, today)
             result.writes[found.path] = text
             continue
-        twin = None  # (a curated brief is the twin of one event at most: the first)
-        if mapping.match == "same-date-and-type":
-            twin = curated.pop((event.fields["date"], event.fields["type"]), None)
+        twin = _twin(curated, mapping, event)
         if twin is not None:
+            curated.remove(twin)
             result.matched.append(twin.path.stem)
-            result.writes[twin.path] = _match(twin, mapping, event)
+            result.writes[twin.path] = _match(twin, mapping, event, today)
             continue
         result.added.append(event.id)
         path = content / "events" / event.fields["date"][:4] / f"{event.id}.yaml"
@@ -152,6 +150,28 @@ def reconcile(content: Path, mapping: Mapping, events: list[Imported], today: dt
         result.writes[path] = HEADER + dump(result.new[path])
     result.gone = sorted(e.path.stem for e in mine.values())
     return result
+
+
+def _twin(curated: list[_Existing], mapping: Mapping, event: Imported) -> _Existing | None:
+    """The curated brief that the mapping's `match` rule finds for ``event``, if any."""
+    rule = mapping.match
+    if rule is None or not (rule.same or rule.reference):
+        return None
+    keys = set(event.keys)
+    for brief in curated:
+        if any(str(brief.data.get(name)) != str(event.fields[name]) for name in rule.same):
+            continue
+        refs = brief.data.get("data_rows") or []
+        named = any(
+            isinstance(ref, dict)
+            and ref.get("dataset") == mapping.dataset
+            and ref.get("row") in keys
+            for ref in refs
+        )
+        if rule.reference and not named:
+            continue
+        return brief
+    return None
 
 
 def _provenance(mapping: Mapping, event: Imported, owns: list[str]) -> dict[str, Any]:
@@ -183,20 +203,26 @@ def _new(mapping: Mapping, event: Imported) -> dict[str, Any]:
     return data
 
 
-def _match(twin: _Existing, mapping: Mapping, event: Imported) -> str:
-    """A curated brief's text with the data set cited and the imported facts it lacks."""
+def _match(twin: _Existing, mapping: Mapping, event: Imported, today: dt.date) -> str:
+    """A curated brief's text with the data set cited and the imported facts it lacks, added
+    after the editors' own lines (which stay as they are, byte for byte), and a change-log
+    entry saying so."""
     data = twin.full()
-    facts = dict(data.get("facts") or {})
+    facts = data.get("facts") or {}
     added = {k: v for k, v in event.fields["facts"].items() if k not in facts}
     keys = {s.get("key") for s in data.get("sources", [])}
     sources = [s for s in event.fields["sources"][:1] if s["key"] not in keys]
     owns = [f"facts.{k}" for k in added] + [f"sources.{s['key']}" for s in sources]
-    changes: dict[str, Any] = {"imported": _provenance(mapping, event, owns)}
+    appends: dict[str, Any] = {}
     if added:
-        changes["facts"] = {**facts, **added}
+        appends["facts"] = added
     if sources:
-        changes["sources"] = [*data.get("sources", []), *sources]
-    return _edit(twin.path, changes, None)
+        appends["sources"] = sources
+    if added or sources:
+        note = f"Matched with {mapping.sources[0].title} ({mapping.version}), now cited"
+        note += f"; added its facts {', '.join(added)}." if added else "."
+        appends["updates"] = [{"date": today.isoformat(), "note": note}]
+    return _edit(twin.path, {"imported": _provenance(mapping, event, owns)}, appends)
 
 
 def _update(found: _Existing, mapping: Mapping, event: Imported, today: dt.date) -> str:
@@ -224,7 +250,7 @@ def _update(found: _Existing, mapping: Mapping, event: Imported, today: dt.date)
     changes["imported"] = _provenance(mapping, event, owned)
     what = "; ".join(notes) or "the imported rows changed"
     note = f"Updated from {mapping.sources[0].title} ({mapping.version}): {what}."
-    return _edit(found.path, changes, {"date": today.isoformat(), "note": note})
+    return _edit(found.path, changes, {"updates": [{"date": today.isoformat(), "note": note}]})
 
 
 def _note(name: str, old: Any, new: Any) -> list[str]:
@@ -240,9 +266,10 @@ def _note(name: str, old: Any, new: Any) -> list[str]:
     return [f"{name} {shown(old)} → {shown(new)}"]
 
 
-def _edit(path: Path, changes: dict[str, Any], update: dict[str, str] | None) -> str:
+def _edit(path: Path, changes: dict[str, Any], appends: dict[str, Any]) -> str:
     """``path``'s text with the top-level fields in ``changes`` replaced (None: removed) or
-    added, and ``update`` appended to the change log; every other line kept as it was."""
+    added, and the items in ``appends`` added at the end of their list or mapping; every other
+    line kept as it was."""
     doc = load_file(path)
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
@@ -257,14 +284,19 @@ def _edit(path: Path, changes: dict[str, Any], update: dict[str, str] | None) ->
             edits.append((*spans[name], block))
         else:
             tail += block
-    if update is not None:
-        item = dump({"updates": [update]}).splitlines(keepends=True)[1:]
-        if "updates" in spans:
-            start, end = spans["updates"]
-            indent = _indent(lines[start + 1 : end])
-            edits.append((end, end, [indent + line for line in item]))
-        else:
-            tail += ["updates:\n", *item]
+    for name, items in appends.items():
+        block = dump({name: items}).splitlines(keepends=True)
+        if name not in spans:
+            tail += block
+            continue
+        start, end = spans[name]
+        if end - start == 1:  # written on one line (`facts: {}`): the value is rewritten
+            old = doc.data[name] or type(items)()
+            merged = {**old, **items} if isinstance(items, dict) else [*old, *items]
+            edits.append((start, end, dump({name: merged}).splitlines(keepends=True)))
+            continue
+        ours, theirs = _indent(block[1:]), _indent(lines[start + 1 : end])
+        edits.append((end, end, [theirs + line[len(ours) :] for line in block[1:]]))
     for start, end, block in sorted(edits, reverse=True):
         lines[start:end] = block
     return "".join(lines + tail)
@@ -284,10 +316,11 @@ def _spans(lines: list[str], starts: list[int], names: list[str]) -> dict[str, t
 
 
 def _indent(block: list[str]) -> str:
-    """The indentation of a list's items (``updates:`` then ``  - date:`` gives two spaces)."""
+    """The indentation of a block's first item (``updates:`` then ``  - date:`` gives two
+    spaces; ``facts:`` then ``  Apogee: ...`` too)."""
     for line in block:
         stripped = line.lstrip(" ")
-        if stripped.startswith("- "):
+        if stripped.strip() and not stripped.startswith("#"):
             return line[: len(line) - len(stripped)]
     return ""
 

@@ -48,6 +48,7 @@ MODELS: list[type[BaseModel]] = [
 ]
 MAPPING_MODELS: list[type[BaseModel]] = [
     mapping.Mapping,
+    mapping.Match,
     mapping.Column,
     mapping.Dates,
     mapping.Place,

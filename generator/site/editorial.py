@@ -1,7 +1,8 @@
 """The editorial lint: the methodology's mechanical rules, checked on a linked ``Site``.
 
-Each rule is declared once in ``RULES`` with its text and its reason; the Methodology page
-lists them from there (``make docs``), and every warning names the rule it comes from.
+Each rule is declared once in ``RULES`` with its text, its reason and whether it holds for
+data records (briefs imported from an open data set, not assessed by the editors); the
+Methodology page lists them from there (``make docs``), and every warning names its rule.
 ``briefing check`` prints the warnings; ``briefing check --strict`` fails on them.
 
 The checks read typed records only. Positions are looked up in the record's file only for
@@ -31,22 +32,29 @@ class Rule:
     """The rule, as the Methodology page states it (Markdown, one paragraph)."""
     why: str
     """The reason, printed with every warning."""
+    data_records: bool = True
+    """Whether the rule holds for data records (status `data-record`) too. Rules about claims
+    and assessments do not: they check editorial judgement, which a data record does not hold
+    (`data-record-unassessed`); rules about sources, dates and coordinates do."""
 
 
 CLAIM_DATED = Rule(
     "claim-dated",
     "Every claim carries the date on which it was made (`claims[].date`).",
     "a claim is an assertion made at a point in time, and readers need that time to weigh it",
+    data_records=False,
 )
 CLAIM_SOURCED = Rule(
     "claim-sourced",
     "Every claim cites at least one of the record's sources (`claims[].sources`).",
     "a claim that points to no source cannot be checked",
+    data_records=False,
 )
 CLAIMANT_ACTOR = Rule(
     "claimant-actor",
     "Whoever makes a claim is listed among the event's `actors`.",
     "the brief's list of actors must show everyone whose words it reports",
+    data_records=False,
 )
 FIGURE_SOURCE = Rule(
     "figure-source",
@@ -67,6 +75,7 @@ CONFIDENCE_SOURCES = Rule(
     "brackets (`Newsmax (Reuters)` and `Al Arabiya English (Reuters)` are one origin). A "
     "source cited only for the coordinates does not count.",
     "the confidence levels are defined by the number of sources behind the judgement",
+    data_records=False,
 )
 LATER_FACTS_UPDATED = Rule(
     "later-facts-updated",
@@ -88,6 +97,17 @@ COORDINATES_PRECISION = Rule(
     "approximate or region).",
     "a map marker looks exact unless the brief says how precise it is",
 )
+DATA_RECORD = "data-record"
+"""The status of a brief imported from an open data set and not assessed by the editors."""
+DATA_RECORD_UNASSESSED = Rule(
+    "data-record-unassessed",
+    "A data record (status `data-record`, written by `briefing import` from an open data set) "
+    "holds no claims and no assessment. Its facts name the data set in brackets, as every "
+    "figure must, and its coordinates name their source. An editor who adds claims or an "
+    "assessment curates the brief: its status becomes an editorial one (`developing`, "
+    "`confirmed` or `disputed`), and every rule then applies to it.",
+    "readers must be able to tell an editorial judgement from a data set's entry at a glance",
+)
 
 RULES: tuple[Rule, ...] = (
     CLAIM_DATED,
@@ -98,6 +118,7 @@ RULES: tuple[Rule, ...] = (
     LATER_FACTS_UPDATED,
     COORDINATES_SOURCED,
     COORDINATES_PRECISION,
+    DATA_RECORD_UNASSESSED,
 )
 MIN_SOURCES = {"low": 1, "moderate": 2, "high": 3}
 """Independent sources needed for each confidence level (levels not listed need one)."""
@@ -316,12 +337,29 @@ def _coordinates(site: Site, entry: EventEntry) -> Iterator[_Finding]:
         )
 
 
+def _data_record(site: Site, entry: EventEntry) -> Iterator[_Finding]:
+    record = entry.record
+    if record.status != DATA_RECORD:
+        return
+    if record.claims:
+        yield _Finding(
+            ("claims",), DATA_RECORD_UNASSESSED, "a data record holds claims: curate it first"
+        )
+    if record.assessment is not None:
+        yield _Finding(
+            ("assessment",),
+            DATA_RECORD_UNASSESSED,
+            "a data record holds an assessment: curate it first",
+        )
+
+
 CHECKS: tuple[Callable[[Site, EventEntry], Iterator[_Finding]], ...] = (
     _claims,
     _facts,
     _confidence,
     _later_facts,
     _coordinates,
+    _data_record,
 )
 
 
@@ -330,6 +368,8 @@ def lint(site: Site) -> list[EditorialWarning]:
     warnings: list[EditorialWarning] = []
     for entry in site.events:
         findings = [f for check in CHECKS for f in check(site, entry)]
+        if entry.record.status == DATA_RECORD:
+            findings = [f for f in findings if f.rule.data_records]
         if not findings:
             continue
         doc: Document = load_file(entry.source, display_path(entry.source))

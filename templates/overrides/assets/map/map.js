@@ -151,6 +151,10 @@ function build(L, canvas, data, parts) {
     });
     entry.marker.bindPopup(() => popup(entry), { maxWidth: 280 });
   }
+  // An open (spiderfied) cluster: map.css keeps it opaque, so its count stays readable.
+  clusters.on("spiderfied unspiderfied", (event) => {
+    event.cluster.getElement()?.classList.toggle("is-open", event.type === "spiderfied");
+  });
   clusters.addTo(map);
   if (entries.length) {
     const bounds = L.latLngBounds(entries.map((entry) => [entry.lat, entry.lon]));

@@ -307,7 +307,7 @@ function setUp(root) {
     const link = el("a", { href: data.url, textContent: meta.title || data.url });
     const details = el("p", {
       className: "briefing-search__meta",
-      textContent: [meta.kind, meta.date].filter(Boolean).join(" · "),
+      textContent: [meta.kind, meta.status, meta.date].filter(Boolean).join(" · "),
     });
     const words = input.value.trim() && data.excerpt ? excerptNodes(data.excerpt) : [];
     const summary = el(
