@@ -86,7 +86,9 @@ def test_counts_agree_at_every_zoom_by_buttons_and_by_url(browser: Browser, site
         page.goto(f"{site_url}/explorer/")
         steps = ["Show all", "Zoom in", "Zoom in", "Zoom in", "Earlier", "Later", "Zoom in"]
         urls = []
-        for step in steps:
+        for step in steps + ["Zoom in"] * 12:
+            if step == "Zoom in" and "day" in seen_units:
+                break  # zoomed in as far as days: the finest ticks
             page.locator(".bx-tools").get_by_role("button", name=step, exact=True).click()
             state = _assert_counts_agree(page)
             seen_units.add(state["unit"])
@@ -296,11 +298,12 @@ def test_spans_keep_their_days_and_ticks_fit_the_zoom(page: Page, site_url: str)
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A 1,200-event synthetic site (decades of events, windows of over 300 events, where every
-    mark is grouped): its content and its built site."""
+    """A 2,400-event synthetic site (decades of events, windows of over 300 events, where every
+    mark is grouped; over 2,000, so the first view is the latest events, not all): its content
+    and its built site."""
     folder = tmp_path_factory.mktemp("explorer-synthetic")
     content = folder / "content"
-    generate(content, events=1200, actors=120, seed=31)
+    generate(content, events=2400, actors=240, seed=31)
     result = mkdocs_build(config_for(folder / "cfg", content, pagefind=False), folder / "site")
     assert result.returncode == 0, result.stderr
     return content, folder / "site"
@@ -320,3 +323,38 @@ def test_counts_agree_on_a_large_site_grouped_or_not(
             page.goto(page.url)  # the same view from its URL alone
             assert _assert_counts_agree(page, content=content)["count"] == state["count"]
         assert groups > 0
+
+
+def test_data_loads_by_period_as_the_window_moves(
+    browser: Browser, synthetic: tuple[Path, Path]
+) -> None:
+    """The first view fetches the explorer's small index and the months its window touches, not
+    every month; panning into months not yet fetched fetches them, and the counts still agree
+    (also for the same view from its URL)."""
+    content, site = synthetic
+    index = json.loads((site / "data" / "explorer" / "index.json").read_text(encoding="utf-8"))
+    months = {p[0] for p in index["periods"]}
+    with serve(site) as url, open_page(browser, url) as page:
+        fetched: list[str] = []
+        page.on(
+            "requestfinished",
+            lambda r: fetched.append(r.url.rsplit("/", 1)[1]) if "/data/" in r.url else None,
+        )
+        page.goto(f"{url}/explorer/")
+        first = _assert_counts_agree(page, content=content)
+        assert not any("timeline" in u for u in fetched)
+        opened = {u.removesuffix(".json") for u in fetched} - {"index"}
+        assert opened and opened < months and len(opened) <= len(months) // 10, opened
+        window = {m for m in months if first["from"][:7] <= m <= first["to"][:7]}
+        assert window <= opened
+        for _ in range(20):
+            page.locator(".bx-tools").get_by_role("button", name="Earlier", exact=True).click()
+            state = _assert_counts_agree(page, content=content)
+            later = {u.removesuffix(".json") for u in fetched} - {"index"}
+            if later - opened:
+                break
+        assert later - opened, "panning earlier fetched no new month"
+        assert state["from"] < first["from"] and state["count"] > 0
+        assert len(fetched) == len(set(fetched)), "a file fetched twice"
+        page.goto(page.url)  # the same view from its URL alone
+        assert _assert_counts_agree(page, content=content)["count"] == state["count"]

@@ -6,10 +6,11 @@
 // Each change a reader makes pushes a history entry, so back and forward walk through views,
 // and a shared link opens the same view.
 //
-// The data: the timeline's index (data/timeline/index.json: every event's days, type, status,
-// actors and tags, as numbers) and the explorer's (data/explorer/index.json: countries), then,
-// for the years the window's events fall in, the timeline's and the explorer's year files
-// (titles, dates as written, summaries, places, points), fetched as the window needs them.
+// The data, loaded by period as the window needs it (generator/publish/explorer.py): first the
+// small index (data/explorer/index.json: the vocabularies and, for each month with events, its
+// count, first day and the last day its events reach), then the files of the months whose
+// events touch the window (data/explorer/<YYYY-MM>.json), each fetched once. A redraw reuses
+// the rows, marks and list rows already made for an event.
 //
 // Record text goes into the page as text only (dom.js's el: textContent, properties).
 //
@@ -43,96 +44,119 @@ async function getJson(url) {
 
 // -- the data ---------------------------------------------------------------------------------
 
-function model(root, index, extra) {
-  const n = index.first.length;
-  const yearOf = new Int32Array(n);
-  for (const [year, [start, count]] of Object.entries(index.years)) {
-    yearOf.fill(Number(year), start, start + count);
-  }
-  const order = [...Array(n).keys()].sort((a, b) => index.first[a] - index.first[b] || a - b);
+function model(root, index) {
+  const periods = index.periods.map(([key, start, count, first, reach]) => ({
+    key,
+    start,
+    count,
+    first,
+    reach,
+  }));
+  const lastPeriod = periods[periods.length - 1];
   return {
     root,
     index,
-    extra,
-    n,
-    yearOf,
-    order,
-    years: new Map(), // year -> Promise of its files, merged
-    ids: new Map(), // event id -> number, for the years loaded
-    first: index.first.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY),
-    last: index.first.reduce((a, f, i) => Math.max(a, f + index.days[i] - 1), 0),
+    periods,
+    n: lastPeriod ? lastPeriod.start + lastPeriod.count : 0,
+    files: new Map(), // period key -> its file, once loaded
+    loading: new Map(), // period key -> Promise of its file
+    ids: new Map(), // event id -> number, for the periods loaded
+    first: periods.length ? periods[0].first : 0,
+    last: periods.reduce((a, p) => Math.max(a, p.reach), 0),
   };
 }
 
-/** The window a link without one opens: every event, or on a large site the latest ones, up
- * to a year back and at most OPENING of them (the files of a year or two, not of every year,
- * on the first view, and titled marks). Worked out once. */
-function opening(data) {
-  if (data.opening) return data.opening;
-  if (data.n <= WHOLE) data.opening = [data.first, data.last];
-  else {
-    const { first } = data.index;
-    const latest = data.order.slice(-OPENING).map((i) => first[i]);
-    const from = Math.max(data.last - 364, latest.reduce((a, b) => Math.min(a, b)) + 1);
-    data.opening = [Math.min(from, data.last - 6), data.last];
-  }
-  return data.opening;
+/** The periods (months) whose events may touch days `from`…`to`. */
+function periodsFor(data, from, to) {
+  return data.periods.filter((p) => p.first <= to && p.reach >= from);
 }
 
-function loadYear(data, year) {
-  if (!data.years.has(year)) {
-    const files = [
-      getJson(`${data.root}data/timeline/${year}.json`),
-      getJson(`${data.root}data/explorer/${year}.json`),
-    ];
-    data.years.set(
-      year,
-      Promise.all(files).then(([tl, ex]) => {
-        for (const [k, id] of tl.id.entries()) data.ids.set(id, tl.start + k);
-        return { tl, ex };
+function loadPeriod(data, period) {
+  if (!data.loading.has(period.key)) {
+    data.loading.set(
+      period.key,
+      getJson(`${data.root}data/explorer/${period.key}.json`).then((file) => {
+        for (const [k, id] of file.id.entries()) data.ids.set(id, file.start + k);
+        data.files.set(period.key, file);
+        return file;
       }),
     );
   }
-  return data.years.get(year);
+  return data.loading.get(period.key);
 }
 
-async function loadYears(data, numbers) {
-  const years = new Set(numbers.map((i) => data.yearOf[i]));
-  const files = await Promise.all([...years].map((y) => loadYear(data, y)));
-  return new Map([...years].map((y, k) => [y, files[k]]));
+function loadPeriods(data, periods) {
+  return Promise.all(periods.map((p) => loadPeriod(data, p)));
 }
 
-function row(data, files, i) {
-  const { index, extra } = data;
-  const { tl, ex } = files.get(data.yearOf[i]);
-  const k = i - tl.start;
-  const type = index.types[index.type[i]];
-  const country = extra.country[i];
-  const confidence = extra.confidence.find(([id]) => id === ex.confidence[k]);
+/** The window a link without one opens: every event, or on a large site the latest ones, up
+ * to a year back and at most OPENING of them (the files of a month or two, not of every
+ * period, on the first view, and titled marks). Worked out once, at the start. */
+async function opening(data) {
+  if (data.n <= WHOLE) {
+    data.opening = [data.first, data.last];
+    return;
+  }
+  const tail = [];
+  let count = 0;
+  for (let k = data.periods.length - 1; k >= 0 && count < OPENING; k -= 1) {
+    const p = data.periods[k];
+    if (p.reach < data.last - 364 && count) break;
+    tail.push(p);
+    count += p.count;
+  }
+  const files = await loadPeriods(data, tail);
+  const firsts = files.flatMap((f) => f.first).sort((a, b) => a - b);
+  const latest = firsts.slice(-OPENING);
+  const from = Math.max(data.last - 364, latest[0] + (firsts.length > OPENING ? 1 : 0));
+  data.opening = [Math.min(from, data.last - 6), data.last];
+}
+
+/** An event's row, made once and kept (the list's and the card's, and the marks' keys). */
+function rowOf(view, where) {
+  const i = where[0].start + where[1];
+  let r = view.made.get(i);
+  if (!r) {
+    r = row(view.data, where);
+    view.made.set(i, r);
+  }
+  return r;
+}
+
+function row(data, where) {
+  const { index } = data;
+  const [file, k] = where;
+  const i = file.start + k;
+  const type = index.types[file.type[k]];
+  const status = index.statuses[file.status[k]];
+  const country = file.country[k];
+  const confidence = index.confidence.find(([id]) => id === file.confidence[k]);
+  const first = file.first[k];
+  const days = file.days[k];
   return {
     i,
-    id: tl.id[k],
-    title: tl.title[k],
-    date: tl.date[k],
-    first: index.first[i],
-    days: index.days[i],
-    firstDay: isoOf(index.origin, index.first[i]),
-    lastDay: isoOf(index.origin, index.first[i] + index.days[i] - 1),
+    id: file.id[k],
+    title: file.title[k],
+    date: file.date[k],
+    first,
+    days,
+    firstDay: isoOf(index.origin, first),
+    lastDay: isoOf(index.origin, first + days - 1),
     type: type[0],
     typeLabel: type[1],
     colour: type[2],
-    status: index.statuses[index.status[i]][0],
-    statusLabel: index.statuses[index.status[i]][1],
-    confidence: ex.confidence[k],
+    status: status[0],
+    statusLabel: status[1],
+    confidence: file.confidence[k],
     confidenceLabel: confidence ? confidence[1] : "",
-    place: ex.place[k],
-    country: country >= 0 ? extra.countries[country] : "",
-    point: ex.point[k],
-    summary: ex.summary[k],
-    actors: index.actor[i].map((a) => index.actors[a][0]),
-    actorNames: index.actor[i].map((a) => index.actors[a][1]),
-    tags: index.tag[i].map((t) => index.tags[t]),
-    url: new URL(box.dataset.brief.replace("ID", encodeURIComponent(tl.id[k])), document.baseURI)
+    place: file.place[k],
+    country: country >= 0 ? index.countries[country] : "",
+    point: file.point[k],
+    summary: file.summary[k],
+    actors: file.actor[k].map((a) => index.actors[a][0]),
+    actorNames: file.actor[k].map((a) => index.actors[a][1]),
+    tags: file.tag[k].map((t) => index.tags[t]),
+    url: new URL(box.dataset.brief.replace("ID", encodeURIComponent(file.id[k])), document.baseURI)
       .href,
   };
 }
@@ -149,7 +173,7 @@ function readUrl(data) {
       .filter(Boolean);
   const from = dayOf(origin, params.get("from"));
   const to = dayOf(origin, params.get("to"), true);
-  const [first, last] = opening(data);
+  const [first, last] = data.opening;
   const state = {
     from: from ?? first,
     to: to ?? last,
@@ -164,7 +188,7 @@ function readUrl(data) {
 function writeUrl(data, state, replace = false) {
   const params = new URLSearchParams();
   const origin = data.index.origin;
-  const [first, last] = opening(data);
+  const [first, last] = data.opening;
   if (state.from !== first || state.to !== last) {
     params.set("from", isoOf(origin, state.from));
     params.set("to", isoOf(origin, state.to));
@@ -178,24 +202,29 @@ function writeUrl(data, state, replace = false) {
   else window.history.pushState(null, "", url);
 }
 
+/** The events in the window that pass the filters, as [file, k] pairs in order of first day,
+ * from the periods' files (loaded: `render` awaits them first). */
 function matches(data, state) {
-  const { index, extra } = data;
+  const { index } = data;
   const want = {};
   for (const [key] of FILTERS) want[key] = new Set(state[key]);
   const typeIds = index.types.map((t) => t[0]);
   const statusIds = index.statuses.map((s) => s[0]);
   const out = [];
-  for (const i of data.order) {
-    const first = index.first[i];
-    if (first > state.to || first + index.days[i] - 1 < state.from) continue;
-    if (want.type.size && !want.type.has(typeIds[index.type[i]])) continue;
-    if (want.status.size && !want.status.has(statusIds[index.status[i]])) continue;
-    if (want.actor.size && !index.actor[i].some((a) => want.actor.has(index.actors[a][0]))) {
-      continue;
+  for (const period of periodsFor(data, state.from, state.to)) {
+    const file = data.files.get(period.key);
+    for (let k = 0; k < file.id.length; k += 1) {
+      const first = file.first[k];
+      if (first > state.to || first + file.days[k] - 1 < state.from) continue;
+      if (want.type.size && !want.type.has(typeIds[file.type[k]])) continue;
+      if (want.status.size && !want.status.has(statusIds[file.status[k]])) continue;
+      if (want.actor.size && !file.actor[k].some((a) => want.actor.has(index.actors[a][0]))) {
+        continue;
+      }
+      if (want.tag.size && !file.tag[k].some((t) => want.tag.has(index.tags[t]))) continue;
+      if (want.country.size && !want.country.has(index.countries[file.country[k]])) continue;
+      out.push([file, k]);
     }
-    if (want.tag.size && !index.tag[i].some((t) => want.tag.has(index.tags[t]))) continue;
-    if (want.country.size && !want.country.has(extra.countries[extra.country[i]])) continue;
-    out.push(i);
   }
   return out;
 }
@@ -217,36 +246,50 @@ function drawAxis(view, state) {
   return unit;
 }
 
-function markButton(view, mark, r) {
-  const chosen = view.state.event === r.id;
+function newMark(view, r, labelled) {
   const button = el(
     "button",
     {
       type: "button",
-      className: `bx-mark chart-type-${r.colour}${mark.label ? "" : " bx-mark--bare"}${chosen ? " bx-chosen" : ""}`,
+      className: `bx-mark chart-type-${r.colour}${labelled ? "" : " bx-mark--bare"}`,
       dataset: { id: r.id, n: String(r.i) },
       "aria-label": `${r.title}, ${r.date}, ${r.typeLabel}`,
-      "aria-pressed": chosen ? "true" : "false",
+      "aria-pressed": "false",
     },
     el("span", { className: "bx-bar" }),
-    mark.label ? el("span", { className: "bx-label", textContent: r.title }) : "",
+    labelled ? el("span", { className: "bx-label", textContent: r.title }) : "",
   );
   button.title = `${r.title} (${r.date})`;
-  button.style.left = `${mark.x}px`;
-  button.style.top = `${mark.row * ROW}px`;
-  button.style.width = `${mark.width}px`;
-  const bar = button.firstChild;
-  if (mark.bar) bar.style.width = `${mark.bar}px`;
-  else bar.classList.add("bx-bar--day");
   button.addEventListener("click", () => choose(view, r.i));
   button.addEventListener("focus", () => showCard(view, r.i));
   return button;
 }
 
+/** An event's mark, made once (labelled or bare) and placed again on each redraw. */
+function markButton(view, mark, r) {
+  const key = `${r.i}${mark.label ? "L" : "B"}`;
+  let button = view.marks.get(key);
+  if (!button) {
+    button = newMark(view, r, mark.label);
+    view.marks.set(key, button);
+  }
+  const chosen = view.state.event === r.id;
+  button.classList.toggle("bx-chosen", chosen);
+  button.setAttribute("aria-pressed", chosen ? "true" : "false");
+  button.style.left = `${mark.x}px`;
+  button.style.top = `${mark.row * ROW}px`;
+  button.style.width = `${mark.width}px`;
+  const bar = button.firstChild;
+  bar.style.width = mark.bar ? `${mark.bar}px` : "";
+  bar.classList.toggle("bx-bar--day", !mark.bar);
+  return button;
+}
+
 function groupButton(view, group) {
   const { index } = view.data;
-  const firsts = group.members.map((i) => index.first[i]);
-  const lasts = group.members.map((i) => index.first[i] + index.days[i] - 1);
+  const members = group.members.map((i) => view.byNumber.get(i));
+  const firsts = members.map((r) => r.first);
+  const lasts = members.map((r) => r.first + r.days - 1);
   const from = firsts.reduce((a, b) => Math.min(a, b));
   const to = lasts.reduce((a, b) => Math.max(a, b));
   const origin = index.origin;
@@ -275,7 +318,11 @@ function drawTimeline(view, rows) {
   const lanes = box.querySelector(".bx-lanes");
   view.width = lanes.clientWidth || 600;
   const unit = drawAxis(view, state);
-  const byNumber = new Map(rows.map((r) => [r.i, r]));
+  if (view.byNumberOf !== rows) {
+    view.byNumber = new Map(rows.map((r) => [r.i, r]));
+    view.byNumberOf = rows;
+  }
+  const { byNumber } = view;
   const chosen = rows.find((r) => r.id === state.event);
   const keep = chosen ? chosen.i : -1;
   const { marks, groups } = layout(rows, state.from, state.to, view.width, ROWS, keep);
@@ -327,7 +374,18 @@ function drawHead(view) {
   );
 }
 
+/** An event's row of the list, made once. */
 function listRow(view, r) {
+  let tr = view.listRows.get(r.i);
+  if (!tr) {
+    tr = newListRow(view, r);
+    view.listRows.set(r.i, tr);
+  }
+  tr.classList.toggle("bx-chosen", view.state.event === r.id);
+  return tr;
+}
+
+function newListRow(view, r) {
   const cells = COLUMNS.map(([key, , , text]) => {
     if (key === "title") {
       const pick = el("button", {
@@ -342,11 +400,7 @@ function listRow(view, r) {
     }
     return el("td", { textContent: text(r) });
   });
-  return el(
-    "tr",
-    { className: view.state.event === r.id ? "bx-chosen" : "", dataset: { id: r.id } },
-    ...cells,
-  );
+  return el("tr", { dataset: { id: r.id } }, ...cells);
 }
 
 function drawList(view, rows, more = false) {
@@ -431,10 +485,10 @@ async function render(view) {
   const token = (view.token || 0) + 1;
   view.token = token;
   box.dataset.ready = "false";
-  const numbers = matches(view.data, view.state);
-  const files = await loadYears(view.data, numbers);
+  const { data, state } = view;
+  await loadPeriods(data, periodsFor(data, state.from, state.to));
   if (view.token !== token) return; // a newer view is on its way
-  view.rows = numbers.map((i) => row(view.data, files, i));
+  view.rows = matches(data, state).map((where) => rowOf(view, where));
   drawTimeline(view, view.rows);
   drawList(view, view.rows);
   caption(view, view.rows.length);
@@ -551,29 +605,19 @@ function drawBrush(area, x0, x1) {
 
 // -- the filters ---------------------------------------------------------------------------------
 
+/** A filter's options, [id, label] by label: the site's vocabulary (the index lists only what
+ * the events use, so the choices need no event loaded). */
 function choices(data, key) {
-  const { index, extra } = data;
-  const counts = new Map();
-  const add = (value) => counts.set(value, (counts.get(value) || 0) + 1);
-  for (let i = 0; i < data.n; i += 1) {
-    if (key === "type") add(index.types[index.type[i]][0]);
-    else if (key === "status") add(index.statuses[index.status[i]][0]);
-    else if (key === "actor") for (const a of index.actor[i]) add(index.actors[a][0]);
-    else if (key === "tag") for (const t of index.tag[i]) add(index.tags[t]);
-    else if (extra.country[i] >= 0) add(extra.countries[extra.country[i]]);
-  }
-  const labels = new Map(
+  const { index } = data;
+  const pairs =
     key === "type"
       ? index.types.map(([id, label]) => [id, label])
       : key === "status"
         ? index.statuses
         : key === "actor"
           ? index.actors
-          : [],
-  );
-  return [...counts.keys()]
-    .map((id) => [id, labels.get(id) || id])
-    .sort((a, b) => a[1].localeCompare(b[1]));
+          : (key === "tag" ? index.tags : index.countries).map((id) => [id, id]);
+  return [...pairs].sort((a, b) => a[1].localeCompare(b[1]));
 }
 
 function filters(view) {
@@ -650,18 +694,24 @@ function downloads(view) {
 
 // -- start ---------------------------------------------------------------------------------------
 
+/** The period an event id names by its date ("2024-06-26-…"), if it names one. */
+function guessPeriod(data, id) {
+  const m = /^(\d{4}-\d{2})/.exec(id);
+  return m ? data.periods.find((p) => p.key === m[1]) : undefined;
+}
+
 /** The first view of a link naming an event alone: the window around it. */
 async function centre(view) {
   const { data, state } = view;
-  const guess = Number.parseInt(state.event.slice(0, 4), 10);
-  if (data.index.years[String(guess)]) await loadYear(data, guess);
-  if (!data.ids.has(state.event)) {
-    await Promise.all(Object.keys(data.index.years).map((y) => loadYear(data, Number(y))));
-  }
+  const guess = guessPeriod(data, state.event);
+  if (guess) await loadPeriod(data, guess);
+  if (!data.ids.has(state.event)) await loadPeriods(data, data.periods);
   const i = data.ids.get(state.event);
   if (i === undefined) return;
-  const first = data.index.first[i];
-  const days = data.index.days[i];
+  const period = data.periods.find((p) => p.start <= i && i < p.start + p.count);
+  const file = data.files.get(period.key);
+  const first = file.first[i - file.start];
+  const days = file.days[i - file.start];
   const span = Math.max(60, days * 3);
   state.from = Math.round(first + days / 2 - span / 2);
   state.to = state.from + span - 1;
@@ -671,12 +721,19 @@ async function centre(view) {
 async function start(node) {
   box = node;
   const root = node.dataset.root;
-  const [index, extra] = await Promise.all([
-    getJson(`${root}data/timeline/index.json`),
-    getJson(`${root}data/explorer/index.json`),
-  ]);
-  const data = model(root, index, extra);
-  const view = { data, state: readUrl(data), rows: [], sort: ["date", "ascending"], map: null };
+  const index = await getJson(`${root}data/explorer/index.json`);
+  const data = model(root, index);
+  await opening(data);
+  const view = {
+    data,
+    state: readUrl(data),
+    rows: [],
+    made: new Map(), // event number -> its row, made once
+    marks: new Map(), // event number and "L" (labelled) or "B" (bare) -> its mark
+    listRows: new Map(), // event number -> its row of the list
+    sort: ["date", "ascending"],
+    map: null,
+  };
   if (view.state.centre) await centre(view);
   node.hidden = false;
   filters(view);
