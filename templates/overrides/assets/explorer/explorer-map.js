@@ -64,9 +64,13 @@ export async function createMap(canvas, choose) {
 
   function show(rows) {
     const located = rows.filter((row) => row.point);
-    shown = new Set(located.map((row) => row.i));
-    clusters.clearLayers();
-    clusters.addLayers(located.map(markerOf));
+    const next = new Set(located.map((row) => row.i));
+    // Only the change: markers that left the window out, those that came in added.
+    const gone = [...shown].filter((i) => !next.has(i)).map((i) => markers.get(i));
+    const added = located.filter((row) => !shown.has(row.i)).map(markerOf);
+    if (gone.length) clusters.removeLayers(gone);
+    if (added.length) clusters.addLayers(added);
+    shown = next;
     canvas.dataset.count = String(located.length);
     const key = located.map((row) => row.i).join(",");
     if (located.length && key !== fitted) {
@@ -77,9 +81,12 @@ export async function createMap(canvas, choose) {
     return located.length;
   }
 
+  let chosen = null;
+
   function select(i) {
-    for (const marker of markers.values()) marker.getElement()?.classList.remove("bx-chosen");
+    chosen?.getElement()?.classList.remove("bx-chosen");
     const marker = markers.get(i);
+    chosen = marker || null;
     if (!marker || !shown.has(i)) return;
     clusters.zoomToShowLayer(marker, () => marker.getElement()?.classList.add("bx-chosen"));
   }
