@@ -47,7 +47,7 @@ export async function createMap(canvas, choose) {
   }).addTo(map);
   const markers = new Map(); // event number -> marker, made once
   let shown = new Set();
-  let fitted = "";
+  let fitted = false;
 
   function markerOf(row) {
     let marker = markers.get(row.i);
@@ -72,11 +72,14 @@ export async function createMap(canvas, choose) {
     if (added.length) clusters.addLayers(added);
     shown = next;
     canvas.dataset.count = String(located.length);
-    const key = located.map((row) => row.i).join(",");
-    if (located.length && key !== fitted) {
-      fitted = key;
+    // The map moves only when a marker of the window would be out of sight (moving it costs
+    // more than the rest of a redraw, and a map that jumps at every pan is hard to follow).
+    if (located.length) {
       const bounds = L.latLngBounds(located.map((row) => row.point));
-      map.fitBounds(bounds.pad(0.3), { maxZoom: 7, animate: false });
+      if (!fitted || !map.getBounds().contains(bounds)) {
+        fitted = true;
+        map.fitBounds(bounds.pad(0.3), { maxZoom: 7, animate: false });
+      }
     }
     return located.length;
   }
