@@ -4,11 +4,14 @@ screenshots at 1280 and 390 px."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections import Counter
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from generator.site.entries import EventEntry
 from generator.site.link import build_site
 from tests.browser_support import (
     BRIEF_ID,
@@ -31,11 +34,67 @@ def _span(page: Page) -> int:
     return int(re.findall(r"span=(\d+)", page.url)[0])
 
 
+def _counts(page: Page) -> Counter[str]:
+    """Zoomed out (the shipped content spans 42 years), the lanes draw counts, not events: the
+    events each lane's bars count, by the lane's type."""
+    expect(page.locator("[data-timeline-lanes]")).to_have_attribute("data-mode", "bars")
+    bars = page.locator(".tl-svg .tl-lane").evaluate_all(
+        """lanes => lanes.flatMap((lane) => [...lane.querySelectorAll("rect.tl-bar title")]
+             .map((title) => [lane.dataset.type, title.textContent]))"""
+    )
+    counts = Counter[str]()
+    for lane, title in bars:
+        count = re.fullmatch(r"\S+ to \S+: (\d+) × .+", title)
+        assert count, title
+        counts[lane] += int(count[1])
+    return counts
+
+
+def _in_view(page: Page, events: list[EventEntry]) -> list[str]:
+    """The ids of ``events`` that overlap the days the status line says are in view."""
+    status = page.locator(".tl-status")
+    expect(status).not_to_contain_text("counts")
+    first, last = re.findall(r"from (\S+) to (\S+)$", status.inner_text())[0]
+    a, b = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    return sorted(e.id for e in events if e.record.date.first <= b and e.record.date.last >= a)
+
+
+def _axis_is_legible(page: Page) -> None:
+    """At least two labels on the lanes' axis (a scale to read the dates by), none over another
+    and none cut off at the drawing's right edge."""
+    axis = page.locator(".tl-svg .tl-axis text").evaluate_all(
+        """texts => texts.map((text) => {
+          const box = text.getBoundingClientRect();
+          return { left: box.left, right: box.right, top: box.top, bottom: box.bottom };
+        })"""
+    )
+    assert len(axis) >= 2 and _apart(axis) == [], axis
+    edge = page.locator(".tl-svg").evaluate("s => s.getBoundingClientRect().right")
+    assert max(text["right"] for text in axis) <= edge, axis
+
+
+def _until_single_events(page: Page) -> None:
+    """With the chart focused, + until the lanes draw single events, then the right arrow until
+    one is in view."""
+    figure = page.locator("[data-timeline-lanes]")
+    status = page.locator(".tl-status")
+    for key in ["+"] * 8 + ["ArrowRight"] * 40:
+        if key == "+" and figure.get_attribute("data-mode") == "marks":
+            continue
+        if key != "+" and page.locator(".tl-svg a.tl-mark").count():
+            return
+        before = status.inner_text()
+        page.keyboard.press(key)
+        expect(status).not_to_have_text(before)
+    raise AssertionError(f"no single event in sight: {status.inner_text()}")
+
+
 def test_zoom_pan_filter_and_follow_by_mouse(page: Page, site_url: str) -> None:
     page.goto(f"{site_url}/timeline/")
     _ready(page)
-    marks = page.locator(".tl-svg a.tl-mark")
-    expect(marks).to_have_count(len(build_site(ROOT / "content").events))
+    model = build_site(ROOT / "content")
+    assert _counts(page) == Counter(e.record.type for e in model.events)
+    _axis_is_legible(page)
     page.get_by_role("button", name="Zoom in").click()
     wide = _span(page)
     chart = page.locator(".tl-svg")
@@ -54,14 +113,23 @@ def test_zoom_pan_filter_and_follow_by_mouse(page: Page, site_url: str) -> None:
     page.get_by_role("button", name="Show all").click()
     page.select_option(".tl-filters select[name=type]", "missile-launch")
     expect(page).to_have_url(re.compile(r"type=missile-launch"))
-    launches = page.locator(".tl-svg a.tl-mark")
-    expect(launches.first).to_be_visible()
-    ids = launches.evaluate_all("els => els.map(e => e.dataset.id)")
-    model = build_site(ROOT / "content")
-    assert sorted(ids) == sorted(e.id for e in model.events if e.record.type == "missile-launch")
+    launches = [e for e in model.events if e.record.type == "missile-launch"]
+    expect(page.locator(".tl-status")).to_contain_text(f"{len(launches)} events from")
+    assert _counts(page) == {"missile-launch": len(launches)}
     page.reload()
     _ready(page)
     expect(page.locator(".tl-filters select[name=type]")).to_have_value("missile-launch")
+    # A bar zooms in on its days: the brief's bar, to where each launch is its own mark.
+    brief = next(e for e in launches if e.id == BRIEF_ID).record.date.first.isoformat()
+    bars = page.locator(".tl-svg rect.tl-bar")
+    titles = bars.evaluate_all("rects => rects.map(r => r.textContent)")
+    bars.nth(next(n for n, t in enumerate(titles) if t[:10] <= brief <= t[14:24])).click()
+    expect(page.locator("[data-timeline-lanes]")).to_have_attribute("data-mode", "marks")
+    marks = page.locator(".tl-svg a.tl-mark")
+    expect(marks.first).to_be_visible()
+    ids = marks.evaluate_all("els => els.map(e => e.dataset.id)")
+    assert BRIEF_ID in ids
+    assert sorted(ids) == _in_view(page, launches)
     _screenshot(page, "timeline-lanes-1280")
     page.locator(f".tl-svg a.tl-mark[data-id='{BRIEF_ID}']").click()
     page.wait_for_url(f"**{BRIEF_PATH}")
@@ -102,6 +170,7 @@ def test_zoom_pan_filter_and_follow_by_keyboard(page: Page, site_url: str) -> No
     expect(page).to_have_url(re.compile(r"status="))
     page.locator(".tl-filters select[name=status]").select_option("")
     chart.focus()
+    _until_single_events(page)
     page.keyboard.press("Tab")  # the first event
     focused = page.evaluate("document.activeElement.dataset.id")
     assert focused
@@ -142,11 +211,13 @@ def test_on_a_phone_the_lanes_fit_their_frame_at_full_size(browser: Browser, sit
         assert scale == pytest.approx(1, abs=0.01)
         box = frame.bounding_box()
         assert box is not None
-        rights = page.locator(".tl-svg a.tl-mark rect").evaluate_all(
+        events = build_site(ROOT / "content").events
+        assert _counts(page).total() == len(events)
+        rights = page.locator(".tl-svg rect.tl-bar").evaluate_all(
             "rects => rects.map(r => r.getBoundingClientRect().right)"
         )
-        assert len(rights) == len(build_site(ROOT / "content").events)
         assert max(rights) <= box["x"] + box["width"]
+        _axis_is_legible(page)
         page.get_by_role("button", name="Zoom in").click()
         wide = _span(page)
         at = re.findall(r"at=([\d-]+)", page.url)[0]
@@ -159,6 +230,16 @@ def test_on_a_phone_the_lanes_fit_their_frame_at_full_size(browser: Browser, sit
         page.mouse.up()
         expect(page).not_to_have_url(re.compile(rf"at={at}\b"))
         assert _span(page) == wide
+        # Single events, each in sight in the frame, at the brief's date.
+        page.goto(f"{site_url}/timeline/?at={BRIEF_ID[:10]}&span=92")
+        _ready(page)
+        marks = page.locator(".tl-svg a.tl-mark")
+        expect(marks.first).to_be_visible()
+        rights = marks.locator("rect").evaluate_all(
+            "rects => rects.map(r => r.getBoundingClientRect().right)"
+        )
+        assert len(rights) == len(_in_view(page, events)) > 1
+        assert max(rights) <= box["x"] + box["width"]
         _screenshot(page, "timeline-lanes-phone")
 
 

@@ -1,5 +1,5 @@
-"""``briefing cms-config``: the editing form's configuration (``templates/admin/config.yml``), generated
-from the model and the vocabulary (`generator.publish.admin`)."""
+"""``briefing cms-config``: the editing form's configuration (``templates/admin/config.yml``),
+generated from the model and the vocabulary (`generator.publish.admin`)."""
 
 from __future__ import annotations
 

@@ -49,8 +49,8 @@ class Plan:
 @dataclass
 class _Existing:
     """An event file of the content: what finding it again needs (its provenance, date, type
-    and references to data set rows); the rest is read again only for a file the import edits (`full`), so that a
-    re-import of many records does not hold them all."""
+    and references to data set rows); the rest is read again only for a file the import edits
+    (`full`), so that a re-import of many records does not hold them all."""
 
     path: Path
     data: dict[str, Any]

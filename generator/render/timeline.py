@@ -326,7 +326,10 @@ def _strip_ticks(scale: Scale, first: dt.date, last: dt.date) -> list[StripTick]
     range of up to two months, days (``24 Jun``: every day, every other day, or Mondays);
     up to a year, the months' starts (the first label, and the first of each year, naming the
     year; a range starting well before its first month's start is labelled at its start too);
-    beyond, the years' starts."""
+    beyond, the years' starts, and up to three years the half-years' too (``Jul``), after a
+    label at the range's start naming its month and year where it has room before the next:
+    a range of a year or two has only one or two new years in it, and the last may have no
+    room before the right edge, which left a phone reader one label and no sense of scale."""
     days = (last - first).days + 1
     if days <= 62:
         width = STRIP_NARROWEST * (STRIP_RIGHT - STRIP_LEFT) / 100
@@ -335,11 +338,33 @@ def _strip_ticks(scale: Scale, first: dt.date, last: dt.date) -> list[StripTick]
         )
     months = [day for day in _months(first, last) if day >= first]
     if len(months) > 12:
-        years = [dt.date(year, 1, 1) for year in range(first.year + 1, last.year + 1)]
-        return _placed(scale, years, lambda day, _: str(day.year))
+        starts = _years(first, last, len(months) <= 36)
+        room = label_width("Mmm 0000") * 100 / STRIP_NARROWEST  # (in percent)
+        if len(months) <= 36 and (not starts or scale.x(starts[0]) - scale.x(first) >= room):
+            starts.insert(0, first)  # (its month and year, at the left edge)
+        return _placed(scale, starts, _year_label)
     if not months or scale.x(months[0]) - scale.x(first) >= label_width("Mmm 0000") / 3:
         months.insert(0, first)  # (its month's name, at the left edge)
     return _placed(scale, months, lambda day, new_year: f"{day:%b %Y}" if new_year else f"{day:%b}")
+
+
+def _years(first: dt.date, last: dt.date, halves: bool) -> list[dt.date]:
+    """Each year's start in ``first`` … ``last`` and, if ``halves``, each July's."""
+    steps = (1, 7) if halves else (1,)
+    return [
+        dt.date(year, month, 1)
+        for year in range(first.year, last.year + 1)
+        for month in steps
+        if first < dt.date(year, month, 1) <= last
+    ]
+
+
+def _year_label(day: dt.date, new_year: bool) -> str:
+    """A year's start by its year; another day by its month, and its year if it is the first
+    label of its year."""
+    if (day.month, day.day) == (1, 1):
+        return str(day.year)
+    return f"{day:%b %Y}" if new_year else f"{day:%b}"
 
 
 def _placed(

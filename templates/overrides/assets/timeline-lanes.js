@@ -301,8 +301,10 @@ class Timeline {
       { class: "tl-axis" },
       svg("line", { x1: this.left, x2: this.right, y1: y, y2: y }),
     );
-    // Ticks as far apart as on the build's width: a narrower plot counts as a longer span.
-    const span = ((b - a) * (this.width - this.margin - this.left)) / (this.right - this.left);
+    // Ticks as far apart as on the build's width: a narrower plot counts as a longer span, up
+    // to twice as long (more, and a phone's 200 px plot of 42 years had one label left).
+    const narrower = (this.width - this.margin - this.left) / (this.right - this.left);
+    const span = (b - a) * Math.min(narrower, 2);
     const start = new Date(this.origin + Math.floor(a) * DAY);
     const months = span > 1500 ? 12 * Math.ceil(span / 365 / 8) : span > 400 ? 3 : 1;
     let tick = Date.UTC(start.getUTCFullYear(), 0, 1);
@@ -315,10 +317,11 @@ class Timeline {
             ? String(date.getUTCFullYear())
             : date.toLocaleString("en", { month: "short", timeZone: "UTC" });
         const x = this.x(day);
-        group.append(
-          svg("line", { x1: x, x2: x, y1: y, y2: y + 5 }),
-          svg("text", { x: x + 2, y: y + 18 }, label),
-        );
+        group.append(svg("line", { x1: x, x2: x, y1: y, y2: y + 5 }));
+        // A label only where it ends inside the drawing (11 px type: under 7 px a character).
+        if (x + 2 + label.length * 7 <= this.right + this.margin) {
+          group.append(svg("text", { x: x + 2, y: y + 18 }, label));
+        }
       }
       const next = new Date(tick);
       next.setUTCMonth(next.getUTCMonth() + months);
