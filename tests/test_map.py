@@ -257,9 +257,10 @@ def test_one_marker_per_located_event(browser: Browser, shipped: ServedSite) -> 
 
 
 def _tab(page: Page, name: str) -> None:
-    if name == "Map":  # (no tab of its own: the explorer links to it)
+    if name in ("Map", "Timeline"):  # (no tabs of their own: the explorer links to them)
         _tab(page, "Explorer")
-        page.get_by_role("link", name="the map of every located event").click()
+        link = "the map of every located event" if name == "Map" else "timeline"
+        page.locator("article").get_by_role("link", name=link, exact=True).click()
         return
     page.locator(".md-tabs__link", has_text=re.compile(rf"^\s*{name}\s*$")).click()
 

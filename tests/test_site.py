@@ -152,7 +152,7 @@ def test_brief_page_shows_the_record(shipped: Path) -> None:
     assert claims is not None and claims.find_next("table") is not None
     assert page.select("ol li strong[id^=source-]")
     nav = [a.get_text(strip=True) for a in page.select("nav.md-tabs a, nav.md-nav a")]
-    assert "Timeline" in nav
+    assert "Explorer" in nav
     assert not any("suspected" in n.lower() for n in nav), "briefs must stay out of the nav"
 
 
