@@ -144,6 +144,34 @@ def test_new_event_rejects_unknown_ids(make_content: ContentFactory, tmp_path: P
     )
 
 
+def test_new_outside_the_sites_folder_says_where_to_run_it(
+    make_content: ContentFactory, tmp_path: Path
+) -> None:
+    """Run from a folder without the site's templates: one line saying what to do, no
+    traceback, and nothing written."""
+    make_content()
+    before = sorted(p for p in tmp_path.rglob("*"))
+    result = briefing(
+        "new",
+        "event",
+        "X",
+        "--date",
+        "2024-05-28",
+        "--type",
+        "statement",
+        "--actor",
+        "north-korea",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        f"briefing: no template records/event.yaml.j2 under {tmp_path}: run briefing in the "
+        "site's folder (beside mkdocs.yml), or name its mkdocs.yml with --config"
+    )
+    assert sorted(p for p in tmp_path.rglob("*")) == before
+
+
 @pytest.mark.slow  # (three `briefing` processes)
 def test_new_actor(make_content: ContentFactory, tmp_path: Path) -> None:
     make_content()

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.exceptions import MkDocsException
 
 from generator import settings
@@ -257,6 +258,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BriefingError as exc:
         print(f"briefing: {exc}", file=sys.stderr)
+        return 1
+    except jinja2.TemplateNotFound as exc:  # (the templates are the site's, found from here)
+        print(
+            f"briefing: no template {exc.name} under {Path.cwd()}: run briefing in the site's "
+            "folder (beside mkdocs.yml), or name its mkdocs.yml with --config",
+            file=sys.stderr,
+        )
         return 1
 
 
