@@ -19,7 +19,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from generator.render.chart import colours
+from generator.render import timeline
 from generator.site.entries import EventEntry, Site
 
 EXPLORER_WRITES = ("data/explorer/",)
@@ -100,13 +100,8 @@ def explorer_data(site: Site) -> dict[str, str]:
         periods.append([key, start, len(group), columns["first"][0], reach])
         out[f"data/explorer/{key}.json"] = _json(columns)
         start += len(group)
-    colour = colours(vocab)
     index = {
-        "origin": origin.isoformat(),
-        "types": [[t.id, t.label, colour[t.id]] for t in vocab.event_types],
-        "statuses": [[s.id, s.label] for s in vocab.statuses],
-        "actors": [[a.id, a.record.name] for a in site.actors],
-        "tags": list(site.tags),
+        **timeline.lookups(site, origin),
         "countries": countries,
         "confidence": [[t.id, t.label] for t in vocab.confidence],
         "periods": periods,

@@ -20,6 +20,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from generator.render.chart import colours
 from generator.site.entries import EventEntry, Site, neighbours
@@ -436,6 +437,21 @@ TIMELINE_WRITES = ("data/timeline/",)
 """Where `data` puts its files in the site (`generator.session.build.WRITTEN`)."""
 
 
+def lookups(site: Site, origin: dt.date) -> dict[str, Any]:
+    """What the JSON of the timeline and of the explorer begins with: the day numbering's
+    origin, and the tables their numbers index (types with their colours, statuses, actors,
+    tags)."""
+    vocab = site.vocabulary
+    colour = colours(vocab)
+    return {
+        "origin": origin.isoformat(),
+        "types": [[t.id, t.label, colour[t.id]] for t in vocab.event_types],
+        "statuses": [[s.id, s.label] for s in vocab.statuses],
+        "actors": [[a.id, a.record.name] for a in site.actors],
+        "tags": list(site.tags),
+    }
+
+
 def data(site: Site, rows: Rows | None = None) -> dict[str, str]:
     """Path under the site root -> text: ``data/timeline/index.json`` and one file a year."""
     if not site.events:
@@ -443,7 +459,6 @@ def data(site: Site, rows: Rows | None = None) -> dict[str, str]:
     rows = rows or Rows()
     origin = dt.date(site.events[0].record.date.first.year, 1, 1)
     vocab = site.vocabulary
-    colour = colours(vocab)
     type_ids = tuple(t.id for t in vocab.event_types)
     status_ids = tuple(s.id for s in vocab.statuses)
     actor_ids = tuple(a.id for a in site.actors)
@@ -478,11 +493,7 @@ def data(site: Site, rows: Rows | None = None) -> dict[str, str]:
         years.setdefault(year, []).append(row)
     first, days, type_, status, actor, tag, *_ = zip(*table, strict=True)
     index = {
-        "origin": origin.isoformat(),
-        "types": [[t.id, t.label, colour[t.id]] for t in vocab.event_types],
-        "statuses": [[s.id, s.label] for s in vocab.statuses],
-        "actors": [[a.id, a.record.name] for a in site.actors],
-        "tags": list(site.tags),
+        **lookups(site, origin),
         "years": {str(year): [starts[year], len(group)] for year, group in years.items()},
         "first": first,
         "days": days,
